@@ -1,0 +1,12 @@
+"""micrograd_ko: a scalar autograd engine for learning how neural networks learn.
+
+>>> from micrograd_ko import Value
+>>> x = Value(3.0, label="x")
+>>> y = (x * x).tanh()
+>>> y.backward()
+"""
+
+from micrograd_ko.engine import DomainError, Value, is_grad_enabled, no_grad
+
+__all__ = ["DomainError", "Value", "is_grad_enabled", "no_grad"]
+__version__ = "0.1.0"

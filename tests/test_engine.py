@@ -1,0 +1,401 @@
+"""The Value engine: every op's value and derivative, graph semantics, errors."""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from micrograd_ko import DomainError, Value, is_grad_enabled, no_grad
+
+
+@dataclass(frozen=True)
+class UnaryCase:
+    name: str
+    op: Callable[[Value], Value]
+    value: Callable[[float], float]
+    derivative: Callable[[float], float]
+    domain: st.SearchStrategy[float]
+
+
+def _floats(lo: float, hi: float) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+# Kinks (relu, abs, step, leaky_relu, elu at 0) are kept out of the finite-difference domain.
+away_from_zero = _floats(-5, 5).filter(lambda x: abs(x) > 1e-3)
+
+UNARY_CASES = [
+    UnaryCase("neg", lambda v: -v, lambda x: -x, lambda x: -1.0, _floats(-5, 5)),
+    UnaryCase("abs", abs, abs, lambda x: math.copysign(1.0, x), away_from_zero),
+    UnaryCase("exp", Value.exp, math.exp, math.exp, _floats(-5, 5)),
+    UnaryCase("log", Value.log, math.log, lambda x: 1 / x, _floats(0.05, 10)),
+    UnaryCase("sqrt", Value.sqrt, math.sqrt, lambda x: 0.5 / math.sqrt(x), _floats(0.05, 10)),
+    UnaryCase("tanh", Value.tanh, math.tanh, lambda x: 1 - math.tanh(x) ** 2, _floats(-5, 5)),
+    UnaryCase("sigmoid", Value.sigmoid, _sigmoid, lambda x: _sigmoid(x) * (1 - _sigmoid(x)), _floats(-8, 8)),
+    UnaryCase("relu", Value.relu, lambda x: max(0.0, x), lambda x: float(x > 0), away_from_zero),
+    UnaryCase(
+        "leaky_relu",
+        lambda v: v.leaky_relu(0.1),
+        lambda x: x if x > 0 else 0.1 * x,
+        lambda x: 1.0 if x > 0 else 0.1,
+        away_from_zero,
+    ),
+    UnaryCase(
+        "elu",
+        lambda v: v.elu(0.5),
+        lambda x: x if x > 0 else 0.5 * (math.exp(x) - 1),
+        lambda x: 1.0 if x > 0 else 0.5 * math.exp(x),
+        away_from_zero,
+    ),
+    UnaryCase("softplus", Value.softplus, lambda x: math.log1p(math.exp(x)), _sigmoid, _floats(-8, 8)),
+    UnaryCase("step", Value.step, lambda x: float(x > 0), lambda x: 0.0, away_from_zero),
+    UnaryCase("square", lambda v: v**2, lambda x: x * x, lambda x: 2 * x, _floats(-5, 5)),
+    UnaryCase("cube", lambda v: v**3, lambda x: x**3, lambda x: 3 * x * x, _floats(-5, 5)),
+    UnaryCase("pow 0.5", lambda v: v**0.5, math.sqrt, lambda x: 0.5 / math.sqrt(x), _floats(0.05, 10)),
+    UnaryCase("pow -1", lambda v: v**-1, lambda x: 1 / x, lambda x: -1 / x**2, _floats(0.1, 10)),
+    UnaryCase("rpow", lambda v: 2**v, lambda x: 2**x, lambda x: 2**x * math.log(2), _floats(-5, 5)),
+    UnaryCase("rsub", lambda v: 2 - v, lambda x: 2 - x, lambda x: -1.0, _floats(-5, 5)),
+    UnaryCase("rdiv", lambda v: 1 / v, lambda x: 1 / x, lambda x: -1 / x**2, _floats(0.1, 10)),
+    UnaryCase("radd", lambda v: 3 + v, lambda x: 3 + x, lambda x: 1.0, _floats(-5, 5)),
+    UnaryCase("rmul", lambda v: 3 * v, lambda x: 3 * x, lambda x: 3.0, _floats(-5, 5)),
+]
+
+
+def central_difference(f: Callable[[float], float], x: float, h: float = 1e-6) -> float:
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def grad_of(op: Callable[[Value], Value], x: float) -> tuple[float, float]:
+    leaf = Value(x)
+    out = op(leaf)
+    out.backward()
+    return out.data, leaf.grad
+
+
+@pytest.mark.parametrize("case", UNARY_CASES, ids=lambda c: c.name)
+@given(data=st.data())
+def test_unary_op_value_and_derivative(case: UnaryCase, data: st.DataObject) -> None:
+    x = data.draw(case.domain)
+    value, grad = grad_of(case.op, x)
+    assert value == pytest.approx(case.value(x), rel=1e-12, abs=1e-12)
+    assert grad == pytest.approx(case.derivative(x), rel=1e-9, abs=1e-12)
+    numeric = central_difference(lambda t: case.op(Value(t)).data, x)
+    assert grad == pytest.approx(numeric, rel=1e-4, abs=1e-6)
+
+
+BINARY_CASES = {
+    "+": (lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
+    "-": (lambda a, b: a - b, lambda a, b: (1.0, -1.0)),
+    "*": (lambda a, b: a * b, lambda a, b: (b, a)),
+    "/": (lambda a, b: a / b, lambda a, b: (1 / b, -a / b**2)),
+    "**": (lambda a, b: a**b, lambda a, b: (b * a ** (b - 1), a**b * math.log(a))),
+}
+
+
+@pytest.mark.parametrize("name", BINARY_CASES)
+@given(a=_floats(0.2, 4), b=_floats(0.2, 3))
+def test_binary_op_value_and_derivatives(name: str, a: float, b: float) -> None:
+    fn, derivatives = BINARY_CASES[name]
+    va, vb = Value(a), Value(b)
+    out = fn(va, vb)
+    out.backward()
+    assert out.data == pytest.approx(fn(a, b), rel=1e-12)
+    da, db = derivatives(a, b)
+    assert va.grad == pytest.approx(da, rel=1e-9)
+    assert vb.grad == pytest.approx(db, rel=1e-9)
+    assert va.grad == pytest.approx(central_difference(lambda t: fn(t, b), a), rel=1e-4, abs=1e-6)
+    assert vb.grad == pytest.approx(central_difference(lambda t: fn(a, t), b), rel=1e-4, abs=1e-6)
+
+
+def test_every_op_records_its_name_and_parents_in_order() -> None:
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    assert (a - b).parents == (a, b)
+    assert (b - a).parents == (b, a)
+    assert (a * b).op == "*"
+    assert (a / b).op == "/"
+    assert a.tanh().op == "tanh"
+    assert a.op == "" and a.parents == () and a.local_grads == ()
+
+
+def test_number_operands_become_constants() -> None:
+    x = Value(2.0)
+    y = 2 - x
+    constant = y.parents[0]
+    assert constant.role == "constant" and constant.data == 2.0
+    assert y.role == "result"
+    assert x.role == "input"
+    assert Value(1.0, role="parameter").role == "parameter"
+
+
+def test_pow_with_a_number_exponent_has_no_exponent_gradient() -> None:
+    x = Value(-2.0)
+    y = x**3
+    y.backward()
+    assert y.data == -8.0
+    assert x.grad == 12.0
+    assert y.parents[1].grad == 0.0
+
+
+def test_node_used_twice_gets_both_contributions() -> None:
+    x = Value(3.0)
+    y = x + x
+    y.backward()
+    assert y.parents == (x, x)
+    assert x.grad == 2.0
+    z = Value(3.0)
+    w = z * z
+    w.backward()
+    assert z.grad == 6.0
+
+
+def test_shared_node_in_a_diamond_graph() -> None:
+    x = Value(0.7)
+    terms = [x * k for k in range(1, 11)]
+    a = Value.sum(terms)
+    b = (x * a).tanh() + x.exp() * a
+    b.backward()
+
+    def f(t: float) -> float:
+        s = sum(t * k for k in range(1, 11))
+        return math.tanh(t * s) + math.exp(t) * s
+
+    assert x.grad == pytest.approx(central_difference(f, 0.7), rel=1e-6)
+
+
+def test_backward_twice_accumulates() -> None:
+    x = Value(2.0)
+    y = x * x * x
+    y.backward()
+    assert x.grad == 12.0
+    y.backward()
+    assert x.grad == 24.0  # leaves accumulate; intermediate nodes hold this call's gradient only
+    assert y.grad == 1.0
+
+
+def test_two_losses_sharing_a_node_accumulate_into_leaves() -> None:
+    x = Value(1.5)
+    shared = x * x
+    first, second = shared * 2, shared.exp()
+    first.backward()
+    second.backward()
+    assert x.grad == pytest.approx(4 * 1.5 + math.exp(1.5**2) * 2 * 1.5)
+
+
+def test_backward_after_zeroing_matches_first_run() -> None:
+    x = Value(2.0)
+    y = (x * 3).tanh()
+    y.backward()
+    first = x.grad
+    for node in y.topological_order():
+        node.grad = 0.0
+    y.backward()
+    assert x.grad == first
+
+
+def test_hundred_thousand_deep_chain_needs_no_recursion() -> None:
+    x = Value(0.5)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0 + 0.0
+    y.backward()
+    assert x.grad == 1.0
+    assert len(y.topological_order()) == 1 + 100_000 * 4
+
+
+def test_topological_order_puts_parents_first() -> None:
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + a
+    e = d * c
+    order = e.topological_order()
+    position = {id(v): i for i, v in enumerate(order)}
+    for node in order:
+        for parent in node.parents:
+            assert position[id(parent)] < position[id(node)]
+    assert order[-1] is e
+    assert len(order) == 5
+
+
+def test_no_grad_records_no_parents_and_restores_state() -> None:
+    x = Value(2.0)
+    assert is_grad_enabled()
+    with no_grad():
+        assert not is_grad_enabled()
+        y = x * 3
+        with no_grad():
+            pass
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+    assert y.parents == () and y.op == "" and y.data == 6.0
+    y.backward()
+    assert x.grad == 0.0
+
+
+def test_no_grad_restores_state_after_an_exception() -> None:
+    with pytest.raises(RuntimeError), no_grad():
+        raise RuntimeError("boom")
+    assert is_grad_enabled()
+
+
+def test_sum_and_dot_make_one_node() -> None:
+    xs = [Value(float(i)) for i in range(1, 5)]
+    ws = [Value(0.5 * i) for i in range(1, 5)]
+    total = Value.sum(xs)
+    assert total.op == "sum" and total.parents == tuple(xs) and total.data == 10.0
+    b = Value(1.0)
+    d = Value.dot(ws, xs, bias=b)
+    assert d.op == "dot" and len(d.parents) == 9
+    assert d.data == pytest.approx(sum(w.data * x.data for w, x in zip(ws, xs)) + 1.0)
+    d.backward()
+    assert [w.grad for w in ws] == [x.data for x in xs]
+    assert [x.grad for x in xs] == [w.data for w in ws]
+    assert b.grad == 1.0
+
+
+def test_dot_matches_chain_of_products() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=6), rng.normal(size=6)
+    ws1, xs1 = [Value(v) for v in a], [Value(v) for v in b]
+    ws2, xs2 = [Value(v) for v in a], [Value(v) for v in b]
+    Value.dot(ws1, xs1).tanh().backward()
+    sum((w * x for w, x in zip(ws2, xs2)), Value(0.0)).tanh().backward()
+    for v1, v2 in zip(ws1 + xs1, ws2 + xs2):
+        assert v1.grad == pytest.approx(v2.grad, rel=1e-12)
+
+
+def test_dot_rejects_mismatched_lengths() -> None:
+    with pytest.raises(ValueError, match="dot: 2 weights but 3 inputs"):
+        Value.dot([1.0, 2.0], [1.0, 2.0, 3.0])
+
+
+def test_sum_of_nothing_is_zero() -> None:
+    assert Value.sum([]).data == 0.0
+
+
+@pytest.mark.parametrize("bad", [True, "1.0", None, 1 + 2j, [1.0], np.bool_(True)])
+def test_value_rejects_non_real_data(bad: object) -> None:
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)  # type: ignore[arg-type]
+
+
+def test_value_accepts_ints_and_numpy_scalars() -> None:
+    assert Value(3).data == 3.0 and type(Value(3).data) is float
+    assert type(Value(np.float32(1.5)).data) is float
+    assert Value(np.int64(7)).data == 7.0
+
+
+def test_operand_type_errors_name_the_op() -> None:
+    with pytest.raises(TypeError, match=r"\+: operand .* str"):
+        Value(1.0) + "a"  # type: ignore[operator]
+    with pytest.raises(TypeError, match=r"\*: operand .* NoneType"):
+        None * Value(1.0)  # type: ignore[operator]
+
+
+def test_bad_label_and_role_are_rejected() -> None:
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, label=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="role"):
+        Value(1.0, role="weight")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "pattern"),
+    [
+        (lambda: Value(-2.0).log(), DomainError, r"log\(\) of -2.0"),
+        (lambda: Value(0.0).log(), DomainError, r"log\(\) of 0.0"),
+        (lambda: Value(-1.0).sqrt(), DomainError, r"sqrt\(\) of -1.0"),
+        (lambda: Value(1.0) / 0, ZeroDivisionError, "division"),
+        (lambda: 1 / Value(0.0, "z"), ZeroDivisionError, "label 'z'"),
+        (lambda: Value(-2.0) ** 0.5, DomainError, r"pow: -2.0 \*\* 0.5"),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, "pow"),
+        (lambda: Value(-2.0) ** Value(2.0), DomainError, "negative base"),
+    ],
+)
+def test_domain_errors_name_the_op_and_value(make: Callable[[], Value], error: type, pattern: str) -> None:
+    with pytest.raises(error, match=pattern):
+        make()
+
+
+def test_domain_error_is_a_value_error() -> None:
+    assert issubclass(DomainError, ValueError)
+
+
+@pytest.mark.parametrize("x", [1000.0, -1000.0])
+def test_sigmoid_and_softplus_do_not_overflow(x: float) -> None:
+    s = Value(x).sigmoid()
+    assert s.data == (1.0 if x > 0 else 0.0)
+    sp = Value(x)
+    out = sp.softplus()
+    out.backward()
+    assert out.data == pytest.approx(max(x, 0.0))
+    assert sp.grad == (1.0 if x > 0 else 0.0)
+
+
+def test_exp_overflows_to_inf_like_ieee() -> None:
+    assert Value(1000.0).exp().data == math.inf
+    assert Value(10.0) ** 400 is not None and (Value(10.0) ** 400).data == math.inf
+
+
+def test_sqrt_at_zero_has_infinite_slope() -> None:
+    x = Value(0.0)
+    x.sqrt().backward()
+    assert x.grad == math.inf
+
+
+def test_step_derivative_is_zero() -> None:
+    for x in (-1.0, 0.0, 2.0):
+        leaf = Value(x)
+        out = leaf.step()
+        out.backward()
+        assert leaf.grad == 0.0
+        assert out.data == float(x > 0)
+
+
+def test_repr_and_float() -> None:
+    v = Value(1.5, label="가중치 w")
+    assert repr(v) == "Value(data=1.5, grad=0.0, label='가중치 w')"
+    assert repr(Value(2.0)) == "Value(data=2.0, grad=0.0)"
+    assert float(v) == 1.5
+
+
+def test_label_and_data_are_writable() -> None:
+    v = Value(1.0)
+    v.label = "x"
+    v.data = 4.0
+    assert (v * v).data == 16.0 and v.label == "x"
+
+
+def test_graph_is_freed_by_reference_counting_alone() -> None:
+    gc.collect()
+    gc.disable()
+    try:
+        x = Value(1.0)
+        y = x
+        for _ in range(1000):
+            y = (y * 0.5 + x).tanh()
+        y.backward()
+        del y
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_gradients_are_bitwise_reproducible() -> None:
+    def run() -> list[float]:
+        xs = [Value(0.1 * i) for i in range(20)]
+        out = Value.sum([(a * b).tanh() + a.sigmoid() for a in xs for b in xs])
+        out.backward()
+        return [x.grad for x in xs]
+
+    assert run() == run()
