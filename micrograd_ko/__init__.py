@@ -6,7 +6,8 @@
 >>> y.backward()
 """
 
+from micrograd_ko import nn
 from micrograd_ko.engine import DomainError, Value, is_grad_enabled, no_grad
 
-__all__ = ["DomainError", "Value", "is_grad_enabled", "no_grad"]
+__all__ = ["DomainError", "Value", "is_grad_enabled", "nn", "no_grad"]
 __version__ = "0.1.0"
