@@ -1,0 +1,462 @@
+"""Optimizers: turn the gradients that `backward()` left on each parameter into a step.
+
+Every optimizer has PyTorch's shape::
+
+    opt = Adam(model.parameters(), lr=1e-3)
+    for x, t in data:
+        opt.zero_grad()          # gradients accumulate, so clear last step's
+        loss = mse(model(x), t)
+        loss.backward()          # fills p.grad for every parameter p
+        opt.step()               # moves every p.data against its gradient
+
+Notation in the formulas: p is a parameter's value, g its gradient, t the
+number of the step being taken (1 for the first), lr the learning rate.  The
+formulas and argument names are torch.optim's, so the same settings give the
+same numbers.
+
+A step is all-or-nothing: every new value and every new piece of optimizer
+state is computed first (and a NaN or infinite gradient is refused before
+anything changes); only then are they assigned.  Updates write `p.data`
+directly, outside any graph.  Per-parameter state is a plain list of floats,
+one entry per parameter in `params` order, so `state_dict()` is JSON-able.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from micrograd_ko.engine import Value
+
+__all__ = ["SGD", "AdaGrad", "Adam", "Nadam", "Optimizer", "RMSProp"]
+
+StateValue = float | list[float]
+"""One named piece of optimizer state: a per-parameter list, or one number for the whole optimizer."""
+
+
+# ---- argument checks ---------------------------------------------------------------
+
+
+def _real(value: object, name: str, owner: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{owner}: {name} must be a real number, got {type(value).__name__}: {value!r}")
+    return float(value)
+
+
+def _finite(value: object, name: str, owner: str) -> float:
+    number = _real(value, name, owner)
+    if not math.isfinite(number):
+        raise ValueError(f"{owner}: {name} must be finite, got {number!r}")
+    return number
+
+
+def _positive(value: object, name: str, owner: str) -> float:
+    number = _finite(value, name, owner)
+    if number <= 0.0:
+        raise ValueError(f"{owner}: {name} must be positive, got {number!r}")
+    return number
+
+
+def _non_negative(value: object, name: str, owner: str) -> float:
+    number = _finite(value, name, owner)
+    if number < 0.0:
+        raise ValueError(f"{owner}: {name} must be >= 0, got {number!r}")
+    return number
+
+
+def _decay_rate(value: object, name: str, owner: str) -> float:
+    """A forgetting factor of a running average: 0 <= value < 1 (1 would never forget the start)."""
+    number = _finite(value, name, owner)
+    if not 0.0 <= number < 1.0:
+        raise ValueError(f"{owner}: {name} must be in [0, 1), got {number!r}")
+    return number
+
+
+def _betas(value: object, owner: str) -> tuple[float, float]:
+    if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != 2:
+        raise ValueError(f"{owner}: betas must be a pair (beta1, beta2), got {value!r}")
+    return _decay_rate(value[0], "betas[0]", owner), _decay_rate(value[1], "betas[1]", owner)
+
+
+def _checked_parameters(params: Iterable[Value], owner: str) -> list[Value]:
+    if isinstance(params, Value):
+        raise TypeError(f"{owner}: params must be a list of Values, got a single Value; wrap it in a list")
+    found = list(params)
+    if not found:
+        raise ValueError(f"{owner}: the parameter list is empty; pass model.parameters() or a list of parameters")
+    first_index: dict[int, int] = {}
+    for i, p in enumerate(found):
+        if not isinstance(p, Value):
+            raise TypeError(f"{owner}: params[{i}] must be a Value, got {type(p).__name__}: {p!r}")
+        if p.role != "parameter":
+            raise ValueError(
+                f"{owner}: params[{i}] (label {p.label!r}) has role {p.role!r}, not 'parameter'; "
+                "optimizers train only parameters (Value(x, role='parameter') or model.parameters())"
+            )
+        first = first_index.setdefault(id(p), i)
+        if first != i:
+            raise ValueError(
+                f"{owner}: params[{i}] (label {p.label!r}) is the same Value as params[{first}]; "
+                "each parameter may appear only once, or it would be stepped twice"
+            )
+    return found
+
+
+# ---- the base class ------------------------------------------------------------------
+
+
+class Optimizer:
+    """The shared machinery: a fixed list of parameters, a learning rate, `zero_grad()` and `step()`.
+
+    Subclasses name their hyperparameters and their state, and implement
+    `_update(grads, t)`, which returns the new parameter values and the new
+    state without changing anything; `step()` assigns both only once every
+    number has been computed.
+
+    `lr` may be changed between steps (learning-rate schedules); it is checked
+    on assignment.  `step_count` is the number of steps taken so far.
+    """
+
+    hyperparameter_names: ClassVar[tuple[str, ...]] = ("lr",)
+    state_names: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
+        """Check and keep `params` (Values with role 'parameter', no repeats) and `lr` (> 0, finite)."""
+        self.params = _checked_parameters(params, type(self).__name__)
+        self.lr = lr
+        self.step_count = 0
+
+    @property
+    def lr(self) -> float:
+        """The learning rate used by the next `step()`; must be positive and finite."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = _positive(value, "lr", type(self).__name__)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0.0 (backward() accumulates, so call this before it)."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Move every parameter by the optimizer's rule, all at once or not at all.
+
+        Raises ValueError, before changing any parameter or any state, when a
+        gradient is NaN or infinite.
+        """
+        grads = self._finite_gradients()
+        t = self.step_count + 1
+        new_values, new_state = self._update(grads, t)
+        for p, value in zip(self.params, new_values):
+            p.data = value
+        for name, state in new_state.items():
+            setattr(self, name, state)
+        self.step_count = t
+
+    def _finite_gradients(self) -> list[float]:
+        grads = [p.grad for p in self.params]
+        for i, g in enumerate(grads):
+            if not math.isfinite(g):
+                raise ValueError(
+                    f"{type(self).__name__}.step: params[{i}] (label {self.params[i].label!r}) has gradient {g!r}; "
+                    "nothing was updated (look for a log of 0, a division by 0 or an overflow in the loss)"
+                )
+        return grads
+
+    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
+        """Return the parameters' new values and the new state for step `t`; change nothing."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _update")
+
+    # ---- saving and restoring -----------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """Hyperparameters, step count and state as plain JSON-able data (copies, not views)."""
+        hyperparameters: dict[str, Any] = {}
+        for name in self.hyperparameter_names:
+            value = getattr(self, name)
+            hyperparameters[name] = list(value) if isinstance(value, tuple) else value
+        state: dict[str, StateValue] = {}
+        for name in self.state_names:
+            value = getattr(self, name)
+            state[name] = list(value) if isinstance(value, list) else value
+        return {
+            "optimizer": type(self).__name__,
+            "hyperparameters": hyperparameters,
+            "step_count": self.step_count,
+            "state": state,
+        }
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore what `state_dict()` returned, all at once or not at all.
+
+        Raises ValueError (or TypeError) naming the problem, and leaves this
+        optimizer untouched, when the data belongs to another optimizer class,
+        has missing or unknown keys, invalid hyperparameters, or state whose
+        length does not match the number of parameters.
+        """
+        owner = f"{type(self).__name__}.load_state_dict"
+        if state_dict.get("optimizer") != type(self).__name__:
+            raise ValueError(f"{owner}: the data is for optimizer {state_dict.get('optimizer')!r}")
+        _expect_keys(state_dict, ("optimizer", "hyperparameters", "step_count", "state"), owner)
+        hyperparameters = state_dict["hyperparameters"]
+        _expect_keys(hyperparameters, self.hyperparameter_names, f"{owner}: hyperparameters")
+        # The constructor's own checks validate the hyperparameters.
+        checked = type(self)(self.params, **hyperparameters)
+        step_count = state_dict["step_count"]
+        if isinstance(step_count, bool) or not isinstance(step_count, int) or step_count < 0:
+            raise ValueError(f"{owner}: step_count must be an int >= 0, got {step_count!r}")
+        loaded = state_dict["state"]
+        _expect_keys(loaded, self.state_names, f"{owner}: state")
+        state = {name: self._checked_state(name, loaded[name], owner) for name in self.state_names}
+        for name in self.hyperparameter_names:
+            setattr(self, name, getattr(checked, name))
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.step_count = step_count
+
+    def _checked_state(self, name: str, value: object, owner: str) -> StateValue:
+        if not isinstance(getattr(self, name), list):
+            return _finite(value, f"state {name!r}", owner)
+        if not isinstance(value, list) or len(value) != len(self.params):
+            got = f"{len(value)} entries" if isinstance(value, list) else repr(value)
+            raise ValueError(f"{owner}: state {name!r} needs one number per parameter ({len(self.params)}), got {got}")
+        return [_finite(v, f"state {name!r}[{i}]", owner) for i, v in enumerate(value)]
+
+
+def _expect_keys(data: object, expected: Sequence[str], owner: str) -> None:
+    if not isinstance(data, Mapping):
+        raise TypeError(f"{owner}: expected a mapping, got {type(data).__name__}")
+    missing = [k for k in expected if k not in data]
+    unknown = [k for k in data if k not in expected]
+    if missing or unknown:
+        raise ValueError(f"{owner}: missing keys {missing}, unknown keys {unknown}")
+
+
+# ---- the optimizers ----------------------------------------------------------------------
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum, Nesterov momentum and weight decay.
+
+    torch.optim.SGD with dampening 0::
+
+        g <- g + weight_decay * p                 (L2 penalty folded into the gradient)
+        b <- momentum * b + g                     (b starts at 0, so b = g on step 1)
+        d <- g + momentum * b   if nesterov, else   d <- b
+        p <- p - lr * d
+
+    With momentum 0 this is plain gradient descent, p <- p - lr * g.  Momentum
+    keeps a running sum of past gradients, so steps grow along directions
+    where the gradient keeps its sign and cancel where it oscillates; Nesterov
+    looks one momentum step ahead.
+    """
+
+    hyperparameter_names = ("lr", "momentum", "nesterov", "weight_decay")
+    state_names = ("momentum_buffer",)
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ) -> None:
+        """`momentum` in [0, 1); `nesterov` needs momentum > 0; `weight_decay` >= 0."""
+        super().__init__(params, lr)
+        owner = type(self).__name__
+        self.momentum = _decay_rate(momentum, "momentum", owner)
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"{owner}: nesterov must be True or False, got {nesterov!r}")
+        if nesterov and self.momentum == 0.0:
+            raise ValueError(f"{owner}: nesterov=True needs a momentum > 0")
+        self.nesterov = nesterov
+        self.weight_decay = _non_negative(weight_decay, "weight_decay", owner)
+        self.momentum_buffer = [0.0] * len(self.params)
+
+    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
+        lr, mu, decay = self.lr, self.momentum, self.weight_decay
+        values, buffer = [], []
+        for p, g, b in zip(self.params, grads, self.momentum_buffer):
+            g = g + decay * p.data
+            b = mu * b + g
+            direction = g + mu * b if self.nesterov else b
+            values.append(p.data - lr * direction)
+            buffer.append(b)
+        return values, {"momentum_buffer": buffer}
+
+
+class AdaGrad(Optimizer):
+    """Adaptive gradient: each parameter's step shrinks with the sum of its squared gradients.
+
+    torch.optim.Adagrad (no lr_decay, no weight decay)::
+
+        s <- s + g^2                              (s starts at 0)
+        p <- p - lr * g / (sqrt(s) + eps)
+
+    Parameters with rarely large gradients keep larger steps.  Because s only
+    grows, the effective step size decays to zero over a long run.
+    """
+
+    hyperparameter_names = ("lr", "eps")
+    state_names = ("sum_of_squares",)
+
+    def __init__(self, params: Iterable[Value], lr: float = 0.01, eps: float = 1e-10) -> None:
+        """`eps` > 0 keeps the division defined while s is 0."""
+        super().__init__(params, lr)
+        self.eps = _positive(eps, "eps", type(self).__name__)
+        self.sum_of_squares = [0.0] * len(self.params)
+
+    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
+        lr, eps = self.lr, self.eps
+        sums = [s + g * g for s, g in zip(self.sum_of_squares, grads)]
+        values = [p.data - lr * g / (math.sqrt(s) + eps) for p, g, s in zip(self.params, grads, sums)]
+        return values, {"sum_of_squares": sums}
+
+
+class RMSProp(Optimizer):
+    """AdaGrad with a forgetting running average of squared gradients, so steps do not decay to zero.
+
+    torch.optim.RMSprop (not centered, no momentum, no weight decay)::
+
+        v <- alpha * v + (1 - alpha) * g^2        (v starts at 0)
+        p <- p - lr * g / (sqrt(v) + eps)
+    """
+
+    hyperparameter_names = ("lr", "alpha", "eps")
+    state_names = ("square_avg",)
+
+    def __init__(self, params: Iterable[Value], lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8) -> None:
+        """`alpha` in [0, 1) is how much of the old average is kept each step; `eps` > 0."""
+        super().__init__(params, lr)
+        owner = type(self).__name__
+        self.alpha = _decay_rate(alpha, "alpha", owner)
+        self.eps = _positive(eps, "eps", owner)
+        self.square_avg = [0.0] * len(self.params)
+
+    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
+        lr, alpha, eps = self.lr, self.alpha, self.eps
+        avgs = [alpha * v + (1.0 - alpha) * g * g for v, g in zip(self.square_avg, grads)]
+        values = [p.data - lr * g / (math.sqrt(v) + eps) for p, g, v in zip(self.params, grads, avgs)]
+        return values, {"square_avg": avgs}
+
+
+class Adam(Optimizer):
+    """Adaptive moment estimation: momentum (first moment) scaled by an RMS of gradients (second moment).
+
+    torch.optim.Adam (no weight decay, no amsgrad)::
+
+        m <- beta1 * m + (1 - beta1) * g          (m, v start at 0)
+        v <- beta2 * v + (1 - beta2) * g^2
+        m_hat = m / (1 - beta1^t)                 (bias correction: m and v start at 0,
+        v_hat = v / (1 - beta2^t)                  so early averages are too small)
+        p <- p - lr * m_hat / (sqrt(v_hat) + eps)
+
+    On the first step m_hat = g and v_hat = g^2, so every parameter moves by
+    about lr, whatever the size of its gradient.
+    """
+
+    hyperparameter_names = ("lr", "betas", "eps")
+    state_names = ("exp_avg", "exp_avg_sq")
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+    ) -> None:
+        """`betas` = (beta1, beta2), each in [0, 1); `eps` > 0."""
+        super().__init__(params, lr)
+        owner = type(self).__name__
+        self.betas = _betas(betas, owner)
+        self.eps = _positive(eps, "eps", owner)
+        self.exp_avg = [0.0] * len(self.params)
+        self.exp_avg_sq = [0.0] * len(self.params)
+
+    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
+        beta1, beta2 = self.betas
+        eps = self.eps
+        ms = [beta1 * m + (1.0 - beta1) * g for m, g in zip(self.exp_avg, grads)]
+        vs = [beta2 * v + (1.0 - beta2) * g * g for v, g in zip(self.exp_avg_sq, grads)]
+        # Grouped as torch groups it: lr / (1 - beta1^t) times m / (sqrt(v) / sqrt(1 - beta2^t) + eps).
+        step_size = self.lr / (1.0 - beta1**t)
+        root_correction = math.sqrt(1.0 - beta2**t)
+        values = [
+            p.data - step_size * m / (math.sqrt(v) / root_correction + eps) for p, m, v in zip(self.params, ms, vs)
+        ]
+        return values, {"exp_avg": ms, "exp_avg_sq": vs}
+
+
+class Nadam(Optimizer):
+    """Adam with Nesterov momentum (Dozat, 2016), exactly as torch.optim.NAdam computes it.
+
+    The momentum coefficient follows Dozat's warm-up schedule, with
+    psi = momentum_decay::
+
+        mu_t = beta1 * (1 - 0.5 * 0.96^(t * psi))
+        P_t  = mu_1 * mu_2 * ... * mu_t           (running product, kept as state)
+        m <- beta1 * m + (1 - beta1) * g          (m, v start at 0)
+        v <- beta2 * v + (1 - beta2) * g^2
+        d = sqrt(v / (1 - beta2^t)) + eps
+        p <- p - lr * (1 - mu_t) / (1 - P_t) * g / d
+               - lr * mu_{t+1} / (1 - P_t * mu_{t+1}) * m / d
+
+    The first term is the current gradient, the second the momentum one step
+    ahead (the Nesterov look-ahead), each bias-corrected.
+
+    Which variant: momentum_decay=0.004 (the default, torch's) is Dozat's
+    schedule.  momentum_decay=None turns the schedule off, mu_t = beta1 on
+    every step, which is the simple form (as in Keras; torch reaches it only
+    in the limit momentum_decay -> inf)::
+
+        p <- p - lr * (beta1 * m / (1 - beta1^(t+1)) + (1 - beta1) * g / (1 - beta1^t)) / d
+
+    Note that torch's momentum_decay=0 is not that form: it fixes mu_t at beta1 / 2.
+    """
+
+    hyperparameter_names = ("lr", "betas", "eps", "momentum_decay")
+    state_names = ("exp_avg", "exp_avg_sq", "mu_product")
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        momentum_decay: float | None = 4e-3,
+    ) -> None:
+        """`betas` each in [0, 1); `eps` > 0; `momentum_decay` >= 0, or None for no schedule (see above)."""
+        super().__init__(params, lr)
+        owner = type(self).__name__
+        self.betas = _betas(betas, owner)
+        self.eps = _positive(eps, "eps", owner)
+        self.momentum_decay = None if momentum_decay is None else _non_negative(momentum_decay, "momentum_decay", owner)
+        self.exp_avg = [0.0] * len(self.params)
+        self.exp_avg_sq = [0.0] * len(self.params)
+        self.mu_product = 1.0
+
+    def _momentum(self, t: int) -> float:
+        if self.momentum_decay is None:
+            return self.betas[0]
+        return self.betas[0] * (1.0 - 0.5 * math.pow(0.96, t * self.momentum_decay))
+
+    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
+        beta1, beta2 = self.betas
+        eps = self.eps
+        mu, mu_next = self._momentum(t), self._momentum(t + 1)
+        mu_product = self.mu_product * mu
+        ms = [beta1 * m + (1.0 - beta1) * g for m, g in zip(self.exp_avg, grads)]
+        vs = [beta2 * v + (1.0 - beta2) * g * g for v, g in zip(self.exp_avg_sq, grads)]
+        correction2 = 1.0 - beta2**t
+        gradient_scale = -self.lr * (1.0 - mu) / (1.0 - mu_product)
+        momentum_scale = -self.lr * mu_next / (1.0 - mu_product * mu_next)
+        values = []
+        for p, g, m, v in zip(self.params, grads, ms, vs):
+            d = math.sqrt(v / correction2) + eps
+            values.append(p.data + gradient_scale * g / d + momentum_scale * m / d)
+        return values, {"exp_avg": ms, "exp_avg_sq": vs, "mu_product": mu_product}
