@@ -6,8 +6,8 @@
 >>> y.backward()
 """
 
-from micrograd_ko import losses, nn, optim
+from micrograd_ko import data, losses, nn, optim
 from micrograd_ko.engine import DomainError, Value, is_grad_enabled, no_grad
 
-__all__ = ["DomainError", "Value", "is_grad_enabled", "losses", "nn", "no_grad", "optim"]
+__all__ = ["DomainError", "Value", "data", "is_grad_enabled", "losses", "nn", "no_grad", "optim"]
 __version__ = "0.1.0"
