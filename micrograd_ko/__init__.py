@@ -8,6 +8,19 @@
 
 from micrograd_ko import data, losses, nn, optim
 from micrograd_ko.engine import DomainError, Value, is_grad_enabled, no_grad
+from micrograd_ko.viz import backward_steps, draw, save
 
-__all__ = ["DomainError", "Value", "data", "is_grad_enabled", "losses", "nn", "no_grad", "optim"]
+__all__ = [
+    "DomainError",
+    "Value",
+    "backward_steps",
+    "data",
+    "draw",
+    "is_grad_enabled",
+    "losses",
+    "nn",
+    "no_grad",
+    "optim",
+    "save",
+]
 __version__ = "0.1.0"
