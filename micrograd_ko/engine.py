@@ -15,6 +15,15 @@ to the output goes away, without waiting for Python's cyclic garbage
 collector.  Parents are a tuple, never a set, so `a + a` keeps both edges and
 gradients are summed in the same order on every run.
 
+Two optional paths sit beside that fast one and cost nothing when unused:
+
+* Higher-order derivatives.  `backward(create_graph=True)` and `grad(fn)` build
+  the gradient itself as a graph of Values, so it can be differentiated again.
+  They read each op's local derivatives as Value expressions from a table of
+  rules keyed by op name (d tanh = 1 - out^2, d(a*b) = (b, a), ...).
+* `detect_anomaly()` swaps in a recorder that checks every new node for NaN and
+  infinity, and makes `backward()` check every contribution.
+
 Nothing here imports another module of the package.
 """
 
@@ -22,11 +31,26 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Literal, Union
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Literal, Union, overload
 
-__all__ = ["ROLES", "DomainError", "Operand", "Role", "Value", "is_grad_enabled", "no_grad"]
+__all__ = [
+    "ROLES",
+    "AnomalyError",
+    "DomainError",
+    "GraphRule",
+    "Operand",
+    "Role",
+    "Value",
+    "detect_anomaly",
+    "grad",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "no_grad",
+    "record",
+    "register_graph_rule",
+]
 
 Role = Literal["input", "parameter", "constant", "result"]
 """What a Value is for: data fed in, a trainable weight, a number an op wrapped, or an op's output."""
@@ -37,6 +61,7 @@ Operand = Union["Value", float]
 """Anything an operation accepts: a Value, or a real number (int, float, numpy scalar)."""
 
 _grad_enabled = True
+_anomaly_enabled = False
 _ONE_ONE = (1.0, 1.0)
 _ONE_MINUS_ONE = (1.0, -1.0)
 _MINUS_ONE = (-1.0,)
@@ -48,26 +73,34 @@ class DomainError(ValueError):
     """An operation was applied outside its mathematical domain (log of -2, sqrt of -1, ...)."""
 
 
+class AnomalyError(FloatingPointError):
+    """Inside `detect_anomaly()`, an op produced NaN or an infinity in forward or backward."""
+
+
 def is_grad_enabled() -> bool:
     """Return True unless called inside a `no_grad()` block."""
     return _grad_enabled
 
 
 @contextmanager
-def no_grad() -> Iterator[None]:
+def _grad_mode(enabled: bool) -> Iterator[None]:
+    global _grad_enabled
+    previous = _grad_enabled
+    _grad_enabled = enabled
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def no_grad() -> AbstractContextManager[None]:
     """Context manager under which new operations record no parents.
 
     Use it for evaluation and for parameter updates: the results are plain
     leaves, so no graph is kept alive and `backward()` cannot flow through them.
     Blocks nest; the previous state is restored on exit, even after an exception.
     """
-    global _grad_enabled
-    previous = _grad_enabled
-    _grad_enabled = False
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
+    return _grad_mode(False)
 
 
 def _checked_float(data: object, what: str) -> float:
@@ -83,7 +116,7 @@ def _describe(value: Value) -> str:
     return f"{value.data!r} (label {value.label!r})" if value.label else repr(value.data)
 
 
-def _result(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
+def _plain_result(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
     """Build an op's output node; inside `no_grad()` it is a bare leaf."""
     out = object.__new__(Value)
     out.data = data
@@ -101,6 +134,63 @@ def _result(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple
     return out
 
 
+def _checked_result(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
+    """`_plain_result`, but first raise AnomalyError if `data` is NaN or infinite."""
+    if not math.isfinite(data):
+        raise AnomalyError(f"detect_anomaly: forward of {op!r} produced {data!r} from inputs {_list_inputs(parents)}")
+    return _plain_result(data, op, parents, local_grads)
+
+
+def _list_inputs(parents: tuple[Value, ...], limit: int = 6) -> str:
+    shown = ", ".join(_describe(p) for p in parents[:limit])
+    return f"({shown}, ... {len(parents)} in all)" if len(parents) > limit else f"({shown})"
+
+
+_Recorder = Callable[[float, str, tuple["Value", ...], tuple[float, ...]], "Value"]
+
+# Every op builds its output through this module global, looked up at call time,
+# so `detect_anomaly()` can swap in the checking recorder without any per-op test.
+_result: _Recorder = _plain_result
+
+
+def record(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
+    """Record a new node the way every built-in op does: value, op name, parents, d(out)/d(parent).
+
+    This is the hook for user-defined primitives (see `micrograd_ko.function`):
+    the node honours `no_grad()` and `detect_anomaly()` like any other.
+    `local_grads` must hold one float per parent.
+    """
+    if len(local_grads) != len(parents):
+        raise ValueError(f"record {op!r}: {len(parents)} parents but {len(local_grads)} local derivatives")
+    return _result(data, op, parents, local_grads)
+
+
+def is_anomaly_enabled() -> bool:
+    """Return True inside a `detect_anomaly()` block."""
+    return _anomaly_enabled
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Context manager that stops at the first NaN or infinity, in forward or in backward.
+
+    Inside the block every new node is checked as it is made, and `backward()`
+    checks every contribution local_derivative * grad; the first non-finite
+    number raises AnomalyError naming the op, its inputs and their labels.
+    Outside the block nothing is checked and NaN propagates as IEEE floats do.
+    The ordinary path pays nothing for this: the block swaps the module's node
+    recorder and sets one flag that `backward()` reads once per call.
+    The mode is global to the process (not per thread); blocks nest.
+    """
+    global _result, _anomaly_enabled
+    previous = (_result, _anomaly_enabled)
+    _result, _anomaly_enabled = _checked_result, True
+    try:
+        yield
+    finally:
+        _result, _anomaly_enabled = previous
+
+
 def _constant(number: object, op: str) -> Value:
     return Value(_checked_float(number, f"{op}: operand"), role="constant")
 
@@ -115,7 +205,7 @@ class Value:
     7.0
     """
 
-    __slots__ = ("data", "grad", "label", "role", "_op", "_parents", "_local_grads")
+    __slots__ = ("data", "grad", "label", "role", "_op", "_parents", "_local_grads", "_grad_value")
 
     data: float
     grad: float
@@ -124,6 +214,7 @@ class Value:
     _op: str
     _parents: tuple[Value, ...]
     _local_grads: tuple[float, ...]
+    _grad_value: Value  # unset until a create_graph backward reaches the node
 
     def __init__(self, data: float, label: str = "", role: Role = "input") -> None:
         """Create a leaf holding `data` (converted to float).
@@ -159,6 +250,23 @@ class Value:
     def local_grads(self) -> tuple[float, ...]:
         """d(self)/d(parent) for each parent, in the same order as `parents`."""
         return self._local_grads
+
+    @property
+    def grad_value(self) -> Value | None:
+        """The gradient as a Value with its own graph, from the last `backward(create_graph=True)`.
+
+        `grad` is always a plain float, so the ordinary training loop never
+        builds a second graph; `create_graph=True` additionally leaves here
+        d(root)/d(self) as a Value that can itself be differentiated
+        (`x.grad_value.backward()` gives a second derivative).  Unlike `grad`
+        it does not accumulate across calls: each create_graph backward
+        replaces it.  None until such a backward reaches this node.
+        """
+        # The slot is left unset on the hot path (ops never write it), so reading it may fail.
+        try:
+            return self._grad_value
+        except AttributeError:
+            return None
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -238,8 +346,8 @@ class Value:
             out = -math.inf if base < 0.0 and n % 2.0 == 1.0 else math.inf
         if n == 0.0:
             d_base = 0.0
-        elif base == 0.0:
-            d_base = 0.0 if n >= 1.0 else math.inf  # a^n is vertical at 0 for 0 < n < 1
+        elif base == 0.0 and n < 1.0:
+            d_base = math.inf  # a^n is vertical at 0 for 0 < n < 1
         elif math.isinf(out):
             d_base = n * out / base
         else:
@@ -405,7 +513,7 @@ class Value:
                         push((parent, False))
         return order
 
-    def backward(self) -> None:
+    def backward(self, create_graph: bool = False) -> None:
         """Reverse-mode backpropagation from this node.
 
         Sets this node's grad to 1.0 and then, in reverse topological order,
@@ -414,13 +522,323 @@ class Value:
         (inputs, parameters, constants) accumulate across calls, so training
         loops call zero_grad() first; every computed node's grad is reset, so it
         always holds d(self)/d(node) for this call alone.
+
+        With `create_graph=True` the gradient is also built as a graph: every
+        node reached gets `grad_value`, a Value whose own `backward()` gives
+        second derivatives (`grad` still gets the same float).  Between two
+        such backward calls, zero the leaves' `grad` as usual, since it keeps
+        accumulating.  Inside `detect_anomaly()` every contribution is checked.
         """
-        order = self.topological_order()
-        for node in order:
-            if node._parents:
-                node.grad = 0.0
-        self.grad = 1.0 if self._parents else self.grad + 1.0
+        if create_graph:
+            _backward_with_graph(self)
+            return
+        if _anomaly_enabled:
+            _checked_backward(self)
+            return
+        order = _seeded_order(self)
         for node in reversed(order):
             grad = node.grad
             for parent, local in zip(node._parents, node._local_grads):
                 parent.grad += local * grad
+
+
+def _seeded_order(root: Value) -> list[Value]:
+    """Topological order of `root`'s graph, with computed nodes' grads reset and the root seeded."""
+    order = root.topological_order()
+    for node in order:
+        if node._parents:
+            node.grad = 0.0
+    root.grad = 1.0 if root._parents else root.grad + 1.0
+    return order
+
+
+# ---- anomaly detection in backward --------------------------------------------------
+
+
+def _checked_backward(root: Value) -> None:
+    """`Value.backward`, raising AnomalyError at the first contribution that is NaN or infinite."""
+    for node in reversed(_seeded_order(root)):
+        grad = node.grad
+        for index, (parent, local) in enumerate(zip(node._parents, node._local_grads)):
+            contribution = local * grad
+            if not math.isfinite(contribution):
+                raise AnomalyError(_backward_anomaly(node, index, local, grad, contribution))
+            parent.grad += contribution
+
+
+def _backward_anomaly(node: Value, index: int, local: float, upstream: float, contribution: float) -> str:
+    label = f" (label {node.label!r})" if node.label else ""
+    return (
+        f"detect_anomaly: backward of {node._op!r}{label} produced {contribution!r} for its input {index}, "
+        f"{_describe(node._parents[index])}: local derivative {local!r} × upstream gradient {upstream!r}; "
+        f"the op's inputs were {_list_inputs(node._parents)} and its output {node.data!r}"
+    )
+
+
+# ---- local derivatives as Value expressions, for higher-order derivatives -------------
+
+GraphRule = Callable[["Value"], Sequence[Operand]]
+"""Given a node, d(node)/d(parent) for each parent as Values built from the node and its parents.
+
+A plain number stands for a derivative that is constant (0, 1, -1, alpha, ...),
+which keeps the gradient graph small.  Each rule is the Value-expression twin
+of the float formula its op computes at forward time.
+"""
+
+
+def _constant_locals(node: Value) -> tuple[float, ...]:
+    """Ops whose local derivatives are constant where they exist: + - neg abs relu leaky_relu step sum."""
+    return node._local_grads
+
+
+def _mul_rule(node: Value) -> tuple[Operand, ...]:
+    """d(a b) = (b, a)."""
+    a, b = node._parents
+    return (b, a)
+
+
+def _div_rule(node: Value) -> tuple[Operand, ...]:
+    """d(a / b) = (1 / b, -(a / b) / b)."""
+    b = node._parents[1]
+    return (1.0 / b, -node / b)
+
+
+def _pow_rule(node: Value) -> tuple[Operand, ...]:
+    """d(a^n) = (n a^(n-1), a^n ln a); a constant exponent n stays a number."""
+    base, exponent = node._parents
+    a, n = base.data, exponent.data
+    if exponent.role == "constant":
+        if n == 0.0 or (a == 0.0 and n < 1.0):
+            return node._local_grads  # 0, or the vertical slope at a = 0: nothing left to differentiate
+        return (n * base ** (n - 1.0), 0.0)
+    if a == 0.0:
+        return node._local_grads  # a^n ln a is only a limit at a = 0
+    return (exponent * base ** (exponent - 1.0), node * base.log())
+
+
+def _exp_rule(node: Value) -> tuple[Operand, ...]:
+    """d e^a = e^a, the node itself."""
+    return (node,)
+
+
+def _log_rule(node: Value) -> tuple[Operand, ...]:
+    """d ln a = 1 / a."""
+    return (1.0 / node._parents[0],)
+
+
+def _sqrt_rule(node: Value) -> tuple[Operand, ...]:
+    """d sqrt(a) = 1 / (2 sqrt a), infinite at 0."""
+    return (0.5 / node,) if node.data else node._local_grads
+
+
+def _tanh_rule(node: Value) -> tuple[Operand, ...]:
+    """d tanh a = 1 - tanh(a)^2."""
+    return (1.0 - node * node,)
+
+
+def _sigmoid_rule(node: Value) -> tuple[Operand, ...]:
+    """d s(a) = s(a) (1 - s(a))."""
+    return (node * (1.0 - node),)
+
+
+def _elu_rule(node: Value) -> tuple[Operand, ...]:
+    """d elu = 1 for a > 0, else alpha e^a = elu(a) + alpha."""
+    a, alpha = node._parents
+    return node._local_grads if a.data > 0.0 else (node + alpha, 0.0)
+
+
+def _softplus_rule(node: Value) -> tuple[Operand, ...]:
+    """d softplus a = sigmoid(a)."""
+    return (node._parents[0].sigmoid(),)
+
+
+def _dot_rule(node: Value) -> tuple[Operand, ...]:
+    """d(w . x + b) = (x, w, 1)."""
+    parents = node._parents
+    n = len(parents) // 2
+    weights, inputs = parents[:n], parents[n : 2 * n]
+    return (*inputs, *weights, 1.0) if len(parents) % 2 else (*inputs, *weights)
+
+
+_GRAPH_RULES: dict[str, GraphRule] = {
+    "+": _constant_locals,
+    "-": _constant_locals,
+    "neg": _constant_locals,
+    "abs": _constant_locals,
+    "relu": _constant_locals,
+    "leaky_relu": _constant_locals,
+    "step": _constant_locals,
+    "sum": _constant_locals,
+    "*": _mul_rule,
+    "/": _div_rule,
+    "**": _pow_rule,
+    "exp": _exp_rule,
+    "log": _log_rule,
+    "sqrt": _sqrt_rule,
+    "tanh": _tanh_rule,
+    "sigmoid": _sigmoid_rule,
+    "elu": _elu_rule,
+    "softplus": _softplus_rule,
+    "dot": _dot_rule,
+}
+_BUILT_IN_OPS = frozenset(_GRAPH_RULES)
+
+
+def register_graph_rule(op: str, rule: GraphRule) -> None:
+    """Teach `create_graph` and `grad()` the local derivatives of a user-defined op.
+
+    `rule(node)` returns d(node)/d(parent) for each of `node.parents`, written
+    with Value operations so that they can be differentiated again.  Built-in op
+    names cannot be replaced; registering a user op's name again replaces its
+    rule (re-running a notebook cell that defines the op).
+    """
+    if not isinstance(op, str) or not op:
+        raise ValueError(f"register_graph_rule: op must be a non-empty str, got {op!r}")
+    if op in _BUILT_IN_OPS:
+        raise ValueError(f"register_graph_rule: {op!r} is a built-in op; choose another name")
+    if not callable(rule):
+        raise TypeError(f"register_graph_rule: rule for {op!r} must be callable, got {type(rule).__name__}")
+    _GRAPH_RULES[op] = rule
+
+
+def _local_expressions(node: Value) -> Sequence[Operand]:
+    rule = _GRAPH_RULES.get(node._op)
+    if rule is None:
+        raise NotImplementedError(
+            f"create_graph: op {node._op!r} has no rule for its derivatives as Values; register one "
+            "with register_graph_rule (or give the custom op a graph_derivative)"
+        )
+    return rule(node)
+
+
+def _as_float(operand: Operand) -> float:
+    return operand.data if isinstance(operand, Value) else float(operand)
+
+
+def _chain(local: Operand, upstream: Operand) -> Operand | None:
+    """local * upstream without building nodes for the trivial factors; None for an exact zero."""
+    if not isinstance(upstream, Value):
+        if not isinstance(local, Value):
+            return local * upstream
+        if upstream == 1.0:
+            return local
+        return None if upstream == 0.0 else local * upstream
+    if isinstance(local, Value):
+        return local * upstream
+    if local == 1.0:
+        return upstream
+    if local == -1.0:
+        return -upstream
+    return None if local == 0.0 else local * upstream
+
+
+def _total(parts: list[Operand]) -> Operand:
+    if len(parts) == 1:
+        return parts[0]
+    if any(isinstance(part, Value) for part in parts):
+        return Value.sum(parts)
+    return sum((float(part) for part in parts), 0.0)
+
+
+def _graph_gradients(root: Value, order: list[Value], needed: set[Value] | None) -> dict[Value, Operand]:
+    """d(root)/d(node) for every node reached, as Values (numbers where the gradient is a constant).
+
+    The same reverse sweep as `backward()`, but each contribution is the Value
+    local_expression * upstream, so the result has a graph of its own.  With
+    `needed`, only gradients flowing into those nodes are built.
+    """
+    pending: dict[Value, list[Operand]] = {root: [1.0]}
+    totals: dict[Value, Operand] = {}
+    for node in reversed(order):
+        parts = pending.pop(node, None)
+        if parts is None:
+            continue
+        upstream = totals[node] = _total(parts)
+        if not node._parents or (not isinstance(upstream, Value) and upstream == 0.0):
+            continue
+        for index, (parent, local) in enumerate(zip(node._parents, _local_expressions(node))):
+            if needed is not None and parent not in needed:
+                continue
+            try:
+                contribution = _chain(local, upstream)
+            except AnomalyError as error:
+                local_data, upstream_data = _as_float(local), _as_float(upstream)
+                message = _backward_anomaly(node, index, local_data, upstream_data, local_data * upstream_data)
+                raise AnomalyError(message) from error
+            if contribution is None:
+                continue
+            if _anomaly_enabled and not math.isfinite(_as_float(contribution)):
+                raise AnomalyError(
+                    _backward_anomaly(node, index, _as_float(local), _as_float(upstream), _as_float(contribution))
+                )
+            pending.setdefault(parent, []).append(contribution)
+    return totals
+
+
+def _as_value(gradient: Operand) -> Value:
+    return gradient if isinstance(gradient, Value) else Value(gradient, role="constant")
+
+
+def _backward_with_graph(root: Value) -> None:
+    """`Value.backward(create_graph=True)`: floats into `grad`, Values with graphs into `grad_value`."""
+    order = root.topological_order()
+    with _grad_mode(True):
+        totals = _graph_gradients(root, order, None)
+    for node in order:
+        gradient = _as_value(totals.get(node, 0.0))
+        node._grad_value = gradient
+        if node._parents:
+            node.grad = gradient.data
+        else:
+            node.grad += gradient.data
+
+
+def _depending_on(order: list[Value], targets: Sequence[Value]) -> set[Value]:
+    """The nodes of `order` that are a target or are computed from one."""
+    reached = set(targets)
+    for node in order:
+        if node not in reached and any(parent in reached for parent in node._parents):
+            reached.add(node)
+    return reached
+
+
+@overload
+def grad(fn: Callable[..., Value], wrt: int = 0) -> Callable[..., Value]: ...
+@overload
+def grad(fn: Callable[..., Value], wrt: Sequence[int]) -> Callable[..., tuple[Value, ...]]: ...
+def grad(fn: Callable[..., Value], wrt: int | Sequence[int] = 0) -> Callable[..., Value | tuple[Value, ...]]:
+    """Turn `fn` into the function that computes its derivative: grad(f)(x) = f'(x).
+
+    `wrt` picks the positional argument to differentiate by (default the first,
+    giving one Value) or several (a tuple of ints, giving a tuple of Values,
+    one partial derivative each).  Arguments may be numbers or Values.  The
+    derivatives are Values with graphs of their own, so the result composes:
+    grad(grad(f))(x) = f''(x).  Nothing's `.grad` is touched, and recording is
+    on while it runs even inside `no_grad()` (building the graph is its job).
+
+    >>> f = lambda x: x ** 3
+    >>> grad(grad(f))(2.0).data   # d^2/dx^2 x^3 = 6x
+    12.0
+    """
+    positions = (wrt,) if isinstance(wrt, int) else tuple(wrt)
+    if not positions or not all(type(p) is int and p >= 0 for p in positions):
+        raise ValueError(f"grad: wrt must be an argument position or a non-empty sequence of them, got {wrt!r}")
+    name = getattr(fn, "__name__", type(fn).__name__)
+
+    def gradient(*args: Operand) -> Value | tuple[Value, ...]:
+        if max(positions) >= len(args):
+            raise TypeError(f"grad({name}): wrt={wrt!r} but the function was given {len(args)} arguments")
+        values = tuple(a if isinstance(a, Value) else Value(_checked_float(a, f"grad({name}): argument")) for a in args)
+        with _grad_mode(True):
+            out = fn(*values)
+            if not isinstance(out, Value):
+                raise TypeError(f"grad({name}): the function must return a Value, got {type(out).__name__}: {out!r}")
+            targets = [values[p] for p in positions]
+            order = out.topological_order()
+            totals = _graph_gradients(out, order, _depending_on(order, targets))
+        derivatives = tuple(_as_value(totals.get(target, 0.0)) for target in targets)
+        return derivatives[0] if isinstance(wrt, int) else derivatives
+
+    gradient.__name__ = f"grad({name})"
+    gradient.__doc__ = f"Derivative of {name} with respect to argument(s) {wrt!r}."
+    return gradient
