@@ -39,5 +39,9 @@ lint: $(STAMP_DEV)
 test: $(STAMP_DEV) graphviz lint
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
 
+# Re-execute every notebooks/NN_name.py (the source of truth) and write its .ipynb with outputs.
+notebooks: $(STAMP_DEV) graphviz
+	$(BIN)/python notebooks/build.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis out

@@ -1,0 +1,153 @@
+"""Build the executed notebooks from their jupytext sources.
+
+The sources of truth are the `NN_name.py` files in this directory (jupytext's
+`py:percent` format: reviewable diffs, plain Python).  Each is paired with an
+`NN_name.ipynb` that is committed *with outputs*, so a reader browsing the
+repository sees the results.  This script regenerates those .ipynb files:
+
+    python notebooks/build.py            # every notebook
+    python notebooks/build.py 03 07      # only the notebooks with these numbers
+
+(`make notebooks` runs the first form.)  `tests/test_notebooks.py` uses the
+same functions to execute every source and to check that each committed
+.ipynb has the same cells as its source.
+
+Each notebook runs top to bottom in a fresh kernel started from *this*
+interpreter (the .venv where micrograd_ko is installed, whatever kernels the
+user has registered), in a temporary working directory, under one time budget
+for the whole notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import jupytext
+import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent
+SOURCE_GLOB = "[0-9][0-9]_*.py"
+TIME_BUDGET_SECONDS = 60.0
+KERNEL_NAME = "micrograd-ko-build"
+
+# What readers see in the .ipynb: the ordinary Python 3 kernel, not the throwaway one used to execute it.
+PUBLISHED_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+# A best-effort guard against network access: HTTP clients that honour proxy variables
+# (urllib, requests, pip) fail fast against a closed local port.
+_NO_NETWORK_ENV = {name: "http://127.0.0.1:9" for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")}
+
+
+def notebook_sources(directory: Path = NOTEBOOK_DIR) -> list[Path]:
+    """The notebook sources `NN_name.py`, in curriculum order."""
+    return sorted(directory.glob(SOURCE_GLOB))
+
+
+def read_source(path: Path) -> nbformat.NotebookNode:
+    """Read a py:percent source into a notebook with stable cell ids and the published kernelspec."""
+    nb = jupytext.read(path, fmt="py:percent")
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"cell-{index:03d}"
+    nb.metadata["kernelspec"] = dict(PUBLISHED_KERNELSPEC)
+    nb.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
+    return nb
+
+
+def cell_sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(cell type, source) for every cell: what must agree between a source and its .ipynb."""
+    return [(cell.cell_type, cell.source) for cell in nb.cells]
+
+
+@contextmanager
+def _kernel_for_this_interpreter() -> Iterator[KernelManager]:
+    """A kernel manager whose kernel is `sys.executable -m ipykernel_launcher`."""
+    with tempfile.TemporaryDirectory(prefix="micrograd-ko-kernels-") as kernels:
+        spec_dir = Path(kernels, KERNEL_NAME)
+        spec_dir.mkdir()
+        spec = {
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "micrograd_ko (build)",
+            "language": "python",
+        }
+        (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+        specs = KernelSpecManager(kernel_dirs=[kernels])
+        if os.name == "posix":
+            # Unix sockets in the scratch directory: nothing listens on a TCP port, and ipykernel does not warn.
+            yield KernelManager(
+                kernel_name=KERNEL_NAME, kernel_spec_manager=specs, transport="ipc", ip=str(Path(kernels, "ipc"))
+            )
+        else:
+            yield KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
+
+
+def execute(nb: nbformat.NotebookNode, workdir: Path, budget: float = TIME_BUDGET_SECONDS) -> nbformat.NotebookNode:
+    """Run every cell of `nb` in place, in `workdir`, within `budget` seconds for the whole notebook.
+
+    Raises nbclient's CellExecutionError when a cell fails and CellTimeoutError
+    when the budget runs out.
+    """
+    deadline = time.monotonic() + budget
+    env = {**os.environ, **_NO_NETWORK_ENV, "PYTHONHASHSEED": "0"}
+    with _kernel_for_this_interpreter() as kernel:
+        client = NotebookClient(
+            nb,
+            km=kernel,
+            timeout_func=lambda _cell: max(1, int(deadline - time.monotonic())),
+            record_timing=False,
+            resources={"metadata": {"path": str(workdir)}},
+        )
+        client.execute(env=env, cwd=str(workdir))
+    tidy_outputs(nb)
+    return nb
+
+
+_OVERWRITTEN = re.compile(r"[^\n]*\r(?!\n)")
+
+
+def tidy_outputs(nb: nbformat.NotebookNode) -> None:
+    """Keep only the final state of lines a progress bar redrew with carriage returns."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                output["text"] = _OVERWRITTEN.sub("", output["text"].replace("\r\n", "\n"))
+
+
+def build(source: Path) -> Path:
+    """Execute one source in a scratch directory and write its paired .ipynb next to it."""
+    nb = read_source(source)
+    with tempfile.TemporaryDirectory(prefix="micrograd-ko-notebook-") as workdir:
+        execute(nb, Path(workdir))
+    target = source.with_suffix(".ipynb")
+    nbformat.write(nb, target)
+    return target
+
+
+def main(argv: Sequence[str]) -> int:
+    """Build the notebooks whose numbers are given (all of them when none are)."""
+    sources = notebook_sources()
+    if argv:
+        wanted = {number.zfill(2) for number in argv}
+        sources = [source for source in sources if source.name[:2] in wanted]
+        if not sources:
+            print(f"no notebook numbered {', '.join(sorted(wanted))} in {NOTEBOOK_DIR}", file=sys.stderr)
+            return 1
+    for source in sources:
+        started = time.perf_counter()
+        target = build(source)
+        print(f"{target.relative_to(NOTEBOOK_DIR.parent)}  ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
