@@ -1,0 +1,192 @@
+"""Turning a formula typed by a person into a graph of Values, without ever calling `eval`.
+
+`evaluate("x1*w1 + x2*w2 + b", {"x1": x1, ...})` parses the text with Python's
+`ast` module and builds the graph node by node from an allow-list:
+
+* numbers (each becomes a constant leaf, as in `x * 2`),
+* the names given in `variables`,
+* the operators `+ - * / **` and unary `-` / `+`,
+* calls of the functions in `FUNCTIONS` (`tanh(x)`, `leaky_relu(x, 0.1)`, ...).
+
+Anything else (attribute access, indexing, strings, lambdas, calls of other
+names such as `__import__`) raises `ExpressionError` before a single
+operation runs.  Each intermediate result is labelled with the text it came
+from, so a drawing shows which part of the formula every node computes.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Mapping
+from typing import NoReturn
+
+from micrograd_ko.engine import Value
+
+__all__ = ["FUNCTIONS", "MAX_LENGTH", "ExpressionError", "evaluate"]
+
+MAX_LENGTH = 2000
+"""Longest accepted formula, in characters: enough for any picture worth drawing."""
+
+_LABEL_LENGTH = 40
+
+FUNCTIONS: Mapping[str, Callable[..., Value]] = {
+    "abs": Value.__abs__,
+    "exp": Value.exp,
+    "log": Value.log,
+    "sqrt": Value.sqrt,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "relu": Value.relu,
+    "softplus": Value.softplus,
+    "step": Value.step,
+    "leaky_relu": Value.leaky_relu,
+    "elu": Value.elu,
+}
+"""The functions a formula may call; `leaky_relu` and `elu` take an optional number, their alpha."""
+
+_WITH_ALPHA = ("leaky_relu", "elu")
+
+_BINARY: Mapping[type[ast.operator], Callable[[Value, Value], Value]] = {
+    ast.Add: Value.__add__,
+    ast.Sub: Value.__sub__,
+    ast.Mult: Value.__mul__,
+    ast.Div: Value.__truediv__,
+    ast.Pow: Value.__pow__,
+}
+
+_DESCRIPTIONS: Mapping[type[ast.AST], str] = {
+    ast.Attribute: "attribute access (a.b)",
+    ast.Subscript: "indexing (a[i])",
+    ast.Lambda: "lambda",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "and/or",
+    ast.IfExp: "conditional expressions",
+    ast.NamedExpr: "assignment (:=)",
+    ast.Starred: "unpacking (*)",
+}
+
+
+class ExpressionError(ValueError):
+    """A formula that is not valid Python or uses something outside the allow-list."""
+
+
+def evaluate(source: str, variables: Mapping[str, Value]) -> Value:
+    """Build the graph of the formula `source` over `variables` and return its result.
+
+    Raises ExpressionError, naming the offending part and its column, for a
+    syntax error, an unknown name, a call of a function not in `FUNCTIONS`, or
+    any construct outside the allow-list.  Math errors of the engine
+    (DomainError, ZeroDivisionError) propagate unchanged.
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"evaluate: the formula must be a str, got {type(source).__name__}")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"formula is {len(source)} characters long; at most {MAX_LENGTH} are accepted")
+    for name in variables:
+        if not name.isidentifier() or name in FUNCTIONS:
+            raise ExpressionError(f"{name!r} cannot be a variable name: use an identifier that is not a function")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as error:
+        shown = source if len(source) <= _LABEL_LENGTH else source[:_LABEL_LENGTH] + "…"
+        raise ExpressionError(f"formula {shown!r} is not valid Python syntax: {error.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("formula is too long or nested too deeply to build") from None
+    try:
+        return _Builder(source.strip(), variables).build(tree.body)
+    except RecursionError:
+        raise ExpressionError("formula is too long or nested too deeply to build") from None
+
+
+class _Builder:
+    """Walks the syntax tree, accepting only allow-listed nodes and building Values bottom-up."""
+
+    def __init__(self, source: str, variables: Mapping[str, Value]) -> None:
+        self.source = source
+        self.variables = variables
+
+    def build(self, node: ast.expr) -> Value:
+        if isinstance(node, ast.Constant):
+            return Value(self.number(node), role="constant")
+        if isinstance(node, ast.Name):
+            return self.variable(node)
+        if isinstance(node, ast.UnaryOp):
+            result = self.unary(node)
+        elif isinstance(node, ast.BinOp):
+            operation = _BINARY.get(type(node.op))
+            if operation is None:
+                self.reject(node, f"operator {type(node.op).__name__}")
+            result = operation(self.build(node.left), self.build(node.right))
+        elif isinstance(node, ast.Call):
+            result = self.call(node)
+        else:
+            self.reject(node, _DESCRIPTIONS.get(type(node), f"{type(node).__name__} syntax"))
+        if result.parents and not result.label:
+            result.label = self.text_of(node)
+        return result
+
+    def number(self, node: ast.expr) -> float:
+        """A literal number (bool, complex and strings are refused); `-2` counts as one number."""
+        sign = 1.0
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            sign = -1.0 if isinstance(node.op, ast.USub) else 1.0
+            node = node.operand
+        if not isinstance(node, ast.Constant):
+            self.reject(node, "anything but a number as this argument")
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.reject(node, f"the literal {value!r} (only real numbers)")
+        try:
+            number = sign * float(value)
+        except OverflowError:
+            self.reject(node, "a number too large for a float")
+        if not math.isfinite(number):
+            self.reject(node, "a number too large for a float")
+        return number
+
+    def variable(self, node: ast.Name) -> Value:
+        if node.id in self.variables:
+            return self.variables[node.id]
+        if node.id in FUNCTIONS:
+            raise ExpressionError(f"{node.id!r} is a function: call it, as in {node.id}(x) (column {node.col_offset})")
+        known = ", ".join(sorted(self.variables)) or "none"
+        raise ExpressionError(f"unknown name {node.id!r} at column {node.col_offset}; known variables: {known}")
+
+    def unary(self, node: ast.UnaryOp) -> Value:
+        if isinstance(node.operand, ast.Constant):
+            return Value(self.number(node), role="constant")  # -2 is a number, not neg(2)
+        if isinstance(node.op, ast.USub):
+            return -self.build(node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return self.build(node.operand)
+        self.reject(node, f"operator {type(node.op).__name__}")
+
+    def call(self, node: ast.Call) -> Value:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            called = node.func.id if isinstance(node.func, ast.Name) else self.text_of(node.func)
+            allowed = ", ".join(FUNCTIONS)
+            raise ExpressionError(
+                f"calling {called!r} is not allowed (column {node.col_offset}); allowed functions: {allowed}"
+            )
+        name = node.func.id
+        if node.keywords:
+            self.reject(node, f"keyword arguments to {name}()")
+        most = 2 if name in _WITH_ALPHA else 1
+        if not 1 <= len(node.args) <= most:
+            expected = "one argument and an optional number" if most == 2 else "exactly one argument"
+            self.reject(node, f"{name}() with {len(node.args)} arguments ({name} takes {expected})")
+        operand = self.build(node.args[0])
+        if len(node.args) == 2:
+            return FUNCTIONS[name](operand, self.number(node.args[1]))
+        return FUNCTIONS[name](operand)
+
+    def text_of(self, node: ast.expr) -> str:
+        text = ast.get_source_segment(self.source, node) or ast.unparse(node)
+        return text if len(text) <= _LABEL_LENGTH else text[: _LABEL_LENGTH - 1] + "…"
+
+    def reject(self, node: ast.expr, what: str) -> NoReturn:
+        raise ExpressionError(
+            f"not allowed in a formula: {what}, at column {node.col_offset} ({self.text_of(node)!r}); "
+            "use numbers, variables, + - * / ** and the functions " + ", ".join(FUNCTIONS)
+        )
