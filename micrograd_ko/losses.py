@@ -74,11 +74,11 @@ def _pair(
     return ys, ts
 
 
-def _check_targets(targets: list[Value], allowed: tuple[float, ...], loss: str) -> None:
+def _check_targets(targets: list[Value], allowed: tuple[float, ...], loss: str, what: str = "target") -> None:
     found = [t.data for t in targets]
     if any(x not in allowed for x in found):
         wanted = " or ".join(repr(a) for a in allowed)
-        raise ValueError(f"{loss}: every target must be {wanted}, got {found}")
+        raise ValueError(f"{loss}: every {what} must be {wanted}, got {found}")
 
 
 def _check_probabilities(probs: list[Value], loss: str) -> None:
@@ -198,7 +198,7 @@ def cross_entropy(probs: Iterable[Operand], onehot: Iterable[Operand], eps: floa
     ps, ts = _pair(probs, onehot, loss, ("probs", "onehot"))
     eps = _check_eps(eps, loss)
     _check_probabilities(ps, loss)
-    _check_targets(ts, (0.0, 1.0), loss)
+    _check_targets(ts, (0.0, 1.0), loss, "onehot entry")
     hot = [i for i, t in enumerate(ts) if t.data == 1.0]
     if len(hot) != 1:
         raise ValueError(f"{loss}: onehot must contain exactly one 1, got {[t.data for t in ts]}")
@@ -235,7 +235,7 @@ def hinge(scores: Iterable[Operand], labels: Iterable[Operand]) -> Value:
     This is the loss of the classic micrograd moons demo (an SVM's loss).
     """
     ss, ys = _pair(scores, labels, "hinge", ("scores", "labels"))
-    _check_targets(ys, (-1.0, 1.0), "hinge")
+    _check_targets(ys, (-1.0, 1.0), "hinge", "label")
     margins = [(1.0 - y * s).relu() for s, y in zip(ss, ys)]
     return Value.sum(margins) / len(margins)
 

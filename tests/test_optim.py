@@ -1,0 +1,442 @@
+"""Optimizers: hand-computed steps, torch.optim step by step, convergence, validation, all-or-nothing steps."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+from micrograd_ko import Value
+from micrograd_ko.optim import SGD, AdaGrad, Adam, Nadam, Optimizer, RMSProp
+
+Factory = Callable[[list[Value]], Optimizer]
+
+# One entry per optimizer setting: how to build ours, and the torch.optim class and arguments that should match it.
+SETTINGS: dict[str, tuple[Factory, str, dict[str, Any]]] = {
+    "sgd": (lambda ps: SGD(ps, lr=0.05), "SGD", {"lr": 0.05}),
+    "sgd-momentum": (lambda ps: SGD(ps, lr=0.02, momentum=0.9), "SGD", {"lr": 0.02, "momentum": 0.9}),
+    "sgd-nesterov-decay": (
+        lambda ps: SGD(ps, lr=0.02, momentum=0.8, nesterov=True, weight_decay=0.05),
+        "SGD",
+        {"lr": 0.02, "momentum": 0.8, "nesterov": True, "weight_decay": 0.05},
+    ),
+    "adagrad": (lambda ps: AdaGrad(ps, lr=0.1), "Adagrad", {"lr": 0.1}),
+    "rmsprop": (
+        lambda ps: RMSProp(ps, lr=0.01, alpha=0.9, eps=1e-6),
+        "RMSprop",
+        {"lr": 0.01, "alpha": 0.9, "eps": 1e-6},
+    ),
+    "adam": (lambda ps: Adam(ps, lr=0.05), "Adam", {"lr": 0.05}),
+    "adam-betas": (
+        lambda ps: Adam(ps, lr=0.01, betas=(0.8, 0.99), eps=1e-6),
+        "Adam",
+        {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6},
+    ),
+    "nadam": (lambda ps: Nadam(ps, lr=0.02), "NAdam", {"lr": 0.02}),
+    "nadam-decay-0": (lambda ps: Nadam(ps, lr=0.02, momentum_decay=0.0), "NAdam", {"lr": 0.02, "momentum_decay": 0.0}),
+    # torch reaches the schedule-free form only in the limit momentum_decay -> inf.
+    "nadam-no-schedule": (
+        lambda ps: Nadam(ps, lr=0.02, momentum_decay=None),
+        "NAdam",
+        {"lr": 0.02, "momentum_decay": math.inf},
+    ),
+}
+
+START = [0.5, -1.2, 2.0, 0.3]
+
+
+def bumpy_loss(w: list[Any]) -> Any:
+    """A non-quadratic loss of four weights, written with operators that Values and torch tensors share."""
+    w0, w1, w2, w3 = w
+    return (w0 * w1 - 1) ** 2 + 0.5 * (w2 - w3) ** 2 + 0.1 * w0**4 + (w3 * w1 + 0.5) ** 2
+
+
+def parameters(values: list[float]) -> list[Value]:
+    return [Value(v, label=f"w{i}", role="parameter") for i, v in enumerate(values)]
+
+
+def train(optimizer: Optimizer, loss: Callable[[list[Value]], Value], steps: int) -> list[list[float]]:
+    history = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss(optimizer.params).backward()
+        optimizer.step()
+        history.append([p.data for p in optimizer.params])
+    return history
+
+
+def with_grads(grads: list[float], data: list[float] | None = None) -> list[Value]:
+    ps = parameters(data if data is not None else [1.0] * len(grads))
+    for p, g in zip(ps, grads):
+        p.grad = g
+    return ps
+
+
+# ---- hand-computed steps -----------------------------------------------------------------
+
+
+def test_sgd_first_step_by_hand() -> None:
+    ps = with_grads([0.5, -2.0], [1.0, 3.0])
+    SGD(ps, lr=0.1).step()
+    assert [p.data for p in ps] == pytest.approx([1.0 - 0.05, 3.0 + 0.2], abs=1e-15)
+
+
+def test_sgd_momentum_two_steps_by_hand() -> None:
+    (p,) = with_grads([0.5])
+    opt = SGD([p], lr=0.1, momentum=0.9)
+    opt.step()  # buffer 0.5, p = 1 - 0.05
+    assert p.data == pytest.approx(0.95, abs=1e-15)
+    p.grad = 0.25
+    opt.step()  # buffer 0.9 * 0.5 + 0.25 = 0.7, p = 0.95 - 0.07
+    assert p.data == pytest.approx(0.88, abs=1e-15)
+
+
+def test_sgd_nesterov_two_steps_by_hand() -> None:
+    (p,) = with_grads([0.5])
+    opt = SGD([p], lr=0.1, momentum=0.9, nesterov=True)
+    opt.step()  # buffer 0.5, direction 0.5 + 0.9 * 0.5 = 0.95
+    assert p.data == pytest.approx(1.0 - 0.095, abs=1e-15)
+    p.grad = 0.25
+    opt.step()  # buffer 0.7, direction 0.25 + 0.9 * 0.7 = 0.88
+    assert p.data == pytest.approx(0.905 - 0.088, abs=1e-15)
+
+
+def test_sgd_weight_decay_first_step_by_hand() -> None:
+    (p,) = with_grads([0.5], [2.0])
+    SGD([p], lr=0.1, weight_decay=0.1).step()  # gradient 0.5 + 0.1 * 2.0 = 0.7
+    assert p.data == pytest.approx(2.0 - 0.07, abs=1e-15)
+
+
+def test_sgd_momentum_nesterov_and_weight_decay_together_by_hand() -> None:
+    (p,) = with_grads([0.5], [2.0])
+    opt = SGD([p], lr=0.1, momentum=0.5, nesterov=True, weight_decay=0.1)
+    opt.step()  # g = 0.7, buffer 0.7, direction 0.7 + 0.35 = 1.05
+    assert p.data == pytest.approx(1.895, abs=1e-15)
+    p.grad = 0.0
+    opt.step()  # g = 0.1895, buffer 0.35 + 0.1895 = 0.5395, direction 0.1895 + 0.26975 = 0.45925
+    assert p.data == pytest.approx(1.895 - 0.045925, abs=1e-15)
+
+
+def test_adam_first_two_steps_by_hand() -> None:
+    (p,) = with_grads([0.5])
+    opt = Adam([p], lr=0.1)
+    opt.step()
+    # m = 0.05, v = 0.00025; corrected: m_hat = 0.5, v_hat = 0.25, so the step is lr * 0.5 / (0.5 + eps)
+    assert p.data == pytest.approx(1.0 - 0.1 * 0.5 / (0.5 + 1e-8), abs=1e-15)
+    first = p.data
+    p.grad = 0.25
+    opt.step()
+    # m = 0.045 + 0.025 = 0.07, v = 0.00024975 + 0.0000625 = 0.00031225
+    m_hat = 0.07 / (1 - 0.81)
+    v_hat = 0.00031225 / (1 - 0.998001)
+    assert p.data == pytest.approx(first - 0.1 * m_hat / (math.sqrt(v_hat) + 1e-8), abs=1e-14)
+
+
+def test_adam_first_step_moves_every_parameter_by_about_lr() -> None:
+    ps = with_grads([1e-4, 3.0, -250.0])
+    Adam(ps, lr=0.01).step()
+    assert [p.data for p in ps] == pytest.approx([0.99, 0.99, 1.01], abs=1e-5)
+
+
+def test_adagrad_and_rmsprop_first_step_by_hand() -> None:
+    (p,) = with_grads([0.5])
+    AdaGrad([p], lr=0.1).step()  # s = 0.25, step 0.1 * 0.5 / (0.5 + 1e-10)
+    assert p.data == pytest.approx(1.0 - 0.1 * 0.5 / (0.5 + 1e-10), abs=1e-15)
+    (q,) = with_grads([0.5])
+    RMSProp([q], lr=0.1, alpha=0.9).step()  # v = 0.1 * 0.25 = 0.025
+    assert q.data == pytest.approx(1.0 - 0.1 * 0.5 / (math.sqrt(0.025) + 1e-8), abs=1e-15)
+
+
+def test_nadam_without_schedule_is_the_simple_dozat_form() -> None:
+    """momentum_decay=None against the textbook (Keras) formula, written out in numpy."""
+    rng = np.random.default_rng(7)
+    grads = rng.normal(size=(6, 3))
+    lr, beta1, beta2, eps = 0.01, 0.9, 0.999, 1e-8
+    p, m, v = np.ones(3), np.zeros(3), np.zeros(3)
+    ps = parameters([1.0, 1.0, 1.0])
+    opt = Nadam(ps, lr=lr, momentum_decay=None)
+    for t, g in enumerate(grads, start=1):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat = beta1 * m / (1 - beta1 ** (t + 1)) + (1 - beta1) * g / (1 - beta1**t)
+        p = p - lr * m_hat / (np.sqrt(v / (1 - beta2**t)) + eps)
+        for param, gi in zip(ps, g):
+            param.grad = float(gi)
+        opt.step()
+        assert [q.data for q in ps] == pytest.approx(p.tolist(), abs=1e-12)
+
+
+# ---- torch.optim, step by step --------------------------------------------------------
+
+
+@pytest.fixture
+def torch() -> Iterator[Any]:
+    """torch with float64 as the default dtype, which torch.optim also uses for scalar state.
+
+    Otherwise NAdam keeps its momentum product in float32 and drifts from float64 by about 1e-8.
+    """
+    torch = pytest.importorskip("torch", reason="torch is not installed: comparison with torch.optim skipped")
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield torch
+    torch.set_default_dtype(previous)
+
+
+@pytest.mark.parametrize("name", list(SETTINGS))
+def test_matches_torch_optim_step_by_step(name: str, torch: Any) -> None:
+    make_ours, torch_class, torch_kwargs = SETTINGS[name]
+    ours = train(make_ours(parameters(START)), bumpy_loss, steps=20)
+
+    weights = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in START]
+    optimizer = getattr(torch.optim, torch_class)(weights, **torch_kwargs)
+    theirs = []
+    for _ in range(20):
+        optimizer.zero_grad()
+        bumpy_loss(weights).backward()
+        optimizer.step()
+        theirs.append([w.item() for w in weights])
+    assert np.abs(np.array(ours) - np.array(theirs)).max() < 1e-12
+    assert np.abs(np.array(ours[-1]) - np.array(START)).max() > 1e-3  # the run really moved
+
+
+@pytest.mark.parametrize("name", ["sgd-momentum", "adam", "nadam"])
+def test_lr_schedule_matches_torch(name: str, torch: Any) -> None:
+    make_ours, torch_class, torch_kwargs = SETTINGS[name]
+    schedule = [0.05, 0.05, 0.01, 0.2, 0.001, 0.03]
+    ours = make_ours(parameters(START))
+    weights = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in START]
+    theirs = getattr(torch.optim, torch_class)(weights, **torch_kwargs)
+    for lr in schedule:
+        ours.lr = lr
+        for group in theirs.param_groups:
+            group["lr"] = lr
+        ours.zero_grad()
+        bumpy_loss(ours.params).backward()
+        ours.step()
+        theirs.zero_grad()
+        bumpy_loss(weights).backward()
+        theirs.step()
+    assert [p.data for p in ours.params] == pytest.approx([w.item() for w in weights], abs=1e-12)
+
+
+def test_changed_lr_takes_effect_on_the_next_step() -> None:
+    (p,) = with_grads([1.0])
+    opt = SGD([p], lr=0.1)
+    opt.step()
+    opt.lr = 0.01
+    opt.step()
+    assert p.data == pytest.approx(1.0 - 0.1 - 0.01, abs=1e-15)
+
+
+# ---- convergence on a convex bowl --------------------------------------------------------
+
+CENTER = (1.0, -2.0)
+CURVATURES = (1.0, 20.0)
+
+
+def bowl(ps: list[Value]) -> Value:
+    """0.5 * (1 * (x - 1)^2 + 20 * (y + 2)^2): a narrow valley, 20 times steeper across y."""
+    x, y = ps
+    return 0.5 * (CURVATURES[0] * (x - CENTER[0]) ** 2 + CURVATURES[1] * (y - CENTER[1]) ** 2)
+
+
+CONVERGENCE: dict[str, tuple[Factory, int]] = {
+    "sgd": (lambda ps: SGD(ps, lr=0.05), 300),
+    "sgd-momentum": (lambda ps: SGD(ps, lr=0.02, momentum=0.9), 300),
+    "sgd-nesterov": (lambda ps: SGD(ps, lr=0.02, momentum=0.9, nesterov=True), 300),
+    "adagrad": (lambda ps: AdaGrad(ps, lr=1.0), 300),
+    "rmsprop": (lambda ps: RMSProp(ps, lr=0.01), 1000),
+    "adam": (lambda ps: Adam(ps, lr=0.1), 500),
+    "nadam": (lambda ps: Nadam(ps, lr=0.1), 500),
+}
+
+
+@pytest.mark.parametrize("name", list(CONVERGENCE))
+def test_every_optimizer_converges_on_a_convex_bowl(name: str) -> None:
+    make, steps = CONVERGENCE[name]
+    history = train(make(parameters([-3.0, 2.0])), bowl, steps)
+    assert math.dist(history[-1], CENTER) < 1e-5
+
+
+def test_weight_decay_moves_the_minimum_towards_zero() -> None:
+    """With weight decay c the minimum of 0.5 a (x - m)^2 becomes a m / (a + c)."""
+    history = train(SGD(parameters([-3.0, 2.0]), lr=0.02, momentum=0.5, weight_decay=0.5), bowl, 500)
+    expected = [a * m / (a + 0.5) for a, m in zip(CURVATURES, CENTER)]
+    assert history[-1] == pytest.approx(expected, abs=1e-9)
+
+
+# ---- arguments that are refused -----------------------------------------------------------
+
+
+def test_non_parameters_are_refused_with_index_and_label() -> None:
+    ps = parameters([1.0, 2.0])
+    data = Value(3.0, label="x")
+    with pytest.raises(ValueError, match=r"params\[1\] \(label 'x'\) has role 'input'"):
+        SGD([ps[0], data, ps[1]], lr=0.1)
+    with pytest.raises(ValueError, match=r"params\[0\].*role 'result'"):
+        Adam([ps[0] * 2])
+
+
+def test_non_values_empty_lists_and_repeats_are_refused() -> None:
+    p = Value(1.0, label="w", role="parameter")
+    with pytest.raises(TypeError, match=r"params\[1\] must be a Value, got float"):
+        Adam([p, 1.0])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="single Value"):
+        Adam(p)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="empty"):
+        Adam([])
+    with pytest.raises(ValueError, match="empty"):
+        Adam(iter([]))
+    with pytest.raises(ValueError, match=r"params\[2\] \(label 'w'\) is the same Value as params\[0\]"):
+        SGD([p, Value(2.0, role="parameter"), p], lr=0.1)
+
+
+def test_parameters_may_come_from_a_generator() -> None:
+    ps = parameters([1.0, 2.0])
+    opt = SGD(iter(ps), lr=0.1)
+    assert opt.params == ps
+
+
+BAD_ARGUMENTS: list[tuple[Callable[[list[Value]], object], type[Exception], str]] = [
+    (lambda ps: SGD(ps, lr=0.0), ValueError, "lr must be positive"),
+    (lambda ps: SGD(ps, lr=-0.1), ValueError, "lr must be positive"),
+    (lambda ps: Adam(ps, lr=math.nan), ValueError, "lr must be finite"),
+    (lambda ps: Adam(ps, lr=math.inf), ValueError, "lr must be finite"),
+    (lambda ps: Adam(ps, lr=True), TypeError, "lr must be a real number"),
+    (lambda ps: Adam(ps, lr="0.1"), TypeError, "lr must be a real number"),  # type: ignore[arg-type]
+    (lambda ps: SGD(ps, lr=0.1, momentum=-0.1), ValueError, r"momentum must be in \[0, 1\)"),
+    (lambda ps: SGD(ps, lr=0.1, momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
+    (lambda ps: SGD(ps, lr=0.1, nesterov=True), ValueError, "nesterov=True needs a momentum"),
+    (lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=1), TypeError, "nesterov must be True or False"),  # type: ignore[arg-type]
+    (lambda ps: SGD(ps, lr=0.1, weight_decay=-1.0), ValueError, "weight_decay must be >= 0"),
+    (lambda ps: Adam(ps, betas=(1.0, 0.999)), ValueError, r"betas\[0\] must be in \[0, 1\)"),
+    (lambda ps: Adam(ps, betas=(0.9, -0.5)), ValueError, r"betas\[1\] must be in \[0, 1\)"),
+    (lambda ps: Nadam(ps, betas=(0.9,)), ValueError, "betas must be a pair"),  # type: ignore[arg-type]
+    (lambda ps: Adam(ps, eps=0.0), ValueError, "eps must be positive"),
+    (lambda ps: AdaGrad(ps, eps=-1e-10), ValueError, "eps must be positive"),
+    (lambda ps: RMSProp(ps, alpha=1.0), ValueError, r"alpha must be in \[0, 1\)"),
+    (lambda ps: Nadam(ps, momentum_decay=-0.004), ValueError, "momentum_decay must be >= 0"),
+]
+
+
+@pytest.mark.parametrize(("make", "error", "pattern"), BAD_ARGUMENTS)
+def test_bad_hyperparameters_are_refused(
+    make: Callable[[list[Value]], object], error: type[Exception], pattern: str
+) -> None:
+    with pytest.raises(error, match=pattern):
+        make(parameters([1.0]))
+
+
+def test_setting_a_bad_lr_is_refused_and_keeps_the_old_one() -> None:
+    opt = Adam(parameters([1.0]), lr=0.01)
+    for bad in (0.0, -1.0, math.nan, math.inf):
+        with pytest.raises(ValueError, match="Adam: lr"):
+            opt.lr = bad
+    assert opt.lr == 0.01
+
+
+# ---- steps are all-or-nothing ----------------------------------------------------------------
+
+
+def snapshot(opt: Optimizer) -> tuple[list[float], dict[str, Any]]:
+    return [p.data for p in opt.params], copy.deepcopy(opt.state_dict())
+
+
+@pytest.mark.parametrize("name", list(SETTINGS))
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_non_finite_gradient_changes_nothing(name: str, bad: float) -> None:
+    opt = SETTINGS[name][0](parameters(START))
+    train(opt, bumpy_loss, steps=2)  # so there is momentum / running-average state to protect
+    before = snapshot(opt)
+    opt.zero_grad()
+    bumpy_loss(opt.params).backward()
+    opt.params[2].grad = bad
+    with pytest.raises(ValueError, match=r"params\[2\] \(label 'w2'\) has gradient .*nothing was updated"):
+        opt.step()
+    assert snapshot(opt) == before
+    assert opt.step_count == 2
+
+
+def test_updates_change_data_in_place_without_a_graph() -> None:
+    ps = parameters(START)
+    opt = Adam(ps, lr=0.1)
+    train(opt, bumpy_loss, steps=3)
+    assert opt.params == ps
+    assert all(type(p.data) is float and p.op == "" and p.parents == () and p.role == "parameter" for p in ps)
+
+
+def test_zero_grad_clears_every_gradient() -> None:
+    ps = with_grads([1.0, -2.0, 3.0])
+    SGD(ps, lr=0.1).zero_grad()
+    assert [p.grad for p in ps] == [0.0, 0.0, 0.0]
+
+
+# ---- state_dict ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(SETTINGS))
+def test_state_dict_round_trips_through_json(name: str) -> None:
+    make = SETTINGS[name][0]
+    original = make(parameters(START))
+    train(original, bumpy_loss, steps=3)
+    saved = json.loads(json.dumps(original.state_dict(), allow_nan=False))
+
+    restored = make(parameters([p.data for p in original.params]))
+    restored.load_state_dict(saved)
+    assert restored.state_dict() == original.state_dict()
+    assert train(restored, bumpy_loss, steps=4) == train(original, bumpy_loss, steps=4)
+
+
+def bumpy_loss_2d(ps: list[Value]) -> Value:
+    x, y = ps
+    return (x * y - 1) ** 2
+
+
+def test_state_dict_is_a_copy() -> None:
+    opt = Adam(parameters([1.0, 2.0]))
+    train(opt, bumpy_loss_2d, steps=1)
+    state = opt.state_dict()
+    state["state"]["exp_avg"][0] = 123.0
+    assert opt.exp_avg[0] != 123.0
+
+
+def corrupt(key_path: tuple[str, ...], value: object) -> Callable[[dict[str, Any]], None]:
+    def apply(state: dict[str, Any]) -> None:
+        target = state
+        for key in key_path[:-1]:
+            target = target[key]
+        target[key_path[-1]] = value
+
+    return apply
+
+
+CORRUPTIONS: list[tuple[Callable[[dict[str, Any]], None], type[Exception], str]] = [
+    (corrupt(("optimizer",), "SGD"), ValueError, "the data is for optimizer 'SGD'"),
+    (corrupt(("state", "exp_avg"), [0.0]), ValueError, r"needs one number per parameter \(2\), got 1 entries"),
+    (corrupt(("state", "exp_avg_sq"), [0.0, math.nan]), ValueError, r"'exp_avg_sq'\[1\] must be finite"),
+    (corrupt(("state", "extra"), [0.0, 0.0]), ValueError, r"unknown keys \['extra'\]"),
+    (corrupt(("hyperparameters", "betas"), [0.9, 1.5]), ValueError, r"betas\[1\] must be in"),
+    (corrupt(("hyperparameters", "lr"), -1.0), ValueError, "lr must be positive"),
+    (corrupt(("step_count",), -3), ValueError, "step_count must be an int >= 0"),
+    (corrupt(("state",), None), TypeError, "expected a mapping"),
+]
+
+
+@pytest.mark.parametrize(("damage", "error", "pattern"), CORRUPTIONS)
+def test_bad_state_dict_is_refused_and_changes_nothing(
+    damage: Callable[[dict[str, Any]], None], error: type[Exception], pattern: str
+) -> None:
+    opt = Adam(parameters([1.0, 2.0]), lr=0.01)
+    train(opt, bumpy_loss_2d, steps=2)
+    before = opt.state_dict()
+    state = copy.deepcopy(before)
+    state["hyperparameters"]["lr"] = 0.5  # a valid change that must not land if anything else is wrong
+    damage(state)
+    with pytest.raises(error, match=pattern):
+        opt.load_state_dict(state)
+    assert opt.state_dict() == before
