@@ -116,11 +116,32 @@ _OVERWRITTEN = re.compile(r"[^\n]*\r(?!\n)")
 
 
 def tidy_outputs(nb: nbformat.NotebookNode) -> None:
-    """Keep only the final state of lines a progress bar redrew with carriage returns."""
+    """Make progress bars readable in the saved notebook.
+
+    A progress bar arrives as many small stream messages, each redrawing its
+    line after a carriage return.  Consecutive messages on the same stream are
+    joined, only the final state of each redrawn line is kept, and stream
+    outputs left with nothing but whitespace are dropped.
+    """
     for cell in nb.cells:
-        for output in cell.get("outputs", []):
+        if "outputs" not in cell:
+            continue
+        tidied: list[nbformat.NotebookNode] = []
+        for output in cell.outputs:
+            previous = tidied[-1] if tidied else None
+            if (
+                output.get("output_type") == "stream"
+                and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")
+            ):
+                previous["text"] += output["text"]
+            else:
+                tidied.append(output)
+        for output in tidied:
             if output.get("output_type") == "stream":
                 output["text"] = _OVERWRITTEN.sub("", output["text"].replace("\r\n", "\n"))
+        cell.outputs = [o for o in tidied if o.get("output_type") != "stream" or o["text"].strip()]
 
 
 def build(source: Path) -> Path:

@@ -73,10 +73,17 @@ def test_notebook_readme_lists_every_notebook() -> None:
         assert source.name in listed or source.with_suffix(".ipynb").name in listed, f"{source.name} not in README"
 
 
-def test_tidy_outputs_keeps_the_last_state_of_a_redrawn_line() -> None:
-    nb = nbformat.v4.new_notebook()
+def test_tidy_outputs_keeps_the_last_state_of_a_redrawn_progress_bar() -> None:
+    stream = nbformat.v4.new_output
     cell = nbformat.v4.new_code_cell("")
-    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=" 10%|#  |\r 50%|## |\r100%|###|\nok\r\n")]
+    cell.outputs = [
+        stream("stderr", name="stderr", text=" 10%|#  |"),
+        stream("stderr", name="stderr", text="\r 50%|## |"),
+        stream("stderr", name="stderr", text="\r100%|###|"),
+        stream("stdout", name="stdout", text="loss 0.5\r\n"),
+        stream("stderr", name="stderr", text="\n"),
+    ]
+    nb = nbformat.v4.new_notebook()
     nb.cells = [cell]
     build.tidy_outputs(nb)
-    assert cell.outputs[0]["text"] == "100%|###|\nok\n"
+    assert [(o["name"], o["text"]) for o in cell.outputs] == [("stderr", "100%|###|"), ("stdout", "loss 0.5\n")]
