@@ -7,15 +7,24 @@
 """
 
 from micrograd_ko import data, losses, nn, optim
-from micrograd_ko.engine import DomainError, Value, is_grad_enabled, no_grad
+from micrograd_ko.engine import AnomalyError, DomainError, Value, detect_anomaly, grad, is_grad_enabled, no_grad
+from micrograd_ko.function import CustomOp, custom_op
+from micrograd_ko.gradcheck import GradcheckError, gradcheck
 from micrograd_ko.viz import backward_steps, draw, save
 
 __all__ = [
+    "AnomalyError",
+    "CustomOp",
     "DomainError",
+    "GradcheckError",
     "Value",
     "backward_steps",
+    "custom_op",
     "data",
+    "detect_anomaly",
     "draw",
+    "grad",
+    "gradcheck",
     "is_grad_enabled",
     "losses",
     "nn",
