@@ -77,11 +77,11 @@ def test_tidy_outputs_keeps_the_last_state_of_a_redrawn_progress_bar() -> None:
     stream = nbformat.v4.new_output
     cell = nbformat.v4.new_code_cell("")
     cell.outputs = [
-        stream("stderr", name="stderr", text=" 10%|#  |"),
-        stream("stderr", name="stderr", text="\r 50%|## |"),
-        stream("stderr", name="stderr", text="\r100%|###|"),
-        stream("stdout", name="stdout", text="loss 0.5\r\n"),
-        stream("stderr", name="stderr", text="\n"),
+        stream("stream", name="stderr", text=" 10%|#  |"),
+        stream("stream", name="stderr", text="\r 50%|## |"),
+        stream("stream", name="stderr", text="\r100%|###|"),
+        stream("stream", name="stdout", text="loss 0.5\r\n"),
+        stream("stream", name="stderr", text="\n"),
     ]
     nb = nbformat.v4.new_notebook()
     nb.cells = [cell]
