@@ -39,6 +39,11 @@ lint: $(STAMP_DEV)
 test: $(STAMP_DEV) graphviz lint
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
 
+# The peers (micrograd from PyPI, PyTorch, psutil) come from the bench extra; a full run takes several minutes.
+bench: $(STAMP_BASE)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks
+
 # Re-execute every notebooks/NN_name.py (the source of truth) and write its .ipynb with outputs.
 notebooks: $(STAMP_DEV) graphviz
 	$(BIN)/python notebooks/build.py

@@ -312,6 +312,23 @@ class MLP(Module):
         """The layers, input side first."""
         return list(self.layers)
 
+    def to_torch(self, dtype: Any = None) -> Any:
+        """An equivalent `torch.nn.Sequential` (Linear + activation per layer) with copies of the weights.
+
+        float64 unless `dtype` says otherwise.  Needs PyTorch (ImportError otherwise);
+        see `micrograd_ko.torch_bridge`.
+        """
+        from micrograd_ko.torch_bridge import to_torch  # torch is optional: import it only when asked
+
+        return to_torch(self, dtype)
+
+    @classmethod
+    def from_torch(cls, sequential: Any) -> MLP:
+        """The MLP equivalent to a `torch.nn.Sequential` of Linear layers and activations, weights copied."""
+        from micrograd_ko.torch_bridge import from_torch
+
+        return from_torch(sequential)
+
     def __repr__(self) -> str:
         bias = self.layers[0].neurons[0].b is not None
         return (

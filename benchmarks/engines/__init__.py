@@ -1,0 +1,52 @@
+"""One adapter module per engine, all with the same small set of functions.
+
+Every adapter module provides:
+
+- ``make_trainer(problem)`` -> an object with ``step(k) -> (loss, accuracy)``
+  (one full W1 step: forward over all points, loss, zero_grad, backward,
+  update with learning rate ``learning_rate(k)``) and ``loss_graph()``
+  (forward and loss only, returning the loss node);
+- ``chain(n)`` -> ``(root, leaf)`` for W2; ``wide_leaves(n)`` and
+  ``wide(leaves, nary)`` -> ``(root, leaf)`` for W3;
+- ``backward(root)``, ``grad(leaf) -> float`` and ``count_nodes(root) -> int``.
+
+A function the engine cannot do raises `Unsupported` (micrograd has no n-ary
+sum; the tensor references have no scalar graph to chain).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+
+
+class Unsupported(Exception):
+    """The engine has no equivalent of this workload."""
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """How to find an engine: its adapter module, the distribution whose version we report, a description."""
+
+    module: str
+    distribution: str
+    description: str
+
+
+ENGINES: dict[str, EngineInfo] = {
+    "micrograd_ko": EngineInfo("benchmarks.engines.ours", "micrograd_ko", "this project"),
+    "micrograd": EngineInfo("benchmarks.engines.micrograd_peer", "micrograd", "karpathy/micrograd 0.1.0 from PyPI"),
+    "torch_scalar": EngineInfo("benchmarks.engines.torch_scalar", "torch", "PyTorch, one 0-dim tensor per scalar"),
+    "torch_tensor": EngineInfo("benchmarks.engines.torch_tensor", "torch", "PyTorch, batched nn.Linear (reference)"),
+    "numpy": EngineInfo("benchmarks.engines.numpy_backprop", "numpy", "numpy, hand-written backprop (reference)"),
+}
+"""Engines in the order the tables list them."""
+
+SCALAR_ENGINES = ("micrograd_ko", "micrograd", "torch_scalar")
+"""Engines that build a graph of scalars (the others are tensor references, W1 only)."""
+
+
+def load(name: str) -> ModuleType:
+    """Import an engine's adapter; ImportError when its library is not installed."""
+    return importlib.import_module(ENGINES[name].module)

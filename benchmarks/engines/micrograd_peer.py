@@ -1,0 +1,113 @@
+"""karpathy/micrograd 0.1.0 from PyPI, driven exactly like its own demo notebook.
+
+micrograd has no tanh; W2 adds one written in micrograd's own style (a
+closure stored on the output node), as in the lecture that introduced it.
+It has no n-ary sum either, so W3's n-ary variant is unsupported.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from micrograd.engine import Value
+from micrograd.nn import MLP
+
+from benchmarks.engines import Unsupported
+from benchmarks.problem import (
+    CHAIN_SCALE,
+    CHAIN_SHIFT,
+    CHAIN_START,
+    L2_COEFFICIENT,
+    LAYER_SIZES,
+    MoonsProblem,
+    accuracy,
+    learning_rate,
+    wide_operands,
+)
+
+
+def _tanh(self: Value) -> Value:
+    t = math.tanh(self.data)
+    out = Value(t, (self,), "tanh")
+
+    def _backward() -> None:
+        self.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+class MoonsTrainer:
+    """W1 as in micrograd's demo.ipynb, with micrograd_ko's data and initial weights."""
+
+    def __init__(self, problem: MoonsProblem) -> None:
+        self.rows, self.labels = problem.rows, problem.labels
+        self.model = MLP(LAYER_SIZES[0], list(LAYER_SIZES[1:]))
+        for parameter, value in zip(self.model.parameters(), problem.flat_parameters(), strict=True):
+            parameter.data = value
+
+    def _forward(self) -> tuple[Value, list[Value]]:
+        inputs = [list(map(Value, row)) for row in self.rows]
+        scores = list(map(self.model, inputs))
+        margins = [(1 + -y * s).relu() for y, s in zip(self.labels, scores)]
+        data_loss = sum(margins) * (1.0 / len(margins))
+        reg_loss = L2_COEFFICIENT * sum(p * p for p in self.model.parameters())
+        return data_loss + reg_loss, scores
+
+    def loss_graph(self) -> Value:
+        return self._forward()[0]
+
+    def step(self, k: int) -> tuple[float, float]:
+        loss, scores = self._forward()
+        self.model.zero_grad()
+        loss.backward()
+        lr = learning_rate(k)
+        for p in self.model.parameters():
+            p.data -= lr * p.grad
+        return loss.data, accuracy([s.data for s in scores], self.labels)
+
+
+def make_trainer(problem: MoonsProblem) -> MoonsTrainer:
+    return MoonsTrainer(problem)
+
+
+def chain(n: int) -> tuple[Value, Value]:
+    leaf = Value(CHAIN_START)
+    y = leaf
+    for _ in range(n):
+        y = _tanh(CHAIN_SHIFT + CHAIN_SCALE * y)
+    return y, leaf
+
+
+def wide_leaves(n: int) -> tuple[list[Value], list[Value]]:
+    a, b = wide_operands(n)
+    return [Value(v) for v in a], [Value(v) for v in b]
+
+
+def wide(leaves: tuple[list[Value], list[Value]], nary: bool) -> tuple[Value, Value]:
+    if nary:
+        raise Unsupported("micrograd has no n-ary sum")
+    a, b = leaves
+    products = [x * y for x, y in zip(a, b)]
+    return sum(products), a[0]
+
+
+def backward(root: Value) -> None:
+    root.backward()
+
+
+def grad(leaf: Value) -> float:
+    return float(leaf.grad)
+
+
+def count_nodes(root: Any) -> int:
+    # micrograd's own traversal is recursive; count iteratively so deep graphs can be counted
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        for parent in stack.pop()._prev:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return len(seen)

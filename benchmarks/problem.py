@@ -1,0 +1,84 @@
+"""The workloads every engine runs, defined once so that all engines see the same numbers.
+
+W1, the moons step (the classic micrograd demo): 100 two-moons points,
+MLP(2, [16, 16, 1]) with ReLU, loss = mean hinge + 1e-4 * sum of squared
+parameters, full-batch SGD with the learning rate decaying from 1.0 to 0.1
+over 100 steps.  The data and the initial weights come from micrograd_ko
+(`data.moons`, `MLP(..., seed=1)`) and are copied into every other engine.
+
+W2, a deep chain: y <- tanh(0.0001 + 1.0001 * y), N times, then d y_N / d y_0.
+
+W3, a wide sum: s = a_1 b_1 + ... + a_n b_n over n pairs of leaves, added
+with Python's `sum()` (a chain of n '+' nodes) or with the engine's n-ary sum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MOONS_POINTS = 100
+MOONS_NOISE = 0.1
+LAYER_SIZES = (2, 16, 16, 1)
+SEED = 1
+L2_COEFFICIENT = 1e-4
+TRAIN_STEPS = 100
+
+CHAIN_START = 0.5
+CHAIN_SHIFT = 0.0001
+CHAIN_SCALE = 1.0001
+
+
+@dataclass(frozen=True)
+class MoonsProblem:
+    """Inputs, ±1 labels and initial weights of W1, as plain Python floats.
+
+    `weights[i]` is the weight matrix of layer i as rows (one row per neuron,
+    one column per input) and `biases[i]` its bias vector: the layout of
+    `torch.nn.Linear` and of micrograd_ko's parameter order (per neuron, its
+    weights, then its bias).
+    """
+
+    rows: list[list[float]]
+    labels: list[float]
+    weights: list[list[list[float]]]
+    biases: list[list[float]]
+
+    def flat_parameters(self) -> list[float]:
+        """Every initial parameter in micrograd_ko's order: per layer, per neuron, weights then bias."""
+        return [
+            value
+            for matrix, bias in zip(self.weights, self.biases)
+            for row, b in zip(matrix, bias)
+            for value in (*row, b)
+        ]
+
+
+def moons_problem(points: int = MOONS_POINTS) -> MoonsProblem:
+    """The W1 data and initial weights (micrograd_ko's seeded MLP), identical in every process."""
+    from micrograd_ko import data
+    from micrograd_ko.nn import MLP
+
+    X, y = data.moons(n=points, noise=MOONS_NOISE, seed=SEED, labels="pm1")
+    model = MLP(LAYER_SIZES[0], list(LAYER_SIZES[1:]), activation="relu", seed=SEED)
+    weights = [[[w.data for w in neuron.w] for neuron in layer.neurons] for layer in model.layers]
+    biases = [[neuron.b.data if neuron.b is not None else 0.0 for neuron in layer.neurons] for layer in model.layers]
+    return MoonsProblem(X.tolist(), [float(label) for label in y.tolist()], weights, biases)
+
+
+def learning_rate(step: int, steps: int = TRAIN_STEPS) -> float:
+    """The demo's schedule for step k = 0, 1, ...: 1.0 - 0.9 k / steps."""
+    return 1.0 - 0.9 * step / steps
+
+
+def wide_operands(n: int) -> tuple[list[float], list[float]]:
+    """The n pairs (a_i, b_i) of W3, uniform in [-1, 1] from a fixed seed."""
+    rng = np.random.default_rng(SEED)
+    a, b = rng.uniform(-1.0, 1.0, size=(2, n))
+    return a.tolist(), b.tolist()
+
+
+def accuracy(scores: list[float], labels: list[float]) -> float:
+    """Fraction of points whose score has the sign of their ±1 label."""
+    return sum((s > 0) == (y > 0) for s, y in zip(scores, labels)) / len(labels)

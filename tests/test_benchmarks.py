@@ -1,0 +1,138 @@
+"""The benchmark runner runs (in its tiny --quick configuration), records crashes, and its numbers agree.
+
+Speeds are not asserted here: they are measured by `python -m benchmarks` and reported, never tested.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks import plan, runner
+from benchmarks.engines import ENGINES
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICK_ENGINES = ["micrograd_ko", "micrograd", "numpy"]  # the PyTorch engines only add seconds of import time
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    output = tmp_path_factory.mktemp("bench")
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--engines", ",".join(QUICK_ENGINES), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((output / "results.json").read_text(encoding="utf-8"))
+    return results, (output / "results.md").read_text(encoding="utf-8")
+
+
+def test_quick_run_measures_every_installed_engine(quick_run: tuple[dict[str, Any], str]) -> None:
+    results, _ = quick_run
+    assert results["configuration"] == "quick"
+    assert results["machine"]["cores"] == os.cpu_count()
+    present = [e for e in QUICK_ENGINES if results["engines"][e]["available"]]
+    assert "micrograd_ko" in present
+    assert set(results["w1"]) == set(present)
+    for engine in present:
+        w1 = results["w1"][engine]
+        assert w1["gc_on_ms"] > 0 and w1["gc_off_ms"] > 0
+        assert w1["train"]["steps"] == plan.QUICK.train_steps
+
+
+def test_absent_engines_are_reported_not_run(quick_run: tuple[dict[str, Any], str]) -> None:
+    results, markdown = quick_run
+    for engine, info in results["engines"].items():
+        if not info["available"]:
+            assert engine not in results["w1"]
+            assert f"{engine} absent" in markdown
+
+
+def test_every_engine_computes_the_same_losses(quick_run: tuple[dict[str, Any], str]) -> None:
+    results, _ = quick_run
+    ours = results["w1"]["micrograd_ko"]["train"]["losses"]
+    for engine, w1 in results["w1"].items():
+        assert w1["train"]["losses"] == pytest.approx(ours, abs=1e-9, rel=0), engine
+
+
+def test_our_graph_leaves_no_cyclic_garbage_and_memory_stays_flat(quick_run: tuple[dict[str, Any], str]) -> None:
+    results, _ = quick_run
+    assert results["w1"]["micrograd_ko"]["cyclic_garbage_per_step"] == 0
+    graph = results["memory"]["micrograd_ko"]["graph"]
+    assert graph["cyclic_garbage_after_free"] == 0
+    assert graph["nodes"] > 0 and graph["bytes_per_node"] > 0
+
+
+def test_deep_and_wide_graphs_work_and_give_exact_gradients(quick_run: tuple[dict[str, Any], str]) -> None:
+    results, _ = quick_run
+    for row in results["w2"]["micrograd_ko"]:
+        assert row["status"] == "ok", row
+    for row in results["w3"]["micrograd_ko"]:
+        assert row["status"] == "ok", row
+        assert row["grad"] == row["expected_grad"]
+
+
+def test_micrograd_recursion_error_is_recorded_not_fatal(quick_run: tuple[dict[str, Any], str]) -> None:
+    results, markdown = quick_run
+    if not results["engines"]["micrograd"]["available"]:
+        pytest.skip("micrograd is not installed (pip install 'micrograd_ko[bench]')")
+    deepest = max(results["w2"]["micrograd"], key=lambda row: row["n"])
+    assert deepest["status"] == "RecursionError"
+    assert "RecursionError" in markdown
+    assert any(f["engine"] == "micrograd" for f in results["failures"])
+
+
+def test_markdown_has_every_table(quick_run: tuple[dict[str, Any], str]) -> None:
+    _, markdown = quick_run
+    for heading in ("## W1", "## W2", "## W3", "## Memory"):
+        assert heading in markdown
+    assert "| micrograd_ko |" in markdown
+
+
+CRASHING_WORKER = textwrap.dedent(
+    """
+    import os, signal, sys
+    sys.stdin.read()
+    print('RESULT {"index": 0, "status": "ok", "value": 1}', flush=True)
+    os.kill(os.getpid(), signal.SIGSEGV)
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_crashing_worker_loses_only_its_unfinished_tasks() -> None:
+    job = plan.Job("micrograd_ko", [{"kind": "w2", "n": 1}, {"kind": "w2", "n": 2}])
+    records = runner.run_job(job, timeout_s=60, command=[sys.executable, "-c", CRASHING_WORKER])
+    assert [r["status"] for r in records] == ["ok", "crashed (SIGSEGV)"]
+    assert records[0]["value"] == 1
+
+
+def test_a_hanging_worker_is_stopped_by_the_timeout() -> None:
+    job = plan.Job("micrograd_ko", [{"kind": "w2", "n": 1}])
+    records = runner.run_job(job, timeout_s=1, command=[sys.executable, "-c", "import time; time.sleep(60)"])
+    assert records[0]["status"] == "timeout after 1 s"
+
+
+def test_full_plan_interleaves_engines_and_isolates_tasks() -> None:
+    jobs = plan.build_jobs(plan.FULL, list(ENGINES))
+    assert all(len(job.tasks) == 1 for job in jobs)
+    first_round = [job.engine for job in jobs[: 2 * len(ENGINES)]]
+    assert first_round == [engine for engine in ENGINES for _ in ("off", "on")]
+    timing = [job for job in jobs if job.tasks[0].get("role") == "timing"]
+    assert len(timing) == plan.FULL.rounds * 2 * len(ENGINES)
+    chains = {job.tasks[0]["n"] for job in jobs if job.tasks[0]["kind"] == "w2"}
+    assert chains == {2_000, 10_000, 100_000, 1_000_000}
+
+
+def test_unknown_engine_is_refused() -> None:
+    assert runner.main(["--quick", "--engines", "no_such_engine"]) == 2
