@@ -152,7 +152,7 @@ smooth_points = grid[np.abs(grid) > 1e-3]
 for name, f in ACTIVATIONS.items():
     _, engine = value_and_derivative(f, smooth_points)
     numeric = np.array([(f(Value(x + h)).data - f(Value(x - h)).data) / (2 * h) for x in smooth_points])
-    print(f"{name:<22} 최대 차이 |엔진 - 유한 차분| = {np.max(np.abs(engine - numeric)):.2e}")
+    print(f"최대 차이 |엔진 - 유한 차분| = {np.max(np.abs(engine - numeric)):.2e}   {name}")
 
 # %% [markdown]
 # ### 시그모이드 도함수의 최댓값
@@ -218,7 +218,7 @@ print(f"깊이 10, ReLU:       ∂y/∂x = {chain_grads['ReLU'][9]:.3e}")
 for name in ["ReLU", "리키 ReLU (α=0.1)", "ELU (α=1)"]:
     f = ACTIVATIONS[name]
     _, (at_minus_two, just_left, just_right) = value_and_derivative(f, [-2.0, -1e-9, 1e-9])
-    print(f"{name:<16} f'(-2) = {at_minus_two:.4f}   f'(0-) = {just_left:.4f}   f'(0+) = {just_right:.4f}")
+    print(f"f'(-2) = {at_minus_two:.4f}   f'(0-) = {just_left:.4f}   f'(0+) = {just_right:.4f}   {name}")
 
 # %% [markdown]
 # ELU(α=1)는 0의 양쪽에서 기울기가 같아 도함수가 연속입니다. ReLU와 리키 ReLU는 0에서 기울기가 갑자기 바뀝니다.
@@ -334,7 +334,7 @@ plt.show()
 for name, line in [("활성화 함수 없음", linear_line), ("ReLU", relu_line)]:
     second_difference = line[:-2] - 2 * line[1:-1] + line[2:]
     nonzero = int(np.sum(np.abs(second_difference) > 1e-9))
-    print(f"{name:<10} 최대 |이계 차분| = {np.max(np.abs(second_difference)):.2e},  0이 아닌 이계 차분 {nonzero}개")
+    print(f"최대 |이계 차분| = {np.max(np.abs(second_difference)):.2e},  0이 아닌 이계 차분 {nonzero:2d}개   {name}")
 
 # %% [markdown]
 # 선형 신경망의 이계 차분은 반올림 오차 수준으로 모두 0이니 완전한 직선입니다. ReLU 신경망은 몇 군데에서만 0이 아닌데,

@@ -121,7 +121,7 @@ fig.tight_layout()
 plt.show()
 
 for name, path in paths.items():
-    print(f"{name:<16} 20걸음 뒤 w = {path[-1]:10.4f},  최솟값까지 거리 |w - 3| = {abs(path[-1] - 3):.3g}")
+    print(f"20걸음 뒤 w = {path[-1]:9.4f},  최솟값까지 거리 |w - 3| = {abs(path[-1] - 3):<8.3g}  {name}")
 
 # %% [markdown]
 # 이 손실에서는 한 걸음이 최솟값까지의 거리 $w-3$에 $(1-2\eta)$를 곱합니다. 그래서 $\eta > 1$이면 매번 더 멀어집니다.
@@ -288,7 +288,7 @@ def train(batch_size, epochs=30, lr=0.05):
 methods = {"전체 배치 (100개)": None, "미니배치 (10개)": 10, "확률적 (1개)": 1}
 results = {name: train(size) for name, size in tqdm(methods.items(), desc="학습")}
 for name, (_, epoch_losses, update_losses) in results.items():
-    print(f"{name:<14} 업데이트 {len(update_losses):5d}번, 30 에포크 뒤 전체 데이터 손실 {epoch_losses[-1]:.4f}")
+    print(f"업데이트 {len(update_losses):5d}번, 30 에포크 뒤 전체 데이터 손실 {epoch_losses[-1]:.4f}   {name}")
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
