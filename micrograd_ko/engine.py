@@ -466,9 +466,15 @@ class Value:
 
     @staticmethod
     def sum(values: Iterable[Operand]) -> Value:
-        """One node for v1 + v2 + ... + vn (d/dvi = 1), instead of a chain of n - 1 '+' nodes."""
+        """One node for v1 + v2 + ... + vn (d/dvi = 1), instead of a chain of n - 1 '+' nodes.
+
+        Summed exactly (math.fsum); a sum that overflows gives +-inf or NaN as IEEE addition does.
+        """
         parents = tuple(v if isinstance(v, Value) else _constant(v, "sum") for v in values)
-        total = math.fsum(p.data for p in parents)
+        try:
+            total = math.fsum(p.data for p in parents)
+        except (OverflowError, ValueError):  # fsum raises where IEEE addition gives inf or nan
+            total = sum((p.data for p in parents), 0.0)
         return _result(total, "sum", parents, (1.0,) * len(parents))
 
     @staticmethod
@@ -753,26 +759,35 @@ def _graph_gradients(root: Value, order: list[Value], needed: set[Value] | None)
         parts = pending.pop(node, None)
         if parts is None:
             continue
-        upstream = totals[node] = _total(parts)
-        if not node._parents or (not isinstance(upstream, Value) and upstream == 0.0):
-            continue
-        for index, (parent, local) in enumerate(zip(node._parents, _local_expressions(node))):
-            if needed is not None and parent not in needed:
-                continue
-            try:
-                contribution = _chain(local, upstream)
-            except AnomalyError as error:
-                local_data, upstream_data = _as_float(local), _as_float(upstream)
-                message = _backward_anomaly(node, index, local_data, upstream_data, local_data * upstream_data)
-                raise AnomalyError(message) from error
-            if contribution is None:
-                continue
-            if _anomaly_enabled and not math.isfinite(_as_float(contribution)):
-                raise AnomalyError(
-                    _backward_anomaly(node, index, _as_float(local), _as_float(upstream), _as_float(contribution))
-                )
-            pending.setdefault(parent, []).append(contribution)
+        try:
+            upstream = totals[node] = _total(parts)
+            if node._parents and (isinstance(upstream, Value) or upstream != 0.0):
+                _send_to_parents(node, upstream, needed, pending)
+        except AnomalyError as error:
+            label = f" (label {node.label!r})" if node.label else ""
+            raise AnomalyError(
+                f"detect_anomaly: backward (create_graph) of {node._op or 'a leaf'!r}{label} with inputs "
+                f"{_list_inputs(node._parents)} and output {node.data!r}: {error}"
+            ) from error
     return totals
+
+
+def _send_to_parents(
+    node: Value, upstream: Operand, needed: set[Value] | None, pending: dict[Value, list[Operand]]
+) -> None:
+    """Add local_expression * upstream to the pending gradient of each parent (that is needed)."""
+    for index, (parent, local) in enumerate(zip(node._parents, _local_expressions(node))):
+        if needed is not None and parent not in needed:
+            continue
+        contribution = _chain(local, upstream)
+        if contribution is None:
+            continue
+        if _anomaly_enabled and not math.isfinite(_as_float(contribution)):
+            raise AnomalyError(
+                f"its input {index}, {_describe(parent)}, got {_as_float(contribution)!r}: "
+                f"local derivative {_as_float(local)!r} × upstream gradient {_as_float(upstream)!r}"
+            )
+        pending.setdefault(parent, []).append(contribution)
 
 
 def _as_value(gradient: Operand) -> Value:
