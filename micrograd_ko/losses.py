@@ -54,6 +54,8 @@ def _values(items: Iterable[Operand], loss: str, what: str) -> list[Value]:
         if isinstance(item, Value):
             values.append(item)
         elif isinstance(item, numbers.Real) and not isinstance(item, bool):
+            if not math.isfinite(item):  # data given as a number (a target, a label) must be usable
+                raise ValueError(f"{loss}: {what}[{i}] is {float(item)!r}; numbers given to a loss must be finite")
             values.append(Value(item, role="constant"))
         else:
             raise TypeError(

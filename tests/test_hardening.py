@@ -1,0 +1,301 @@
+"""Bad input to every public entry point: a clear exception type and message, and no corrupted state.
+
+Covers the cases the "hardened inputs" issue lists: wrong types, wrong lengths,
+empty lists, NaN/inf data and unknown names, across nn, losses, optim and data,
+and that an exception in the middle of an optimizer step changes nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from micrograd_ko import Value, data, losses, nn, optim
+
+Case = tuple[Callable[[], object], type[Exception], str]
+
+
+def _model() -> nn.MLP:
+    return nn.MLP(2, [3, 1], seed=0)
+
+
+def _raises(case: Case) -> None:
+    make, error, pattern = case
+    with pytest.raises(error, match=pattern):
+        make()
+
+
+# ---- nn ---------------------------------------------------------------------------------
+
+NN_CASES: dict[str, Case] = {
+    "MLP fed 3 numbers, expects 2": (lambda: _model()([1.0, 2.0, 3.0]), ValueError, "MLP expects 2 inputs, got 3"),
+    "MLP fed 1 number": (lambda: _model()([1.0]), ValueError, "MLP expects 2 inputs, got 1"),
+    "MLP fed nothing": (lambda: _model()([]), ValueError, "MLP expects 2 inputs, got 0"),
+    "MLP fed a string": (lambda: _model()("12"), TypeError, "MLP expects a list of 2 numbers"),
+    "MLP fed a bare number": (lambda: _model()(1.0), TypeError, "MLP expects a list"),  # type: ignore[arg-type]
+    "MLP fed NaN": (lambda: _model()([1.0, math.nan]), ValueError, "MLP input 1 is nan"),
+    "MLP fed inf": (lambda: _model()([math.inf, 1.0]), ValueError, "MLP input 0 is inf"),
+    "MLP fed None": (lambda: _model()([1.0, None]), TypeError, "NoneType"),  # type: ignore[list-item]
+    "Neuron fed 3 numbers": (lambda: nn.Neuron(2, seed=0)([1.0, 2.0, 3.0]), ValueError, "Neuron expects 2 inputs"),
+    "Layer fed 1 number": (lambda: nn.Layer(2, 4, seed=0)([1.0]), ValueError, "Layer expects 2 inputs"),
+    "unknown activation": (lambda: nn.MLP(2, [1], activation="rleu"), ValueError, "unknown activation 'rleu'"),
+    "unknown output activation": (
+        lambda: nn.MLP(2, [1], output_activation="softmax"),
+        ValueError,
+        "valid names are relu, tanh",
+    ),
+    "no layers": (lambda: nn.MLP(2, []), ValueError, "non-empty list of layer sizes"),
+    "layer size 0": (lambda: nn.MLP(2, [3, 0]), ValueError, "layer size must be a positive integer, got 0"),
+    "nin a float": (lambda: nn.MLP(2.5, [1]), ValueError, "MLP nin must be a positive integer"),  # type: ignore[arg-type]
+    "nin True": (lambda: nn.Neuron(True), ValueError, "Neuron nin must be a positive integer"),
+}
+
+
+@pytest.mark.parametrize("name", NN_CASES)
+def test_nn_rejects_bad_input(name: str) -> None:
+    _raises(NN_CASES[name])
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "garbage",
+        [],
+        [[{"w": [0.0, 0.0], "b": 0.0}] * 3],  # one layer missing
+        [[{"w": [0.0], "b": 0.0}] * 3, [{"w": [0.0] * 3, "b": 0.0}]],  # a weight missing
+        [[{"w": [0.0, math.nan], "b": 0.0}] * 3, [{"w": [0.0] * 3, "b": 0.0}]],  # NaN
+        [[{"w": [0.0, "1"], "b": 0.0}] * 3, [{"w": [0.0] * 3, "b": 0.0}]],  # a string
+    ],
+)
+def test_a_bad_state_dict_changes_no_parameter(state: object) -> None:
+    model = _model()
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match="MLP"):
+        model.load_state_dict(state)
+    assert [p.data for p in model.parameters()] == before
+
+
+def test_a_rejected_forward_pass_leaves_the_model_untouched() -> None:
+    model = _model()
+    model([0.5, -0.5]).backward()  # type: ignore[union-attr]
+    before = [(p.data, p.grad) for p in model.parameters()]
+    with pytest.raises(ValueError):
+        model([0.5, math.nan])
+    assert [(p.data, p.grad) for p in model.parameters()] == before
+
+
+# ---- losses ---------------------------------------------------------------------------------
+
+LOSS_CASES: dict[str, Case] = {
+    "mse mismatched lists": (
+        lambda: losses.mse([Value(1.0), Value(2.0)], [1.0]),
+        ValueError,
+        "mse: 2 outputs but 1 targets",
+    ),
+    "sse mismatched lists": (lambda: losses.sse([Value(1.0)], [1.0, 2.0, 3.0]), ValueError, "sse: 1 outputs but 3"),
+    "mse empty lists": (lambda: losses.mse([], []), ValueError, "mse: outputs is empty"),
+    "mse a bare Value": (lambda: losses.mse(Value(1.0), [1.0]), TypeError, "wrap it in a list"),  # type: ignore[arg-type]
+    "mse a string target": (lambda: losses.mse([Value(1.0)], ["1"]), TypeError, r"mse: targets\[0\] .* str"),
+    "mse NaN target": (lambda: losses.mse([Value(1.0)], [math.nan]), ValueError, r"mse: targets\[0\] is nan"),
+    "sse inf target": (lambda: losses.sse([Value(1.0)], [math.inf]), ValueError, r"sse: targets\[0\] is inf"),
+    "hinge labels not -1/+1": (lambda: losses.hinge([Value(0.5)], [0.0]), ValueError, "hinge: every label must be"),
+    "hinge mismatched": (lambda: losses.hinge([Value(0.5)] * 2, [1.0]), ValueError, "hinge: 2 scores but 1 labels"),
+    "bce probability above 1": (
+        lambda: losses.binary_cross_entropy([Value(1.5)], [1.0]),
+        ValueError,
+        r"probabilities must lie in \[0, 1\]",
+    ),
+    "bce NaN probability": (
+        lambda: losses.binary_cross_entropy([Value(math.nan)], [1.0]),
+        ValueError,
+        r"probabilities must lie in \[0, 1\]",
+    ),
+    "cross_entropy not one-hot": (
+        lambda: losses.cross_entropy([Value(0.5), Value(0.5)], [1.0, 1.0]),
+        ValueError,
+        "exactly one 1",
+    ),
+    "cross_entropy empty": (lambda: losses.cross_entropy([], []), ValueError, "empty"),
+    "softmax_cross_entropy class out of range": (
+        lambda: losses.softmax_cross_entropy([Value(0.1), Value(0.2)], 2),
+        ValueError,
+        "class_index 2 is out of range for 2 logits",
+    ),
+    "softmax_cross_entropy class a float": (
+        lambda: losses.softmax_cross_entropy([Value(0.1)], 0.0),  # type: ignore[arg-type]
+        TypeError,
+        "class_index must be an int",
+    ),
+    "softmax NaN logit": (lambda: losses.softmax([Value(math.nan)]), ValueError, r"logits\[0\] is nan"),
+    "softmax empty": (lambda: losses.softmax([]), ValueError, "logits is empty"),
+    "l2 empty": (lambda: losses.l2([]), ValueError, "l2: params is empty"),
+    "l2 a number": (lambda: losses.l2([1.0]), TypeError, r"l2: params\[0\] must be a Value"),  # type: ignore[list-item]
+}
+
+
+@pytest.mark.parametrize("name", LOSS_CASES)
+def test_losses_reject_bad_input(name: str) -> None:
+    _raises(LOSS_CASES[name])
+
+
+# ---- optim ----------------------------------------------------------------------------------
+
+OPTIMIZERS: dict[str, Callable[[list[Value]], optim.Optimizer]] = {
+    "SGD": lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01),
+    "AdaGrad": lambda ps: optim.AdaGrad(ps, lr=0.1),
+    "RMSProp": lambda ps: optim.RMSProp(ps, lr=0.1),
+    "Adam": lambda ps: optim.Adam(ps, lr=0.1),
+    "Nadam": lambda ps: optim.Nadam(ps, lr=0.1),
+}
+
+
+def _trained(name: str) -> tuple[nn.MLP, optim.Optimizer]:
+    model = _model()
+    opt = OPTIMIZERS[name](model.parameters())
+    for x, t in (([0.5, -1.0], 1.0), ([1.0, 0.3], -1.0)):
+        opt.zero_grad()
+        losses.mse([model(x)], [t]).backward()  # type: ignore[list-item]
+        opt.step()
+    return model, opt
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_non_finite_gradient_mid_step_changes_nothing(name: str, bad: float) -> None:
+    model, opt = _trained(name)
+    params = model.parameters()
+    opt.zero_grad()
+    losses.mse([model([0.2, 0.4])], [0.5]).backward()  # type: ignore[list-item]
+    params[len(params) // 2].grad = bad  # one bad gradient in the middle of the list
+    data_before, state_before = [p.data for p in params], copy.deepcopy(opt.state_dict())
+    with pytest.raises(ValueError, match=rf"{name}.step: params\[{len(params) // 2}\] .* has gradient {bad!r}"):
+        opt.step()
+    assert [p.data for p in params] == data_before
+    assert opt.state_dict() == state_before
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_an_exception_inside_the_update_changes_nothing(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    model, opt = _trained(name)
+    params = model.parameters()
+    calls = 0
+    real_data = Value.data
+
+    class Interrupted(Exception):
+        pass
+
+    def reading_data(self: Value) -> float:  # fails while the update reads the parameters
+        nonlocal calls
+        calls += 1
+        if calls == len(params) // 2:
+            raise Interrupted
+        return real_data.__get__(self)  # type: ignore[attr-defined, no-any-return]
+
+    data_before, state_before = [p.data for p in params], copy.deepcopy(opt.state_dict())
+    for p in params:
+        p.grad = 0.1
+    monkeypatch.setattr(Value, "data", property(reading_data, real_data.__set__))  # type: ignore[attr-defined]
+    try:
+        with pytest.raises(Interrupted):
+            opt.step()
+    finally:
+        monkeypatch.undo()
+    assert [p.data for p in params] == data_before
+    assert opt.state_dict() == state_before
+
+
+OPTIM_CASES: dict[str, Case] = {
+    "empty parameter list": (lambda: optim.SGD([], lr=0.1), ValueError, "the parameter list is empty"),
+    "a bare Value": (lambda: optim.Adam(Value(1.0, role="parameter")), TypeError, "wrap it in a list"),  # type: ignore[arg-type]
+    "a number among the params": (lambda: optim.SGD([1.0], lr=0.1), TypeError, r"params\[0\] must be a Value"),  # type: ignore[list-item]
+    "an input, not a parameter": (lambda: optim.SGD([Value(1.0)], lr=0.1), ValueError, "has role 'input'"),
+    "a parameter twice": (
+        lambda: optim.SGD([p := Value(1.0, role="parameter"), p], lr=0.1),
+        ValueError,
+        r"params\[1\] .* is the same Value as params\[0\]",
+    ),
+    "negative lr": (lambda: optim.SGD(_model().parameters(), lr=-0.1), ValueError, "lr must be positive"),
+    "NaN lr": (lambda: optim.Adam(_model().parameters(), lr=math.nan), ValueError, "lr must be finite"),
+    "lr a string": (lambda: optim.Adam(_model().parameters(), lr="0.1"), TypeError, "lr must be a real number"),  # type: ignore[arg-type]
+    "betas of the wrong length": (
+        lambda: optim.Adam(_model().parameters(), betas=(0.9,)),  # type: ignore[arg-type]
+        ValueError,
+        "betas must be a pair",
+    ),
+    "momentum 1": (
+        lambda: optim.SGD(_model().parameters(), lr=0.1, momentum=1.0),
+        ValueError,
+        r"momentum must be in \[0, 1\)",
+    ),
+    "state for another optimizer": (
+        lambda: optim.Adam(_model().parameters()).load_state_dict(
+            optim.SGD(_model().parameters(), lr=0.1).state_dict()
+        ),
+        ValueError,
+        "the data is for optimizer 'SGD'",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", OPTIM_CASES)
+def test_optimizers_reject_bad_input(name: str) -> None:
+    _raises(OPTIM_CASES[name])
+
+
+def test_setting_a_bad_learning_rate_keeps_the_old_one() -> None:
+    opt = optim.SGD(_model().parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="lr must be positive"):
+        opt.lr = 0.0
+    assert opt.lr == 0.1
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_a_bad_optimizer_state_dict_changes_nothing(name: str) -> None:
+    _, opt = _trained(name)
+    before = copy.deepcopy(opt.state_dict())
+    broken = copy.deepcopy(before)
+    first_state = next(iter(broken["state"]))
+    broken["state"][first_state] = [0.0]  # one entry where every parameter needs one
+    with pytest.raises(ValueError, match="needs one number per parameter"):
+        opt.load_state_dict(broken)
+    assert opt.state_dict() == before
+
+
+# ---- data -----------------------------------------------------------------------------------
+
+X = np.array([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]])
+y = np.array([0, 1, 0])
+
+DATA_CASES: dict[str, Case] = {
+    "unknown label style": (lambda: data.moons(labels="yes"), ValueError, "labels must be one of"),  # type: ignore[arg-type]
+    "negative size": (lambda: data.moons(n=-1), ValueError, "moons\\(\\): n must be >= "),
+    "size a float": (lambda: data.circles(n=10.5), TypeError, "circles\\(\\): n must be an int"),  # type: ignore[arg-type]
+    "NaN noise": (lambda: data.spiral(noise=math.nan), ValueError, "noise must be a finite number"),
+    "negative seed": (lambda: data.moons(seed=-3), ValueError, "seed must be a non-negative int"),
+    "NaN in standardize": (lambda: data.standardize([[1.0, math.nan], [2.0, 3.0]]), ValueError, "X must be finite"),
+    "inf in normalize": (lambda: data.normalize([[1.0, math.inf], [2.0, 3.0]]), ValueError, "X must be finite"),
+    "empty standardize": (lambda: data.standardize(np.zeros((0, 2))), ValueError, "standardize"),
+    "strings in standardize": (lambda: data.standardize([["a", "b"]]), TypeError, "X must hold real numbers"),
+    "X and y of different lengths": (
+        lambda: data.train_test_split(X, y[:2]),
+        ValueError,
+        "train_test_split",
+    ),
+    "test fraction 1": (lambda: data.train_test_split(X, y, test_fraction=1.0), ValueError, "strictly between 0 and 1"),
+    "batch size 0": (lambda: list(data.batches(X, y, batch_size=0)), ValueError, "batch_size must be >= 1"),
+    "shuffle a string": (lambda: data.batches(X, y, shuffle="yes"), TypeError, "shuffle must be True or False"),  # type: ignore[arg-type]
+    "stats of the wrong shape": (
+        lambda: data.standardize(X, data.standardize(np.ones((3, 3)))[1]),
+        ValueError,
+        "standardize",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", DATA_CASES)
+def test_data_rejects_bad_input(name: str) -> None:
+    _raises(DATA_CASES[name])
