@@ -533,7 +533,11 @@ class Value:
         node reached gets `grad_value`, a Value whose own `backward()` gives
         second derivatives (`grad` still gets the same float).  Between two
         such backward calls, zero the leaves' `grad` as usual, since it keeps
-        accumulating.  Inside `detect_anomaly()` every contribution is checked.
+        accumulating.  As in PyTorch, this links each node to a gradient graph
+        that refers back to it, a reference cycle that only Python's cyclic
+        garbage collector frees; in a loop prefer `grad(fn)`, which stores
+        nothing on the nodes.  Inside `detect_anomaly()` every contribution is
+        checked.
         """
         if create_graph:
             _backward_with_graph(self)
