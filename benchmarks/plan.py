@@ -114,23 +114,38 @@ def _rest_tasks(config: Config, engine: str) -> list[Task]:
     return tasks
 
 
-def build_jobs(config: Config, engines: list[str]) -> list[Job]:
-    """The jobs of a run, in the order they execute."""
+WORKLOADS = ("w1", "memory", "w2", "w3")
+"""Names for `--workloads`: W1 (timing and training run), memory (with graph size), W2, W3."""
+
+
+def _workload(task: Task) -> str:
+    return "memory" if task["kind"] == "graph" else task["kind"]
+
+
+def build_jobs(config: Config, engines: list[str], workloads: tuple[str, ...] = WORKLOADS) -> list[Job]:
+    """The jobs of a run, in the order they execute; `workloads` picks a subset."""
+
+    def timing(engine: str) -> list[Task]:
+        return _timing_tasks(config, engine) if "w1" in workloads else []
+
+    def rest(engine: str) -> list[Task]:
+        return [task for task in _rest_tasks(config, engine) if _workload(task) in workloads]
+
     if not config.one_process_per_task:
-        return [Job(e, _with_points(config, _timing_tasks(config, e) + _rest_tasks(config, e))) for e in engines]
+        return [Job(e, _with_points(config, timing(e) + rest(e))) for e in engines]
     jobs = [
         Job(engine, _with_points(config, [task]))
         for _ in range(config.rounds)
         for engine in engines
-        for task in _timing_tasks(config, engine)
+        for task in timing(engine)
     ]
-    rest = {engine: _rest_tasks(config, engine) for engine in engines}
+    remaining = {engine: rest(engine) for engine in engines}
     # the remaining tasks interleaved too: task i of every engine before task i + 1 of any
-    longest = max((len(tasks) for tasks in rest.values()), default=0)
+    longest = max((len(tasks) for tasks in remaining.values()), default=0)
     for i in range(longest):
         for engine in engines:
-            if i < len(rest[engine]):
-                jobs.append(Job(engine, _with_points(config, [rest[engine][i]])))
+            if i < len(remaining[engine]):
+                jobs.append(Job(engine, _with_points(config, [remaining[engine][i]])))
     return jobs
 
 

@@ -1,9 +1,10 @@
 """The workloads every engine runs, defined once so that all engines see the same numbers.
 
-W1, the moons step (the classic micrograd demo): 100 two-moons points,
-MLP(2, [16, 16, 1]) with ReLU, loss = mean hinge + 1e-4 * sum of squared
-parameters, full-batch SGD with the learning rate decaying from 1.0 to 0.1
-over 100 steps.  The data and the initial weights come from micrograd_ko
+W1, the moons step (the classic micrograd demo, as `python -m micrograd_ko
+demo` trains it): 100 two-moons points, MLP(2, [16, 16, 1]) with ReLU,
+loss = mean hinge + 1e-4 * sum of squared parameters, full-batch SGD with
+momentum 0.9 and the learning rate decaying linearly from 0.2 to 0.02 over
+100 steps.  The data and the initial weights come from micrograd_ko
 (`data.moons`, `MLP(..., seed=1)`) and are copied into every other engine.
 
 W2, a deep chain: y <- tanh(0.0001 + 1.0001 * y), N times, then d y_N / d y_0.
@@ -23,6 +24,8 @@ MOONS_NOISE = 0.1
 LAYER_SIZES = (2, 16, 16, 1)
 SEED = 1
 L2_COEFFICIENT = 1e-4
+LEARNING_RATE = 0.2
+MOMENTUM = 0.9
 TRAIN_STEPS = 100
 
 CHAIN_START = 0.5
@@ -68,8 +71,8 @@ def moons_problem(points: int = MOONS_POINTS) -> MoonsProblem:
 
 
 def learning_rate(step: int, steps: int = TRAIN_STEPS) -> float:
-    """The demo's schedule for step k = 0, 1, ...: 1.0 - 0.9 k / steps."""
-    return 1.0 - 0.9 * step / steps
+    """The demo's schedule for step k = 0, 1, ...: 0.2 (1 - 0.9 k / steps)."""
+    return LEARNING_RATE * (1.0 - 0.9 * step / steps)
 
 
 def wide_operands(n: int) -> tuple[list[float], list[float]]:

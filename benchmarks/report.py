@@ -47,8 +47,8 @@ def _w1_summary(records: list[Record], engine: str) -> Record:
         timing["train"] = {
             "steps": len(run["losses"]),
             "losses": run["losses"],
-            "final_loss": run["losses"][-1],
-            "final_accuracy": run["accuracies"][-1],
+            "final_loss": run["final_loss"],
+            "final_accuracy": run["final_accuracy"],
             "median_step_ms": 1000 * statistics.median(run["step_s"]),
         }
     return timing

@@ -25,7 +25,7 @@ from typing import Any
 
 from benchmarks import report
 from benchmarks.engines import ENGINES
-from benchmarks.plan import FULL, QUICK, Config, Job, Task, build_jobs
+from benchmarks.plan import FULL, QUICK, WORKLOADS, Config, Job, Task, build_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -145,6 +145,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--engines", default=",".join(ENGINES), help=f"comma-separated subset of {','.join(ENGINES)} (default: all)"
     )
     parser.add_argument(
+        "--workloads",
+        default=",".join(WORKLOADS),
+        help=f"comma-separated subset of {','.join(WORKLOADS)} (default: all)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=None,
@@ -163,13 +168,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         print(f"unknown engine(s) {unknown}; choose from {', '.join(ENGINES)}", file=sys.stderr)
         return 2
+    workloads = tuple(name.strip() for name in args.workloads.split(",") if name.strip())
+    if not workloads or any(name not in WORKLOADS for name in workloads):
+        print(f"--workloads takes names from {', '.join(WORKLOADS)}; got {args.workloads!r}", file=sys.stderr)
+        return 2
     versions = engine_versions()
     present = [name for name in requested if versions[name]["available"]]
     for name in requested:
         if name not in present:
             print(f"{name}: absent ({ENGINES[name].distribution} is not installed)", file=sys.stderr)
     started = datetime.datetime.now(datetime.timezone.utc)
-    records = execute(build_jobs(config, present), config.timeout_s)
+    records = execute(build_jobs(config, present, workloads), config.timeout_s)
     results = report.summarise(records, config, requested, versions, machine(), started)
     markdown = report.markdown(results)
     print(markdown)

@@ -112,7 +112,10 @@ def run_w1(engine: ModuleType, problem: MoonsProblem, task: dict[str, Any]) -> R
             start = time.perf_counter()
             garbage.append(gc.collect())
             collect_s.append(time.perf_counter() - start)
+    final_loss, final_accuracy = trainer.evaluate()  # the model after the last update
     return {
+        "final_loss": final_loss,
+        "final_accuracy": final_accuracy,
         "step_s": step_s,
         "gc_s": gc_s,
         "collect_s": collect_s,

@@ -254,8 +254,11 @@ class Layer(Module):
         return self._forward(_as_inputs(x, self.nin, "Layer"))
 
     def _forward(self, inputs: list[Value]) -> list[Value]:
-        # inputs were validated once by the caller, not once per neuron
-        return [neuron._forward(inputs) for neuron in self.neurons]
+        # inputs were validated once by the caller; Value.dots then reads them once for all neurons
+        neurons = self.neurons
+        outputs = Value.dots([n.w for n in neurons], inputs, [n.b for n in neurons])
+        act = neurons[0]._act
+        return outputs if act is None else [act(out) for out in outputs]
 
     def children(self) -> list[Module]:
         """The neurons, in order."""

@@ -1,4 +1,7 @@
-"""karpathy/micrograd 0.1.0 from PyPI, driven exactly like its own demo notebook.
+"""karpathy/micrograd 0.1.0 from PyPI, driven like its own demo notebook.
+
+The loss and the update are written as in micrograd's demo.ipynb, with
+momentum added to the update so that it trains like micrograd_ko's demo.
 
 micrograd has no tanh; W2 adds one written in micrograd's own style (a
 closure stored on the output node), as in the lecture that introduced it.
@@ -20,6 +23,7 @@ from benchmarks.problem import (
     CHAIN_START,
     L2_COEFFICIENT,
     LAYER_SIZES,
+    MOMENTUM,
     MoonsProblem,
     accuracy,
     learning_rate,
@@ -46,6 +50,8 @@ class MoonsTrainer:
         self.model = MLP(LAYER_SIZES[0], list(LAYER_SIZES[1:]))
         for parameter, value in zip(self.model.parameters(), problem.flat_parameters(), strict=True):
             parameter.data = value
+        # momentum buffers, updated as torch.optim.SGD does: b <- 0.9 b + g; p <- p - lr b
+        self.buffers = [0.0] * len(self.model.parameters())
 
     def _forward(self) -> tuple[Value, list[Value]]:
         inputs = [list(map(Value, row)) for row in self.rows]
@@ -58,13 +64,18 @@ class MoonsTrainer:
     def loss_graph(self) -> Value:
         return self._forward()[0]
 
+    def evaluate(self) -> tuple[float, float]:
+        loss, scores = self._forward()
+        return loss.data, accuracy([s.data for s in scores], self.labels)
+
     def step(self, k: int) -> tuple[float, float]:
         loss, scores = self._forward()
         self.model.zero_grad()
         loss.backward()
         lr = learning_rate(k)
-        for p in self.model.parameters():
-            p.data -= lr * p.grad
+        for i, p in enumerate(self.model.parameters()):
+            self.buffers[i] = MOMENTUM * self.buffers[i] + p.grad
+            p.data -= lr * self.buffers[i]
         return loss.data, accuracy([s.data for s in scores], self.labels)
 
 

@@ -7,7 +7,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from benchmarks.engines import Unsupported
-from benchmarks.problem import L2_COEFFICIENT, MoonsProblem, accuracy, learning_rate
+from benchmarks.problem import L2_COEFFICIENT, MOMENTUM, MoonsProblem, accuracy, learning_rate
 
 
 class MoonsTrainer:
@@ -19,6 +19,8 @@ class MoonsTrainer:
         self.labels = problem.labels
         self.weights = [np.array(w) for w in problem.weights]
         self.biases = [np.array(b) for b in problem.biases]
+        self.weight_buffers = [np.zeros_like(W) for W in self.weights]
+        self.bias_buffers = [np.zeros_like(b) for b in self.biases]
 
     def _forward(self) -> tuple[float, list[np.ndarray], np.ndarray]:
         activations = [self.X]
@@ -35,6 +37,10 @@ class MoonsTrainer:
     def loss_graph(self) -> float:
         return self._forward()[0]
 
+    def evaluate(self) -> tuple[float, float]:
+        loss, activations, _ = self._forward()
+        return loss, accuracy(activations[-1][:, 0].tolist(), self.labels)
+
     def step(self, k: int) -> tuple[float, float]:
         loss, activations, margins = self._forward()
         n = len(self.y)
@@ -47,8 +53,11 @@ class MoonsTrainer:
             grad_b = delta.sum(axis=0) + 2.0 * L2_COEFFICIENT * b
             if i > 0:
                 delta = (delta @ W) * (activations[i] > 0.0)
-            self.weights[i] = W - lr * grad_W
-            self.biases[i] = b - lr * grad_b
+            # momentum as torch.optim.SGD: buffer <- 0.9 buffer + grad; parameter <- parameter - lr buffer
+            self.weight_buffers[i] = MOMENTUM * self.weight_buffers[i] + grad_W
+            self.bias_buffers[i] = MOMENTUM * self.bias_buffers[i] + grad_b
+            self.weights[i] = W - lr * self.weight_buffers[i]
+            self.biases[i] = b - lr * self.bias_buffers[i]
         return loss, accuracy(activations[-1][:, 0].tolist(), self.labels)
 
 

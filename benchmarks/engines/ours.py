@@ -10,6 +10,8 @@ from benchmarks.problem import (
     CHAIN_START,
     L2_COEFFICIENT,
     LAYER_SIZES,
+    LEARNING_RATE,
+    MOMENTUM,
     SEED,
     MoonsProblem,
     accuracy,
@@ -30,7 +32,7 @@ class MoonsTrainer:
         self.model = MLP(LAYER_SIZES[0], list(LAYER_SIZES[1:]), activation="relu", seed=SEED)
         for parameter, value in zip(self.model.parameters(), problem.flat_parameters(), strict=True):
             parameter.data = value
-        self.optimizer = SGD(self.model.parameters(), lr=1.0)
+        self.optimizer = SGD(self.model.parameters(), lr=LEARNING_RATE, momentum=MOMENTUM)
 
     def _forward(self) -> tuple[Value, list[Value]]:
         scores = [cast(Value, self.model(row)) for row in self.rows]
@@ -39,6 +41,10 @@ class MoonsTrainer:
 
     def loss_graph(self) -> Value:
         return self._forward()[0]
+
+    def evaluate(self) -> tuple[float, float]:
+        loss, scores = self._forward()
+        return loss.data, accuracy([s.data for s in scores], self.labels)
 
     def step(self, k: int) -> tuple[float, float]:
         loss, scores = self._forward()

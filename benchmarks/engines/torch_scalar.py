@@ -16,6 +16,8 @@ from benchmarks.problem import (
     CHAIN_SHIFT,
     CHAIN_START,
     L2_COEFFICIENT,
+    LEARNING_RATE,
+    MOMENTUM,
     MoonsProblem,
     accuracy,
     learning_rate,
@@ -40,6 +42,7 @@ class MoonsTrainer:
             for matrix, bias in zip(problem.weights, problem.biases)
         ]
         self.parameters = [p for matrix, bias in self.layers for row, b in zip(matrix, bias) for p in (*row, b)]
+        self.optimizer = torch.optim.SGD(self.parameters, lr=LEARNING_RATE, momentum=MOMENTUM)
 
     def _score(self, row: list[float]) -> torch.Tensor:
         x = [_scalar(v) for v in row]
@@ -59,15 +62,17 @@ class MoonsTrainer:
     def loss_graph(self) -> torch.Tensor:
         return self._forward()[0]
 
+    def evaluate(self) -> tuple[float, float]:
+        with torch.no_grad():
+            loss, scores = self._forward()
+        return loss.item(), accuracy([s.item() for s in scores], self.labels)
+
     def step(self, k: int) -> tuple[float, float]:
         loss, scores = self._forward()
-        for p in self.parameters:
-            p.grad = None
+        self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        lr = learning_rate(k)
-        with torch.no_grad():
-            for p in self.parameters:
-                p -= lr * p.grad
+        self.optimizer.param_groups[0]["lr"] = learning_rate(k)
+        self.optimizer.step()
         return loss.item(), accuracy([s.item() for s in scores], self.labels)
 
 

@@ -7,7 +7,16 @@ from typing import Any, NoReturn
 import torch
 
 from benchmarks.engines import Unsupported
-from benchmarks.problem import L2_COEFFICIENT, LAYER_SIZES, SEED, MoonsProblem, accuracy, learning_rate
+from benchmarks.problem import (
+    L2_COEFFICIENT,
+    LAYER_SIZES,
+    LEARNING_RATE,
+    MOMENTUM,
+    SEED,
+    MoonsProblem,
+    accuracy,
+    learning_rate,
+)
 from micrograd_ko.nn import MLP
 
 torch.set_num_threads(1)
@@ -24,6 +33,7 @@ class MoonsTrainer:
         self.X = torch.tensor(problem.rows, dtype=torch.float64)
         self.y = torch.tensor(problem.labels, dtype=torch.float64)
         self.labels = problem.labels
+        self.optimizer = torch.optim.SGD(self.net.parameters(), lr=LEARNING_RATE, momentum=MOMENTUM)
 
     def _forward(self) -> tuple[torch.Tensor, torch.Tensor]:
         scores = self.net(self.X).squeeze(1)
@@ -34,14 +44,17 @@ class MoonsTrainer:
     def loss_graph(self) -> torch.Tensor:
         return self._forward()[0]
 
+    def evaluate(self) -> tuple[float, float]:
+        with torch.no_grad():
+            loss, scores = self._forward()
+        return loss.item(), accuracy(scores.tolist(), self.labels)
+
     def step(self, k: int) -> tuple[float, float]:
         loss, scores = self._forward()
-        self.net.zero_grad(set_to_none=True)
+        self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        lr = learning_rate(k)
-        with torch.no_grad():
-            for p in self.net.parameters():
-                p -= lr * p.grad
+        self.optimizer.param_groups[0]["lr"] = learning_rate(k)
+        self.optimizer.step()
         return loss.item(), accuracy(scores.tolist(), self.labels)
 
 

@@ -1,0 +1,72 @@
+"""The engine's fast paths (Value.dots, the zero-gradient skip in backward) give exactly the plain results."""
+
+from __future__ import annotations
+
+import math
+from typing import cast
+
+import numpy as np
+import pytest
+
+from micrograd_ko import Value, data, losses
+from micrograd_ko.nn import MLP
+
+
+def _plain_backward(root: Value) -> None:
+    """The chain rule with no shortcut: every node sends local * grad to every parent."""
+    order = root.topological_order()
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * node.grad
+
+
+def test_dots_builds_the_same_nodes_as_dot() -> None:
+    rng = np.random.default_rng(0)
+    inputs = [Value(float(v)) for v in rng.normal(size=5)]
+    rows = [[Value(float(v), role="parameter") for v in rng.normal(size=5)] for _ in range(4)]
+    biases: list[Value | float | None] = [Value(0.5), None, 2.0, Value(-1.0)]
+    many = Value.dots(rows, inputs, biases)
+    for node, row, bias in zip(many, rows, biases):
+        single = Value.dot(row, inputs, bias=bias)
+        assert node.data == single.data
+        assert node.op == single.op == "dot"
+        assert node.local_grads == single.local_grads
+        assert node.parents[:10] == single.parents[:10]  # weights then inputs: the same objects
+        assert len(node.parents) == len(single.parents)
+
+
+def test_dots_accepts_numbers_and_no_biases() -> None:
+    outputs = Value.dots([[1.0, 2.0], [3, Value(4.0)]], [Value(0.5), 0.25])
+    assert [o.data for o in outputs] == [1.0, 2.5]
+    assert all(len(o.parents) == 4 for o in outputs)
+
+
+def test_dots_refuses_mismatched_shapes() -> None:
+    x = [Value(1.0), Value(2.0)]
+    with pytest.raises(ValueError, match="row 1 has 3 weights but there are 2 inputs"):
+        Value.dots([[1.0, 2.0], [1.0, 2.0, 3.0]], x)
+    with pytest.raises(ValueError, match="2 rows of weights but 1 biases"):
+        Value.dots([[1.0, 2.0], [1.0, 2.0]], x, [None])
+
+
+def test_backward_equals_the_plain_chain_rule_on_a_relu_network() -> None:
+    """Dead ReLUs and met margins give zero gradients that backward skips; the result is bitwise the same."""
+    X, y = data.moons(n=40, noise=0.1, seed=3, labels="pm1")
+    model = MLP(2, [16, 16, 1], seed=3)
+    scores = [cast(Value, model(row)) for row in X.tolist()]
+    loss = losses.hinge(scores, y.tolist()) + 1e-4 * losses.l2(model.parameters())
+    loss.backward()
+    fast = [p.grad for p in model.parameters()]
+    assert any(node.parents and node.grad == 0.0 for node in loss.topological_order())  # something was skipped
+    _plain_backward(loss)
+    assert fast == [p.grad for p in model.parameters()]
+
+
+def test_a_zero_gradient_still_carries_nan_through_an_infinite_slope() -> None:
+    x = Value(0.0)
+    y = x.sqrt().relu() * 0.0  # upstream 0, local derivative inf: 0 * inf = NaN as in IEEE arithmetic
+    y.backward()
+    assert math.isnan(x.grad)
