@@ -103,9 +103,9 @@ optimizers = {
 paths = {name: descend(make) for name, make in optimizers.items()}
 
 gx, gy = np.meshgrid(np.linspace(-2, 2, 200), np.linspace(-1, 3, 200))
-fig, axes = plt.subplots(2, 3, figsize=(15, 9), sharex=True, sharey=True)
+fig, axes = plt.subplots(2, 3, figsize=(13, 8), sharex=True, sharey=True, dpi=80)
 for ax, (name, path) in zip(axes.flat, paths.items()):
-    ax.contour(gx, gy, np.log10(valley(gx, gy) + 1e-3), levels=20, cmap="Greys", linewidths=0.6)
+    ax.contour(gx, gy, np.log10(valley(gx, gy) + 1e-3), levels=15, colors="0.7", linewidths=0.6, linestyles="solid")
     ax.plot(path[:, 0], path[:, 1], marker="o", markersize=2, linewidth=1, color="tab:red")
     ax.plot(*START, marker="s", color="black")
     ax.plot(1, 1, marker="*", markersize=14, color="gold", markeredgecolor="black")
