@@ -37,6 +37,7 @@ from hypothesis import currently_in_test_context, event
 from hypothesis import strategies as st
 
 from micrograd_ko.engine import Value
+from micrograd_ko.expression import FUNCTIONS
 from micrograd_ko.gradcheck import GradcheckReport, gradcheck
 
 __all__ = [
@@ -191,17 +192,7 @@ _ENGINE_OPS: dict[str, Callable[..., Any]] = {
     "/": operator.truediv,
     "**": operator.pow,
     "neg": operator.neg,
-    "abs": abs,
-    "exp": Value.exp,
-    "log": Value.log,
-    "sqrt": Value.sqrt,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "leaky_relu": Value.leaky_relu,
-    "elu": Value.elu,
-    "softplus": Value.softplus,
-    "step": Value.step,
+    **FUNCTIONS,
     "sum": lambda *args: Value.sum(args),
     "dot": _dot,
 }
