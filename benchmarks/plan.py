@@ -69,7 +69,7 @@ QUICK = Config(
     memory_steps={"micrograd_ko": 3, "micrograd": 3, "torch_scalar": 3, "torch_tensor": 3, "numpy": 3},
     chain_lengths=(100, 1_000),
     wide_n=1_000,
-    repeats=1,
+    repeats=2,
     timeout_s=120.0,
     one_process_per_task=False,
 )

@@ -167,7 +167,9 @@ def _mib(n: float | None) -> str:
 
 
 def _ratio(x: float | None) -> str:
-    return "–" if x is None else f"{x:.1f}×"
+    if x is None:
+        return "–"
+    return f"{x:.0f}×" if x >= 10 else (f"{x:.1f}×" if x >= 1 else f"{x:.2f}×")
 
 
 def _header(results: Record) -> list[str]:
@@ -189,7 +191,7 @@ def _header(results: Record) -> list[str]:
 
 def _w1_table(results: Record) -> list[str]:
     lines = [
-        "| engine | ms/step GC on | ms/step GC off | micrograd_ko faster by (on / off) | collector's share, GC on "
+        "| engine | ms/step GC on | ms/step GC off | time ÷ micrograd_ko's (on / off) | collector's share, GC on "
         "| cyclic garbage per step | max Δloss vs micrograd | accuracy after training |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -265,10 +267,27 @@ def _memory_table(results: Record) -> list[str]:
     return lines
 
 
+def _task_name(task: Record) -> str:
+    gc = f"GC {task['gc']}"
+    if task["kind"] == "w2":
+        return f"W2 N = {task['n']:,}, {gc}"
+    if task["kind"] == "w3":
+        return f"W3 {'n-ary sum' if task['nary'] else 'Python sum()'} of {task['n']:,}, {gc}"
+    return f"{task['kind']}, {gc}" if "gc" in task else task["kind"]
+
+
 def markdown(results: Record) -> str:
     """The tables of results.md (and of the README's benchmark section)."""
     lines = ["# Benchmarks", "", *_header(results)]
-    lines += ["## W1: the moons step (MLP(2, [16, 16, 1]), hinge + L2, full-batch SGD)", "", *_w1_table(results), ""]
+    lines += [
+        "## W1: the moons step (MLP(2, [16, 16, 1]), hinge + L2, full-batch SGD with momentum)",
+        "",
+        "Median ms per step over the interleaved timing rounds. Cyclic garbage: objects only the cyclic",
+        "collector could free after each step. Δloss: largest difference from micrograd's loss over the training run.",
+        "",
+        *_w1_table(results),
+        "",
+    ]
     lines += [
         "## W2: deep chain y ← tanh(0.0001 + 1.0001·y), ms for forward + backward",
         "",
@@ -280,8 +299,6 @@ def markdown(results: Record) -> str:
     failures = results["failures"]
     if failures:
         lines += ["## Failures", ""]
-        lines += [
-            f"- {f['engine']} {f['task']['kind']} {f['task']}: {f['status']} {f['message'][:160]}" for f in failures
-        ]
+        lines += [f"- {f['engine']}, {_task_name(f['task'])}: {f['status']}: {f['message'][:120]}" for f in failures]
         lines.append("")
     return "\n".join(lines)

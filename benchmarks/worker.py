@@ -172,19 +172,23 @@ def run_graph(engine: ModuleType, problem: MoonsProblem, task: dict[str, Any]) -
     }
 
 
-def _timed_graph(build: Callable[[], tuple[Any, Any]], engine: ModuleType, task: dict[str, Any]) -> Result:
+def _timed_graph(
+    build: Callable[[Any], tuple[Any, Any]], engine: ModuleType, task: dict[str, Any], setup: Callable[[], Any]
+) -> Result:
+    """Median forward and backward seconds over the repeats; `setup` (untimed) makes fresh leaves each time."""
     forward_s, backward_s, grads = [], [], []
     for _ in range(task.get("repeats", 1)):
+        leaves = setup()
         _set_gc(task["gc"])
         start = time.perf_counter()
-        root, leaf = build()
+        root, leaf = build(leaves)
         middle = time.perf_counter()
         engine.backward(root)
         end = time.perf_counter()
         forward_s.append(middle - start)
         backward_s.append(end - middle)
         grads.append(engine.grad(leaf))
-        del root, leaf
+        del root, leaf, leaves
     return {
         "forward_s": statistics.median(forward_s),
         "backward_s": statistics.median(backward_s),
@@ -196,12 +200,12 @@ def _timed_graph(build: Callable[[], tuple[Any, Any]], engine: ModuleType, task:
 
 
 def run_w2(engine: ModuleType, problem: MoonsProblem | None, task: dict[str, Any]) -> Result:
-    return _timed_graph(lambda: engine.chain(task["n"]), engine, task)
+    return _timed_graph(lambda _: engine.chain(task["n"]), engine, task, setup=lambda: None)
 
 
 def run_w3(engine: ModuleType, problem: MoonsProblem | None, task: dict[str, Any]) -> Result:
-    leaves = engine.wide_leaves(task["n"])
-    result = _timed_graph(lambda: engine.wide(leaves, task["nary"]), engine, task)
+    n = task["n"]
+    result = _timed_graph(lambda leaves: engine.wide(leaves, task["nary"]), engine, task, lambda: engine.wide_leaves(n))
     result["expected_grad"] = wide_operands(task["n"])[1][0]  # d s / d a_1 = b_1
     return result
 

@@ -518,8 +518,8 @@ class Value:
 
         The same nodes as [Value.dot(ws, inputs, b) for ws, b in zip(weight_rows, biases)],
         but the inputs are checked and read once instead of once per row, which
-        makes an MLP's forward pass about 40% faster.  `biases` holds one bias
-        (or None) per row; None means no bias anywhere.
+        makes an MLP's forward pass about a quarter faster.  `biases` holds one
+        bias (or None) per row; None means no bias anywhere.
         """
         if biases is None:
             biases = [None] * len(weight_rows)
@@ -540,24 +540,21 @@ class Value:
         """Every node this one depends on, each listed after all of its parents; self is last.
 
         Iterative depth-first search, so a chain of a million nodes needs no recursion.
-        Each stack entry keeps an iterator over the node's parents (last parent
-        first), so every edge is looked at once and a node is emitted as soon as
-        its parents are done.
         """
         order: list[Value] = []
-        visited: set[Value] = {self}
-        stack: list[tuple[Value, Iterator[Value]]] = [(self, reversed(self._parents))]
-        push, pop, emit, mark = stack.append, stack.pop, order.append, visited.add
+        visited: set[Value] = set()
+        stack: list[tuple[Value, bool]] = [(self, False)]
+        push = stack.append
         while stack:
-            node, parents = stack[-1]
-            for parent in parents:
-                if parent not in visited:
-                    mark(parent)
-                    push((parent, reversed(parent._parents)))
-                    break
-            else:
-                pop()
-                emit(node)
+            node, parents_done = stack.pop()
+            if parents_done:
+                order.append(node)
+            elif node not in visited:
+                visited.add(node)
+                push((node, True))
+                for parent in node._parents:
+                    if parent not in visited:
+                        push((parent, False))
         return order
 
     def backward(self, create_graph: bool = False) -> None:

@@ -77,9 +77,11 @@ def test_deep_and_wide_graphs_work_and_give_exact_gradients(quick_run: tuple[dic
     results, _ = quick_run
     for row in results["w2"]["micrograd_ko"]:
         assert row["status"] == "ok", row
+        assert row["grads_identical"]
     for row in results["w3"]["micrograd_ko"]:
         assert row["status"] == "ok", row
         assert row["grad"] == row["expected_grad"]
+        assert row["grads_identical"]
 
 
 def test_micrograd_recursion_error_is_recorded_not_fatal(quick_run: tuple[dict[str, Any], str]) -> None:
