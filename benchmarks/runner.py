@@ -37,8 +37,8 @@ def engine_versions() -> dict[str, Record]:
     """For each engine: its description, whether its library imports here, and that library's version."""
     found: dict[str, Record] = {}
     for name, info in ENGINES.items():
-        module = info.distribution
-        available = importlib.util.find_spec(module) is not None
+        # every distribution here is imported under its own name (micrograd, torch, numpy, micrograd_ko)
+        available = importlib.util.find_spec(info.distribution) is not None
         try:
             version = importlib.metadata.version(info.distribution) if available else None
         except importlib.metadata.PackageNotFoundError:
