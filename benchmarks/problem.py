@@ -16,8 +16,12 @@ with Python's `sum()` (a chain of n '+' nodes) or with the engine's n-ary sum.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from micrograd_ko.nn import MLP
 
 MOONS_POINTS = 100
 MOONS_NOISE = 0.1
@@ -56,6 +60,16 @@ class MoonsProblem:
             for row, b in zip(matrix, bias)
             for value in (*row, b)
         ]
+
+
+def initial_model(problem: MoonsProblem) -> MLP:
+    """micrograd_ko's MLP for W1, holding the problem's initial weights."""
+    from micrograd_ko.nn import MLP
+
+    model = MLP(LAYER_SIZES[0], list(LAYER_SIZES[1:]), activation="relu", seed=SEED)
+    for parameter, value in zip(model.parameters(), problem.flat_parameters(), strict=True):
+        parameter.data = value
+    return model
 
 
 def moons_problem(points: int = MOONS_POINTS) -> MoonsProblem:

@@ -17,12 +17,52 @@ sum; the tensor references have no scalar graph to chain).
 from __future__ import annotations
 
 import importlib
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
+
+from benchmarks.problem import accuracy
 
 
 class Unsupported(Exception):
     """The engine has no equivalent of this workload."""
+
+
+class GraphTrainer(ABC):
+    """The W1 loop shared by the engines that build a loss graph; an adapter supplies the engine-specific parts."""
+
+    labels: list[float]
+
+    @abstractmethod
+    def forward(self) -> tuple[Any, Any]:
+        """Forward pass over all points: (loss node, scores)."""
+
+    @abstractmethod
+    def update(self, loss: Any, k: int) -> None:
+        """Zero the gradients, backpropagate from `loss`, update with learning_rate(k)."""
+
+    @abstractmethod
+    def as_floats(self, loss: Any, scores: Any) -> tuple[float, list[float]]:
+        """The loss and the scores as Python floats."""
+
+    def loss_graph(self) -> Any:
+        """Forward and loss only, returning the loss node."""
+        return self.forward()[0]
+
+    def evaluate(self) -> tuple[float, float]:
+        """(loss, accuracy) of the current model, without updating it."""
+        return self._metrics(*self.forward())
+
+    def step(self, k: int) -> tuple[float, float]:
+        """One full W1 step; returns the (loss, accuracy) measured before the update."""
+        loss, scores = self.forward()
+        self.update(loss, k)
+        return self._metrics(loss, scores)
+
+    def _metrics(self, loss: Any, scores: Any) -> tuple[float, float]:
+        loss_value, score_values = self.as_floats(loss, scores)
+        return loss_value, accuracy(score_values, self.labels)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 from micrograd.engine import Value
 from micrograd.nn import MLP
 
-from benchmarks.engines import Unsupported
+from benchmarks.engines import GraphTrainer, Unsupported
 from benchmarks.problem import (
     CHAIN_SCALE,
     CHAIN_SHIFT,
@@ -25,7 +25,6 @@ from benchmarks.problem import (
     LAYER_SIZES,
     MOMENTUM,
     MoonsProblem,
-    accuracy,
     learning_rate,
     wide_operands,
 )
@@ -42,7 +41,7 @@ def _tanh(self: Value) -> Value:
     return out
 
 
-class MoonsTrainer:
+class MoonsTrainer(GraphTrainer):
     """W1 as in micrograd's demo.ipynb, with micrograd_ko's data and initial weights."""
 
     def __init__(self, problem: MoonsProblem) -> None:
@@ -53,7 +52,7 @@ class MoonsTrainer:
         # momentum buffers, updated as torch.optim.SGD does: b <- 0.9 b + g; p <- p - lr b
         self.buffers = [0.0] * len(self.model.parameters())
 
-    def _forward(self) -> tuple[Value, list[Value]]:
+    def forward(self) -> tuple[Value, list[Value]]:
         inputs = [list(map(Value, row)) for row in self.rows]
         scores = list(map(self.model, inputs))
         margins = [(1 + -y * s).relu() for y, s in zip(self.labels, scores)]
@@ -61,22 +60,16 @@ class MoonsTrainer:
         reg_loss = L2_COEFFICIENT * sum(p * p for p in self.model.parameters())
         return data_loss + reg_loss, scores
 
-    def loss_graph(self) -> Value:
-        return self._forward()[0]
-
-    def evaluate(self) -> tuple[float, float]:
-        loss, scores = self._forward()
-        return loss.data, accuracy([s.data for s in scores], self.labels)
-
-    def step(self, k: int) -> tuple[float, float]:
-        loss, scores = self._forward()
+    def update(self, loss: Value, k: int) -> None:
         self.model.zero_grad()
         loss.backward()
         lr = learning_rate(k)
         for i, p in enumerate(self.model.parameters()):
             self.buffers[i] = MOMENTUM * self.buffers[i] + p.grad
             p.data -= lr * self.buffers[i]
-        return loss.data, accuracy([s.data for s in scores], self.labels)
+
+    def as_floats(self, loss: Value, scores: list[Value]) -> tuple[float, list[float]]:
+        return loss.data, [s.data for s in scores]
 
 
 def make_trainer(problem: MoonsProblem) -> MoonsTrainer:

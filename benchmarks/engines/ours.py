@@ -4,55 +4,45 @@ from __future__ import annotations
 
 from typing import cast
 
+from benchmarks.engines import GraphTrainer
 from benchmarks.problem import (
     CHAIN_SCALE,
     CHAIN_SHIFT,
     CHAIN_START,
     L2_COEFFICIENT,
-    LAYER_SIZES,
     LEARNING_RATE,
     MOMENTUM,
-    SEED,
     MoonsProblem,
-    accuracy,
+    initial_model,
     learning_rate,
     wide_operands,
 )
 from micrograd_ko import losses
 from micrograd_ko.engine import Value
-from micrograd_ko.nn import MLP
 from micrograd_ko.optim import SGD
 
 
-class MoonsTrainer:
+class MoonsTrainer(GraphTrainer):
     """W1 with micrograd_ko's public API."""
 
     def __init__(self, problem: MoonsProblem) -> None:
         self.rows, self.labels = problem.rows, problem.labels
-        self.model = MLP(LAYER_SIZES[0], list(LAYER_SIZES[1:]), activation="relu", seed=SEED)
-        for parameter, value in zip(self.model.parameters(), problem.flat_parameters(), strict=True):
-            parameter.data = value
+        self.model = initial_model(problem)
         self.optimizer = SGD(self.model.parameters(), lr=LEARNING_RATE, momentum=MOMENTUM)
 
-    def _forward(self) -> tuple[Value, list[Value]]:
+    def forward(self) -> tuple[Value, list[Value]]:
         scores = [cast(Value, self.model(row)) for row in self.rows]
         loss = losses.hinge(scores, self.labels) + L2_COEFFICIENT * losses.l2(self.model.parameters())
         return loss, scores
 
-    def loss_graph(self) -> Value:
-        return self._forward()[0]
-
-    def evaluate(self) -> tuple[float, float]:
-        loss, scores = self._forward()
-        return loss.data, accuracy([s.data for s in scores], self.labels)
-
-    def step(self, k: int) -> tuple[float, float]:
-        loss, scores = self._forward()
+    def update(self, loss: Value, k: int) -> None:
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.lr = learning_rate(k)
         self.optimizer.step()
-        return loss.data, accuracy([s.data for s in scores], self.labels)
+
+    def as_floats(self, loss: Value, scores: list[Value]) -> tuple[float, list[float]]:
+        return loss.data, [s.data for s in scores]
 
 
 def make_trainer(problem: MoonsProblem) -> MoonsTrainer:

@@ -10,7 +10,7 @@ from typing import Any
 
 import torch
 
-from benchmarks.engines import Unsupported
+from benchmarks.engines import GraphTrainer, Unsupported
 from benchmarks.problem import (
     CHAIN_SCALE,
     CHAIN_SHIFT,
@@ -19,7 +19,6 @@ from benchmarks.problem import (
     LEARNING_RATE,
     MOMENTUM,
     MoonsProblem,
-    accuracy,
     learning_rate,
     wide_operands,
 )
@@ -32,7 +31,7 @@ def _scalar(value: float, requires_grad: bool = False) -> torch.Tensor:
     return torch.tensor(value, dtype=DTYPE, requires_grad=requires_grad)
 
 
-class MoonsTrainer:
+class MoonsTrainer(GraphTrainer):
     """W1 with scalar tensors; the last layer is linear, the others ReLU."""
 
     def __init__(self, problem: MoonsProblem) -> None:
@@ -52,28 +51,21 @@ class MoonsTrainer:
             x = outputs if i == last else [torch.relu(o) for o in outputs]
         return x[0]
 
-    def _forward(self) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    def forward(self) -> tuple[torch.Tensor, list[torch.Tensor]]:
         scores = [self._score(row) for row in self.rows]
         margins = [torch.relu(1 + -y * s) for y, s in zip(self.labels, scores)]
         data_loss = sum(margins) * (1.0 / len(margins))
         reg_loss = L2_COEFFICIENT * sum(p * p for p in self.parameters)
         return data_loss + reg_loss, scores
 
-    def loss_graph(self) -> torch.Tensor:
-        return self._forward()[0]
-
-    def evaluate(self) -> tuple[float, float]:
-        with torch.no_grad():
-            loss, scores = self._forward()
-        return loss.item(), accuracy([s.item() for s in scores], self.labels)
-
-    def step(self, k: int) -> tuple[float, float]:
-        loss, scores = self._forward()
+    def update(self, loss: torch.Tensor, k: int) -> None:
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.param_groups[0]["lr"] = learning_rate(k)
         self.optimizer.step()
-        return loss.item(), accuracy([s.item() for s in scores], self.labels)
+
+    def as_floats(self, loss: torch.Tensor, scores: list[torch.Tensor]) -> tuple[float, list[float]]:
+        return loss.item(), [s.item() for s in scores]
 
 
 def make_trainer(problem: MoonsProblem) -> MoonsTrainer:
