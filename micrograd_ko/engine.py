@@ -539,7 +539,9 @@ class Value:
     def topological_order(self) -> list[Value]:
         """Every node this one depends on, each listed after all of its parents; self is last.
 
-        Iterative depth-first search, so a chain of a million nodes needs no recursion.
+        Iterative depth-first search, so a chain of a million nodes needs no
+        recursion.  Parents are explored in argument order, so for `x1*w1 + x2*w2`
+        the x1*w1 branch is listed before the x2*w2 branch.
         """
         order: list[Value] = []
         visited: set[Value] = set()
@@ -552,7 +554,8 @@ class Value:
             elif node not in visited:
                 visited.add(node)
                 push((node, True))
-                for parent in node._parents:
+                # pushed last-to-first so the first argument is popped, and listed, first
+                for parent in reversed(node._parents):
                     if parent not in visited:
                         push((parent, False))
         return order

@@ -220,6 +220,12 @@ def test_topological_order_puts_parents_first() -> None:
     assert len(order) == 5
 
 
+def test_topological_order_follows_argument_order() -> None:
+    x1, w1, x2, w2 = Value(2.0, "x1"), Value(-3.0, "w1"), Value(0.0, "x2"), Value(1.0, "w2")
+    n = x1 * w1 + x2 * w2
+    assert [v.label for v in n.topological_order() if not v.parents] == ["x1", "w1", "x2", "w2"]
+
+
 def test_no_grad_records_no_parents_and_restores_state() -> None:
     x = Value(2.0)
     assert is_grad_enabled()

@@ -107,7 +107,7 @@ def test_inputs_become_input_values() -> None:
     assert isinstance(out, Value)
     leaves = [v for v in out.topological_order() if not v.parents]
     inputs = [v for v in leaves if v.role == "input"]
-    assert sorted((v.label, v.data) for v in inputs) == [("x1", 1.0), ("x2", 2.0)]
+    assert [(v.label, v.data) for v in inputs] == [("x1", 1.0), ("x2", 2.0)]
 
 
 def test_wrong_input_length_and_type_are_rejected() -> None:
