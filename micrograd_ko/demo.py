@@ -88,7 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.steps <= 0:
         parser.error(f"--steps must be positive, got {args.steps}")
-    print("두 개의 반달(two moons) 데이터 100개로 MLP(2, [16, 16, 1])를 학습합니다 (hinge loss + L2, 모멘텀(momentum) SGD).")
+    print(
+        "두 개의 반달(two moons) 데이터 100개로 MLP(2, [16, 16, 1])를 학습합니다 "
+        "(hinge loss + L2, 모멘텀(momentum) SGD)."
+    )
     result = train_moons(steps=args.steps, seed=args.seed)
     print(f"최종 훈련 정확도(final train accuracy): {result.accuracy:.1%}")
     point = data.moons(n=100, noise=0.1, seed=args.seed).X[0].tolist()

@@ -42,9 +42,9 @@ class GraphTrainer(ABC):
     def update(self, loss: Any, k: int) -> None:
         """Zero the gradients, backpropagate from `loss`, update with learning_rate(k)."""
 
-    @abstractmethod
     def as_floats(self, loss: Any, scores: Any) -> tuple[float, list[float]]:
-        """The loss and the scores as Python floats."""
+        """The loss and the scores as Python floats (scalar engines: each node's `.data`)."""
+        return loss.data, [s.data for s in scores]
 
     def loss_graph(self) -> Any:
         """Forward and loss only, returning the loss node."""

@@ -68,9 +68,6 @@ class MoonsTrainer(GraphTrainer):
             self.buffers[i] = MOMENTUM * self.buffers[i] + p.grad
             p.data -= lr * self.buffers[i]
 
-    def as_floats(self, loss: Value, scores: list[Value]) -> tuple[float, list[float]]:
-        return loss.data, [s.data for s in scores]
-
 
 def make_trainer(problem: MoonsProblem) -> MoonsTrainer:
     return MoonsTrainer(problem)

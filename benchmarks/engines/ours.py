@@ -41,9 +41,6 @@ class MoonsTrainer(GraphTrainer):
         self.optimizer.lr = learning_rate(k)
         self.optimizer.step()
 
-    def as_floats(self, loss: Value, scores: list[Value]) -> tuple[float, list[float]]:
-        return loss.data, [s.data for s in scores]
-
 
 def make_trainer(problem: MoonsProblem) -> MoonsTrainer:
     return MoonsTrainer(problem)

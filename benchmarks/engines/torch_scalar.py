@@ -10,7 +10,8 @@ from typing import Any
 
 import torch
 
-from benchmarks.engines import GraphTrainer, Unsupported
+from benchmarks.engines import Unsupported
+from benchmarks.engines.torch_common import DTYPE, TorchTrainer
 from benchmarks.problem import (
     CHAIN_SCALE,
     CHAIN_SHIFT,
@@ -19,19 +20,15 @@ from benchmarks.problem import (
     LEARNING_RATE,
     MOMENTUM,
     MoonsProblem,
-    learning_rate,
     wide_operands,
 )
-
-torch.set_num_threads(1)
-DTYPE = torch.float64
 
 
 def _scalar(value: float, requires_grad: bool = False) -> torch.Tensor:
     return torch.tensor(value, dtype=DTYPE, requires_grad=requires_grad)
 
 
-class MoonsTrainer(GraphTrainer):
+class MoonsTrainer(TorchTrainer):
     """W1 with scalar tensors; the last layer is linear, the others ReLU."""
 
     def __init__(self, problem: MoonsProblem) -> None:
@@ -57,12 +54,6 @@ class MoonsTrainer(GraphTrainer):
         data_loss = sum(margins) * (1.0 / len(margins))
         reg_loss = L2_COEFFICIENT * sum(p * p for p in self.parameters)
         return data_loss + reg_loss, scores
-
-    def update(self, loss: torch.Tensor, k: int) -> None:
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.optimizer.param_groups[0]["lr"] = learning_rate(k)
-        self.optimizer.step()
 
     def as_floats(self, loss: torch.Tensor, scores: list[torch.Tensor]) -> tuple[float, list[float]]:
         return loss.item(), [s.item() for s in scores]

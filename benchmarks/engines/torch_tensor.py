@@ -6,20 +6,18 @@ from typing import Any, NoReturn
 
 import torch
 
-from benchmarks.engines import GraphTrainer, Unsupported
+from benchmarks.engines import Unsupported
+from benchmarks.engines.torch_common import TorchTrainer
 from benchmarks.problem import (
     L2_COEFFICIENT,
     LEARNING_RATE,
     MOMENTUM,
     MoonsProblem,
     initial_model,
-    learning_rate,
 )
 
-torch.set_num_threads(1)
 
-
-class MoonsTrainer(GraphTrainer):
+class MoonsTrainer(TorchTrainer):
     """W1 on whole batches: one matrix product per layer."""
 
     def __init__(self, problem: MoonsProblem) -> None:
@@ -34,12 +32,6 @@ class MoonsTrainer(GraphTrainer):
         data_loss = torch.relu(1.0 - self.y * scores).mean()
         reg_loss = L2_COEFFICIENT * sum((p * p).sum() for p in self.net.parameters())
         return data_loss + reg_loss, scores
-
-    def update(self, loss: torch.Tensor, k: int) -> None:
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.optimizer.param_groups[0]["lr"] = learning_rate(k)
-        self.optimizer.step()
 
     def as_floats(self, loss: torch.Tensor, scores: torch.Tensor) -> tuple[float, list[float]]:
         return loss.item(), scores.tolist()
