@@ -46,6 +46,7 @@ __all__ = [
     "Role",
     "Value",
     "detect_anomaly",
+    "dot_rows",
     "grad",
     "is_anomaly_enabled",
     "is_grad_enabled",
@@ -212,6 +213,19 @@ def _dot_node(ws: tuple[Value, ...], xs: tuple[Value, ...], x_data: list[float],
         return _result(total, "dot", ws + xs, (*x_data, *w_data))
     b = bias if isinstance(bias, Value) else _constant(bias, "dot")
     return _result(total + b.data, "dot", (*ws, *xs, b), (*x_data, *w_data, 1.0))
+
+
+def dot_rows(
+    weight_rows: Sequence[tuple[Value, ...]], inputs: tuple[Value, ...], biases: Sequence[Operand | None]
+) -> list[Value]:
+    """`Value.dots` without its checks: every row already a tuple of Values as long as `inputs`.
+
+    For callers that own their weights, such as `nn.Layer`, whose rows are
+    tuples of the parameters it created: checking them again for every input
+    vector would cost a quarter of an MLP's forward pass.
+    """
+    x_data = [x.data for x in inputs]
+    return [_dot_node(ws, inputs, x_data, b) for ws, b in zip(weight_rows, biases)]
 
 
 class Value:
@@ -526,13 +540,12 @@ class Value:
         elif len(biases) != len(weight_rows):
             raise ValueError(f"dots: {len(weight_rows)} rows of weights but {len(biases)} biases")
         xs = _operands(inputs, "dot")
-        x_data = [x.data for x in xs]
-        outputs = []
-        for row, (weights, bias) in enumerate(zip(weight_rows, biases)):
+        rows = []
+        for row, weights in enumerate(weight_rows):
             if len(weights) != len(xs):
                 raise ValueError(f"dots: row {row} has {len(weights)} weights but there are {len(xs)} inputs")
-            outputs.append(_dot_node(_operands(weights, "dot"), xs, x_data, bias))
-        return outputs
+            rows.append(_operands(weights, "dot"))
+        return dot_rows(rows, xs, biases)
 
     # ---- backpropagation -----------------------------------------------------------
 
@@ -600,12 +613,33 @@ class Value:
 
 
 def _seeded_order(root: Value) -> list[Value]:
-    """Topological order of `root`'s graph, with computed nodes' grads reset and the root seeded."""
-    order = root.topological_order()
-    for node in order:
-        if node._parents:
+    """The computed nodes of `root`'s graph in topological order, grads reset to 0, and the root seeded.
+
+    The same depth-first search as `Value.topological_order`, so computed nodes
+    come in exactly that order, but leaves are left out: they have no parents to
+    pass a gradient to, and skipping them spares a push, a pop and a set entry
+    for every weight and input.  Resetting grads happens on first visit, so no
+    second pass over the graph is needed.
+    """
+    order: list[Value] = []
+    if not root._parents:
+        root.grad += 1.0
+        return order
+    visited: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    push = stack.append
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
             node.grad = 0.0
-    root.grad = 1.0 if root._parents else root.grad + 1.0
+            push((node, True))
+            for parent in reversed(node._parents):
+                if parent._parents and parent not in visited:
+                    push((parent, False))
+    root.grad = 1.0
     return order
 
 

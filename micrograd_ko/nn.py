@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from micrograd_ko.engine import Operand, Value
+from micrograd_ko.engine import Operand, Value, dot_rows
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron", "activation_function"]
 
@@ -200,10 +200,11 @@ class Neuron(Module):
         self._act = activation_function(activation)
         limit = 1.0 / math.sqrt(self.nin)
         prefix = f"{name}." if name else ""
-        self.w = [
+        # a tuple, so the layer can hand it to the engine as a row of Values it need not check again
+        self.w = tuple(
             Value(float(v), label=f"{prefix}w{i + 1}", role="parameter")
             for i, v in enumerate(_rng(seed).uniform(-limit, limit, self.nin))
-        ]
+        )
         self.b = Value(0.0, label=f"{prefix}b", role="parameter") if bias else None
 
     def __call__(self, x: Sequence[Operand]) -> Value:
@@ -254,9 +255,10 @@ class Layer(Module):
         return self._forward(_as_inputs(x, self.nin, "Layer"))
 
     def _forward(self, inputs: list[Value]) -> list[Value]:
-        # inputs were validated once by the caller; Value.dots then reads them once for all neurons
+        # inputs were validated once by the caller and the weights are this layer's own tuples of
+        # parameters, so the engine's unchecked dot_rows serves: one read of the inputs for all neurons
         neurons = self.neurons
-        outputs = Value.dots([n.w for n in neurons], inputs, [n.b for n in neurons])
+        outputs = dot_rows([n.w for n in neurons], tuple(inputs), [n.b for n in neurons])
         act = neurons[0]._act
         return outputs if act is None else [act(out) for out in outputs]
 
