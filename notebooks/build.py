@@ -112,6 +112,7 @@ def execute(nb: nbformat.NotebookNode, workdir: Path, budget: float = TIME_BUDGE
     return nb
 
 
+_ADDRESS_REPR = re.compile(r"<[\w.]+ (object )?at 0x[0-9a-f]+>")
 _OVERWRITTEN = re.compile(r"[^\n]*\r(?!\n)")
 
 
@@ -121,7 +122,10 @@ def tidy_outputs(nb: nbformat.NotebookNode) -> None:
     A progress bar arrives as many small stream messages, each redrawing its
     line after a carriage return.  Consecutive messages on the same stream are
     joined, only the final state of each redrawn line is kept, and stream
-    outputs left with nothing but whitespace are dropped.
+    outputs left with nothing but whitespace are dropped.  A rich output that
+    carries a picture (a graph's SVG, a plot's PNG) loses its plain-text
+    fallback when that is only an object's repr with a memory address, which
+    would otherwise change on every run and clutter the diff.
     """
     for cell in nb.cells:
         if "outputs" not in cell:
@@ -142,6 +146,10 @@ def tidy_outputs(nb: nbformat.NotebookNode) -> None:
             if output.get("output_type") == "stream":
                 output["text"] = _OVERWRITTEN.sub("", output["text"].replace("\r\n", "\n"))
         cell.outputs = [o for o in tidied if o.get("output_type") != "stream" or o["text"].strip()]
+        for output in cell.outputs:
+            data = output.get("data", {})
+            if len(data) > 1 and _ADDRESS_REPR.fullmatch(data.get("text/plain", "")):
+                del data["text/plain"]
 
 
 def build(source: Path) -> Path:

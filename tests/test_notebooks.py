@@ -96,3 +96,18 @@ def test_tidy_outputs_keeps_the_last_state_of_a_redrawn_progress_bar() -> None:
     nb.cells = [cell]
     build.tidy_outputs(nb)
     assert [(o["name"], o["text"]) for o in cell.outputs] == [("stderr", "100%|###|"), ("stdout", "loss 0.5\n")]
+
+
+def test_tidy_outputs_drops_address_reprs_beside_pictures() -> None:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("draw(L)")
+    picture = nbformat.v4.new_output(
+        "execute_result",
+        data={"image/svg+xml": "<svg/>", "text/plain": "<graphviz.graphs.Digraph at 0x7f9ffbcb6ad0>"},
+    )
+    text_only = nbformat.v4.new_output("execute_result", data={"text/plain": "<object at 0x7f00>"})
+    cell.outputs = [picture, text_only]
+    nb.cells.append(cell)
+    build.tidy_outputs(nb)
+    assert list(cell.outputs[0]["data"]) == ["image/svg+xml"]
+    assert cell.outputs[1]["data"] == {"text/plain": "<object at 0x7f00>"}
