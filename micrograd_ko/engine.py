@@ -556,22 +556,7 @@ class Value:
         recursion.  Parents are explored in argument order, so for `x1*w1 + x2*w2`
         the x1*w1 branch is listed before the x2*w2 branch.
         """
-        order: list[Value] = []
-        visited: set[Value] = set()
-        stack: list[tuple[Value, bool]] = [(self, False)]
-        push = stack.append
-        while stack:
-            node, parents_done = stack.pop()
-            if parents_done:
-                order.append(node)
-            elif node not in visited:
-                visited.add(node)
-                push((node, True))
-                # pushed last-to-first so the first argument is popped, and listed, first
-                for parent in reversed(node._parents):
-                    if parent not in visited:
-                        push((parent, False))
-        return order
+        return _depth_first(self, for_backward=False)
 
     def backward(self, create_graph: bool = False) -> None:
         """Reverse-mode backpropagation from this node.
@@ -612,19 +597,16 @@ class Value:
                 parent.grad += local * grad
 
 
-def _seeded_order(root: Value) -> list[Value]:
-    """The computed nodes of `root`'s graph in topological order, grads reset to 0, and the root seeded.
+def _depth_first(root: Value, for_backward: bool) -> list[Value]:
+    """Iterative post-order search from `root`: every node after all of its parents, root last.
 
-    The same depth-first search as `Value.topological_order`, so computed nodes
-    come in exactly that order, but leaves are left out: they have no parents to
-    pass a gradient to, and skipping them spares a push, a pop and a set entry
-    for every weight and input.  Resetting grads happens on first visit, so no
-    second pass over the graph is needed.
+    Parents are explored in argument order.  For backward, leaves are left out
+    (they have no parents to pass a gradient to, and skipping them spares a
+    push, a pop and a set entry for every weight and input) and each computed
+    node's grad is reset on its first visit, so no second pass is needed; the
+    computed nodes still come in exactly `topological_order()`'s order.
     """
     order: list[Value] = []
-    if not root._parents:
-        root.grad += 1.0
-        return order
     visited: set[Value] = set()
     stack: list[tuple[Value, bool]] = [(root, False)]
     push = stack.append
@@ -634,11 +616,22 @@ def _seeded_order(root: Value) -> list[Value]:
             order.append(node)
         elif node not in visited:
             visited.add(node)
-            node.grad = 0.0
+            if for_backward:
+                node.grad = 0.0
             push((node, True))
+            # pushed last-to-first so the first argument is popped, and listed, first
             for parent in reversed(node._parents):
-                if parent._parents and parent not in visited:
+                if (parent._parents or not for_backward) and parent not in visited:
                     push((parent, False))
+    return order
+
+
+def _seeded_order(root: Value) -> list[Value]:
+    """The computed nodes of `root`'s graph in topological order, grads reset to 0, and the root seeded."""
+    if not root._parents:
+        root.grad += 1.0
+        return []
+    order = _depth_first(root, for_backward=True)
     root.grad = 1.0
     return order
 
