@@ -23,20 +23,15 @@ from typing import Any
 
 import numpy as np
 
-from micrograd_ko.engine import Operand, Value, dot_rows
+from micrograd_ko import ops
+from micrograd_ko.engine import Operand, Value, _dot_rows
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron", "activation_function"]
 
 Activation = Callable[[Value], Value] | None
 
 ACTIVATIONS: dict[str, Activation] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "step": Value.step,
-    "leaky_relu": Value.leaky_relu,
-    "elu": Value.elu,
-    "softplus": Value.softplus,
+    **{op.name: getattr(Value, op.name) for op in ops.all_ops(builtin_only=True) if op.activation},
     "linear": None,
 }
 """Activation functions by name; 'linear' (or None) means no activation."""
@@ -256,9 +251,9 @@ class Layer(Module):
 
     def _forward(self, inputs: list[Value]) -> list[Value]:
         # inputs were validated once by the caller and the weights are this layer's own tuples of
-        # parameters, so the engine's unchecked dot_rows serves: one read of the inputs for all neurons
+        # parameters, so the engine's unchecked _dot_rows serves: one read of the inputs for all neurons
         neurons = self.neurons
-        outputs = dot_rows([n.w for n in neurons], tuple(inputs), [n.b for n in neurons])
+        outputs = _dot_rows([n.w for n in neurons], tuple(inputs), [n.b for n in neurons])
         act = neurons[0]._act
         return outputs if act is None else [act(out) for out in outputs]
 

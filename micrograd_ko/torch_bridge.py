@@ -22,6 +22,7 @@ import importlib
 from types import ModuleType
 from typing import Any
 
+from micrograd_ko import ops
 from micrograd_ko.nn import MLP
 
 __all__ = ["from_torch", "to_torch"]
@@ -30,12 +31,9 @@ INSTALL_HINT = "pip install torch  (or: pip install 'micrograd_ko[torch]')"
 
 # activation name -> (torch.nn class name, keyword arguments that must match micrograd_ko's defaults)
 _TORCH_ACTIVATIONS: dict[str, tuple[str, dict[str, float]]] = {
-    "relu": ("ReLU", {}),
-    "tanh": ("Tanh", {}),
-    "sigmoid": ("Sigmoid", {}),
-    "leaky_relu": ("LeakyReLU", {"negative_slope": 0.01}),
-    "elu": ("ELU", {"alpha": 1.0}),
-    "softplus": ("Softplus", {"beta": 1.0}),
+    op.name: (op.torch_module.name, dict(op.torch_module.settings))
+    for op in ops.all_ops(builtin_only=True)
+    if op.activation and op.torch_module is not None
 }
 
 
