@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable, Mapping
 from typing import NoReturn
 
@@ -86,11 +87,23 @@ def evaluate(source: str, variables: Mapping[str, Value]) -> Value:
     for name in variables:
         if not name.isidentifier() or name in FUNCTIONS:
             raise ExpressionError(f"{name!r} cannot be a variable name: use an identifier that is not a function")
+    shown = source if len(source) <= _LABEL_LENGTH else source[:_LABEL_LENGTH] + "…"
     try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError as error:
-        shown = source if len(source) <= _LABEL_LENGTH else source[:_LABEL_LENGTH] + "…"
-        raise ExpressionError(f"formula {shown!r} is not valid Python syntax: {error.msg}") from None
+        source.encode("utf-8")
+    except UnicodeEncodeError as error:
+        # a lone surrogate: what Python makes of a command-line byte that is not UTF-8 (`draw $'x\xff'`)
+        raise ExpressionError(
+            f"formula {shown!r} cannot be encoded as UTF-8: character {source[error.start]!r} at column "
+            f"{error.start} is not text (a byte that is not UTF-8, or a lone surrogate)"
+        ) from None
+    try:
+        with warnings.catch_warnings():  # "invalid decimal literal" and the like would reach the user's terminal
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            tree = ast.parse(source.strip(), mode="eval")
+    except (SyntaxError, ValueError) as error:  # Python 3.10 raises ValueError for a null byte
+        reason = error.msg if isinstance(error, SyntaxError) else str(error)
+        raise ExpressionError(f"formula {shown!r} is not valid Python syntax: {reason}") from None
     except (RecursionError, MemoryError):
         raise ExpressionError("formula is too long or nested too deeply to build") from None
     try:
@@ -117,7 +130,7 @@ class _Builder:
             operation = _BINARY.get(type(node.op))
             if operation is None:
                 self.reject(node, f"operator {type(node.op).__name__}")
-            result = operation(self.build(node.left), self.build(node.right))
+            result = self.apply(node, operation, self.build(node.left), self.build(node.right))
         elif isinstance(node, ast.Call):
             result = self.call(node)
         else:
@@ -176,10 +189,20 @@ class _Builder:
         if not 1 <= len(node.args) <= most:
             expected = "one argument and an optional number" if most == 2 else "exactly one argument"
             self.reject(node, f"{name}() with {len(node.args)} arguments ({name} takes {expected})")
-        operand = self.build(node.args[0])
+        operands: list[Value | float] = [self.build(node.args[0])]
         if len(node.args) == 2:
-            return FUNCTIONS[name](operand, self.number(node.args[1]))
-        return FUNCTIONS[name](operand)
+            operands.append(self.number(node.args[1]))
+        return self.apply(node, FUNCTIONS[name], *operands)
+
+    def apply(self, node: ast.expr, operation: Callable[..., Value], *operands: Value | float) -> Value:
+        """Run one engine op; a float overflow it cannot represent becomes an ExpressionError naming the text."""
+        try:
+            return operation(*operands)
+        except OverflowError as error:
+            reason = error.args[-1] if error.args else error
+            raise ExpressionError(
+                f"{self.text_of(node)!r} at column {node.col_offset} overflowed a float ({reason})"
+            ) from None
 
     def text_of(self, node: ast.expr) -> str:
         text = ast.get_source_segment(self.source, node) or ast.unparse(node)
