@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import NoReturn
@@ -96,11 +97,23 @@ def evaluate(source: str, variables: Mapping[str, Value]) -> Value:
     for name in variables:
         if not name.isidentifier() or name in FUNCTIONS:
             raise ExpressionError(f"{name!r} cannot be a variable name: use an identifier that is not a function")
+    shown = source if len(source) <= _LABEL_LENGTH else source[:_LABEL_LENGTH] + "…"
     try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError as error:
-        shown = source if len(source) <= _LABEL_LENGTH else source[:_LABEL_LENGTH] + "…"
-        raise ExpressionError(f"formula {shown!r} is not valid Python syntax: {error.msg}") from None
+        source.encode("utf-8")
+    except UnicodeEncodeError as error:
+        # a lone surrogate: what Python makes of a command-line byte that is not UTF-8 (`draw $'x\xff'`)
+        raise ExpressionError(
+            f"formula {shown!r} cannot be encoded as UTF-8: character {source[error.start]!r} at column "
+            f"{error.start} is not text (a byte that is not UTF-8, or a lone surrogate)"
+        ) from None
+    try:
+        with warnings.catch_warnings():  # "invalid decimal literal" and the like would reach the user's terminal
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            tree = ast.parse(source.strip(), mode="eval")
+    except (SyntaxError, ValueError) as error:  # Python 3.10 raises ValueError for a null byte
+        reason = error.msg if isinstance(error, SyntaxError) else str(error)
+        raise ExpressionError(f"formula {shown!r} is not valid Python syntax: {reason}") from None
     except (RecursionError, MemoryError):
         raise ExpressionError("formula is too long or nested too deeply to build") from None
     try:
@@ -127,7 +140,7 @@ class _Builder:
             operation = _BINARY.get(type(node.op))
             if operation is None:
                 self.reject(node, f"operator {type(node.op).__name__}")
-            result = operation(self.build(node.left), self.build(node.right))
+            result = self.run(node, operation, self.build(node.left), self.build(node.right))
         elif isinstance(node, ast.Call):
             result = self.call(node)
         else:
@@ -185,7 +198,17 @@ class _Builder:
         op = ops.lookup(name)
         if len(node.args) < op.min_inputs or (op.arity is not None and len(node.args) > op.arity):
             self.reject(node, f"{name}() with {len(node.args)} arguments ({name} takes {_arguments_of(op)})")
-        return FUNCTIONS[name](*(self.build(argument) for argument in node.args))
+        return self.run(node, FUNCTIONS[name], *(self.build(argument) for argument in node.args))
+
+    def run(self, node: ast.expr, operation: Callable[..., Value], *operands: Value | float) -> Value:
+        """Run one engine op; a float overflow it cannot represent becomes an ExpressionError naming the text."""
+        try:
+            return operation(*operands)
+        except OverflowError as error:
+            reason = error.args[-1] if error.args else error
+            raise ExpressionError(
+                f"{self.text_of(node)!r} at column {node.col_offset} overflowed a float ({reason})"
+            ) from None
 
     def text_of(self, node: ast.expr) -> str:
         text = ast.get_source_segment(self.source, node) or ast.unparse(node)

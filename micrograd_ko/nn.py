@@ -13,10 +13,13 @@ disk as JSON (never pickle).
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import os
-import tempfile
+import reprlib
+import secrets
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -118,31 +121,141 @@ class Module:
             parameter.data = value
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the parameters to `path` as JSON, atomically (a temp file renamed into place)."""
+        """Write the parameters to `path` as JSON, atomically (a temp file renamed into place).
+
+        The file records `repr(self)` under "model" and, for MLP, Layer and
+        Neuron, the constructor's arguments under "architecture", so `load`
+        can refuse weights of another architecture and `MLP.from_file` can
+        rebuild the model.  The file gets the usual mode for new files (0o666
+        less the umask), like any file a program writes.
+        """
         target = Path(path)
-        document = {"format": FILE_FORMAT, "version": FILE_VERSION, "model": repr(self), "state": self.state_dict()}
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(document, handle, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, target)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        document: dict[str, Any] = {"format": FILE_FORMAT, "version": FILE_VERSION, "model": repr(self)}
+        architecture = _architecture(self)
+        if architecture is not None:
+            document["architecture"] = architecture
+        document["state"] = self.state_dict()
+        _write_atomically(target, json.dumps(document, ensure_ascii=False))
 
     def load(self, path: str | os.PathLike[str]) -> None:
-        """Read parameters written by `save`; a corrupt or mismatched file raises ValueError and changes nothing."""
-        try:
-            document = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise ValueError(f"load: {path} is not a micrograd_ko JSON file ({error})") from error
-        if not isinstance(document, dict) or document.get("format") != FILE_FORMAT or "state" not in document:
-            raise ValueError(f"load: {path} is not a micrograd_ko state file (missing format marker)")
-        if document.get("version") != FILE_VERSION:
-            raise ValueError(f"load: {path} has version {document.get('version')!r}; expected {FILE_VERSION}")
+        """Read parameters written by `save`; a corrupt or mismatched file raises ValueError and changes nothing.
+
+        Weights saved from another architecture (say a tanh MLP loaded into a
+        ReLU MLP of the same shape) are refused with both architectures named.
+        """
+        document = _read_document(path)
+        mine = _architecture(self)
+        if mine is not None:
+            saved = document.get("architecture")
+            recorded = document.get("model")
+            # files written before the architecture was recorded are checked against their repr
+            differs = saved != mine if saved is not None else isinstance(recorded, str) and recorded != repr(self)
+            if differs:
+                shown = recorded[:200] if isinstance(recorded, str) else _short(saved)
+                hint = " (MLP.from_file builds the saved model)" if isinstance(self, MLP) else ""
+                raise ValueError(
+                    f"load: {path} was saved from {shown} but this model is {self!r}; "
+                    f"build the saved architecture to load it{hint}"
+                )
         self.load_state_dict(document["state"])
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Write `text` to a new file beside `target`, then rename it over `target`; on failure leave `target` as it was."""
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    # os.open applies the umask to 0o666, as open(path, "w") does; mkstemp would force 0o600
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The JSON document of a state file, with its format marker and version checked."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except RecursionError:
+        raise ValueError(f"load: {path} is not a micrograd_ko JSON file (its JSON is nested too deeply)") from None
+    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, an integer of more than 4300 digits
+        raise ValueError(f"load: {path} is not a micrograd_ko JSON file ({error})") from error
+    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT or "state" not in document:
+        raise ValueError(f"load: {path} is not a micrograd_ko state file (missing format marker)")
+    version = document.get("version")
+    if type(version) is not int or version != FILE_VERSION:
+        raise ValueError(f"load: {path} has version {_short(version)}; expected {FILE_VERSION}")
+    return document
+
+
+def _short(data: object) -> str:
+    """repr of data read from a file, cut short: a hostile file must not make the error message huge or deep."""
+    return _SHORT.repr(data)
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 3, 200, 200, 40
+
+
+def _architecture(module: Module) -> dict[str, Any] | None:
+    """The constructor arguments of an MLP, Layer or Neuron as JSON data; None for other modules."""
+    kind = type(module)
+    if kind is MLP:
+        assert isinstance(module, MLP)
+        return {
+            "class": "MLP",
+            "nin": module.nin,
+            "nouts": list(module.nouts),
+            "activation": module.activation,
+            "output_activation": module.output_activation,
+            "bias": module.layers[0].neurons[0].b is not None,
+        }
+    if kind is Layer:
+        assert isinstance(module, Layer)
+        bias = module.neurons[0].b is not None
+        return {"class": "Layer", "nin": module.nin, "nout": module.nout, "activation": module.activation, "bias": bias}
+    if kind is Neuron:
+        assert isinstance(module, Neuron)
+        return {"class": "Neuron", "nin": module.nin, "activation": module.activation, "bias": module.b is not None}
+    return None
+
+
+_MLP_ARGUMENTS = ("nin", "nouts", "activation", "output_activation", "bias")
+
+
+def _mlp_arguments(document: dict[str, Any], path: str | os.PathLike[str]) -> dict[str, Any]:
+    """MLP's constructor arguments from a state file: its "architecture", or else its "model" repr, parsed safely."""
+    architecture = document.get("architecture")
+    if architecture is None and isinstance(document.get("model"), str):
+        architecture = _parse_mlp_repr(document["model"])
+    if not isinstance(architecture, dict) or architecture.get("class") != "MLP":
+        raise ValueError(f"from_file: {path} does not record an MLP architecture (found {_short(architecture)})")
+    arguments = {key: value for key, value in architecture.items() if key != "class"}
+    if sorted(arguments) != sorted(_MLP_ARGUMENTS) or not isinstance(arguments["bias"], bool):
+        raise ValueError(
+            f"from_file: {path} has a malformed architecture {_short(architecture)}; expected the keys "
+            f"{', '.join(_MLP_ARGUMENTS)} with bias true or false"
+        )
+    return arguments
+
+
+def _parse_mlp_repr(text: str) -> dict[str, Any] | None:
+    """Read `MLP(2, [16, 1], activation='relu', ...)` with `ast`, accepting literals only (never eval)."""
+    try:
+        call = ast.parse(text, mode="eval").body
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "MLP"):
+            return None
+        if len(call.args) != 2 or any(keyword.arg is None for keyword in call.keywords):
+            return None
+        arguments = {"nin": ast.literal_eval(call.args[0]), "nouts": ast.literal_eval(call.args[1])}
+        arguments.update({str(keyword.arg): ast.literal_eval(keyword.value) for keyword in call.keywords})
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
+        return None
+    return {"class": "MLP", **arguments}
 
 
 def _check_layout(expected: Any, given: Any, path: str) -> None:
@@ -162,8 +275,14 @@ def _check_layout(expected: Any, given: Any, path: str) -> None:
     elif expected is None:
         if given is not None:
             raise ValueError(f"{path}: expected no value (the model has no parameter here), got {given!r}")
+    elif isinstance(given, int) and not isinstance(given, bool) and abs(given) > _LARGEST_FLOAT:
+        # math.isfinite would raise OverflowError; JSON has no limit on integers
+        raise ValueError(f"{path}: expected a finite number, got an integer of {len(str(abs(given)))} digits")
     elif isinstance(given, bool) or not isinstance(given, int | float) or not math.isfinite(given):
-        raise ValueError(f"{path}: expected a finite number, got {given!r}")
+        raise ValueError(f"{path}: expected a finite number, got {_short(given)}")
+
+
+_LARGEST_FLOAT = int(sys.float_info.max)
 
 
 def _flatten(state: Any) -> list[float]:
@@ -311,6 +430,23 @@ class MLP(Module):
     def children(self) -> list[Module]:
         """The layers, input side first."""
         return list(self.layers)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> MLP:
+        """The MLP saved in `path` by `save`, built with the recorded architecture and loaded with its weights.
+
+        The architecture is read as data (never evaluated); files from before it
+        was recorded are read from their `repr` with `ast`, accepting literals
+        only.  A file without a valid MLP architecture raises ValueError.
+        """
+        document = _read_document(path)
+        arguments = _mlp_arguments(document, path)
+        try:
+            model = cls(**arguments)
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"from_file: {path} records an architecture MLP cannot build: {error}") from None
+        model.load_state_dict(document["state"])
+        return model
 
     def to_torch(self, dtype: Any = None) -> Any:
         """An equivalent `torch.nn.Sequential` (Linear + activation per layer) with copies of the weights.

@@ -32,8 +32,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from hypothesis import currently_in_test_context, event
-from hypothesis import strategies as st
+try:
+    from hypothesis import currently_in_test_context, event
+    from hypothesis import strategies as st
+except ModuleNotFoundError as missing:  # an optional dependency: say how to get it
+    if missing.name != "hypothesis":
+        raise
+    raise ImportError(
+        'micrograd_ko.testing needs hypothesis: pip install "micrograd_ko[testing]"', name=missing.name
+    ) from missing
 
 from micrograd_ko import ops as op_table
 from micrograd_ko.engine import Value, apply
