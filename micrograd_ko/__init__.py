@@ -10,7 +10,7 @@ from micrograd_ko import data, losses, nn, optim
 from micrograd_ko.engine import AnomalyError, DomainError, Value, detect_anomaly, grad, is_grad_enabled, no_grad
 from micrograd_ko.function import CustomOp, custom_op
 from micrograd_ko.gradcheck import GradcheckError, gradcheck
-from micrograd_ko.viz import backward_steps, draw, save
+from micrograd_ko.viz import backward_steps, draw, save, step_through
 
 __all__ = [
     "AnomalyError",
@@ -31,5 +31,6 @@ __all__ = [
     "no_grad",
     "optim",
     "save",
+    "step_through",
 ]
 __version__ = "0.1.0"
