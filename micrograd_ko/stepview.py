@@ -199,7 +199,7 @@ def _step_through(
         digits=digits,
         legend=legend,
         notes=[],
-        graph_id=None,
+        graph_id=f"{element_id}-graph",  # Graphviz prefixes the ids it makes up (op nodes, legend) with this
         id_prefix=f"{element_id}-",
         grad_cells=cells,
     )
