@@ -154,8 +154,10 @@ def test_every_frame_highlights_its_node_and_shows_backward_steps_grads(neuron_p
         assert len(others) == count - 1 and ORANGE not in others
         shown = page.grad_texts("viewer", count)
         assert shown == [cell_text(grad) for grad in step.grads]
+    page.page.keyboard.press("Home")  # going back shows the earlier state again, not a mix
+    assert page.frame() == 0
+    assert page.grad_texts("viewer", count) == [cell_text(grad) for grad in steps[0].grads]
     out.backward()
-    page.page.keyboard.press("Home")
     page.page.keyboard.press("End")
     last = page.grad_texts("viewer", count)
     assert [float(text.removeprefix("grad ")) for text in last] == [node.grad for node in out.topological_order()]

@@ -379,6 +379,8 @@ def test_no_font_warning_for_svg_for_labels_without_hangul_or_with_a_font(
         save(y, tmp_path / "plain.png", legend=False)  # no Hangul at all
         monkeypatch.setattr(viz, "_korean_font_installed", lambda: True)
         save(neuron(), tmp_path / "graph.png")
+        monkeypatch.setattr(viz, "_korean_font_installed", lambda: None)  # no fc-list: cannot tell, so no alarm
+        save(neuron(), tmp_path / "unknown.png")
     with pytest.warns(MissingFontWarning):  # the legend is Korean, so it does need the font
         monkeypatch.setattr(viz, "_korean_font_installed", lambda: False)
         save(y, tmp_path / "legend.png")
