@@ -168,9 +168,26 @@ def test_two_inline_viewers_in_one_notebook_page_do_not_clash(browser: Any, tmp_
     first, second = neuron(), (Value(2.0, label="x") * Value(3.0, label="y")).tanh()
     fragments = [step_through(first)._repr_html_(), step_through(second)._repr_html_()]
     path = tmp_path / "notebook.html"
-    path.write_text(f"<!DOCTYPE html><meta charset='utf-8'><body>{''.join(fragments)}</body>", encoding="utf-8")
+    path.write_text(f"<!DOCTYPE html><meta charset='utf-8'><body>{fragments[0]}</body>", encoding="utf-8")
     page = Page(browser, path)
+    # The second arrives the way JupyterLab shows HTML output: set as innerHTML on a detached element, its
+    # scripts re-created (innerHTML alone never runs them), then attached to the page.
+    page.page.evaluate(
+        """html => {
+          const host = document.createElement("div");
+          host.innerHTML = html;
+          host.querySelectorAll("script").forEach(old => {
+            const script = document.createElement("script");
+            for (const attribute of old.attributes) script.setAttribute(attribute.name, attribute.value);
+            script.textContent = old.textContent;
+            old.replaceWith(script);
+          });
+          document.body.appendChild(host);
+        }""",
+        fragments[1],
+    )
     viewers = page.page.locator(".mgk-steps")
+    assert [viewers.nth(k).get_attribute("data-frame") for k in range(2)] == ["0", "0"]
     assert viewers.count() == 2
     viewers.nth(0).locator(".mgk-next").click()
     viewers.nth(0).locator(".mgk-next").click()
