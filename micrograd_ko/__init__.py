@@ -12,7 +12,7 @@ from micrograd_ko.engine import DomainError, Value, is_grad_enabled, no_grad
 from micrograd_ko.function import CustomOp, custom_op
 from micrograd_ko.gradcheck import GradcheckError, gradcheck
 from micrograd_ko.higher_order import grad
-from micrograd_ko.viz import backward_steps, draw, save
+from micrograd_ko.viz import backward_steps, draw, save, step_through
 
 __all__ = [
     "AnomalyError",
@@ -34,5 +34,6 @@ __all__ = [
     "ops",
     "optim",
     "save",
+    "step_through",
 ]
 __version__ = "0.1.0"

@@ -5,7 +5,8 @@
 
 The formula is parsed by `micrograd_ko.expression` (an allow-list over `ast`,
 never `eval`).  `--param` declares a trainable weight, drawn in the parameter
-colour; `--steps DIR` also writes backpropagation frame by frame.
+colour; `--steps DIR` also writes `DIR/index.html`, a page that replays
+backpropagation frame by frame with a slider.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
         "--apply", action="append", default=[], choices=list(FUNCTIONS), metavar="FUNCTION", help="applied in order"
     )
     parser.add_argument("-o", "--output", default="graph.svg", help="file to write: .svg, .png, .pdf or .dot")
-    parser.add_argument("--steps", metavar="DIR", help="also write backward step by step: SVG frames and index.html")
+    parser.add_argument("--steps", metavar="DIR", help="also write DIR/index.html: backward step by step")
     parser.add_argument("--local-grad", action="store_true", help="write d(out)/d(in) on every edge")
     parser.add_argument("--no-backward", action="store_true", help="draw before backward() (grads shown as ?)")
     parser.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default LR)")
