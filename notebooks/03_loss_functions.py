@@ -102,15 +102,20 @@ def weight_gradient(loss_fn, x, t):
     return w.grad
 
 
+weight_grads = {}
 for n in [10, 1000]:
     x = rng.normal(1.0, 0.5, size=n)
     t = 2.0 * x + rng.normal(0.0, 0.1, size=n)
     for name, loss_fn in [("SSE", losses.sse), ("MSE", losses.mse)]:
         grad = weight_gradient(loss_fn, x.tolist(), t.tolist())
+        weight_grads[name, n] = grad
         print(f"n = {n:4d}, {name}:  ∂E/∂w = {grad:9.3f},  학습률 {lr}로 한 걸음 뒤 w = {w_start - lr * grad:8.3f}")
+for name in ["SSE", "MSE"]:
+    print(f"{name}: (n = 1000의 기울기) / (n = 10의 기울기) = {weight_grads[name, 1000] / weight_grads[name, 10]:.2f}")
 
 # %% [markdown]
-# 데이터가 100배가 되면 SSE의 $\partial E/\partial w$도 약 100배가 됩니다. 데이터 하나하나의 기여 $(w x_i - t_i)\,x_i$는 비슷한데 더하는 개수가 100배가 되기 때문입니다.
+# 데이터가 100배가 되면 SSE의 $\partial E/\partial w$도 대략 그만큼 커집니다(위의 비율. 두 표본의 평균이 조금 달라 정확히 100은 아닙니다).
+# 데이터 하나하나의 기여 $(w x_i - t_i)\,x_i$는 평균적으로 비슷한데 더하는 개수가 100배가 되기 때문입니다.
 # 그래서 데이터 10개에서 알맞던 학습률 0.1이 1000개에서는 $w$를 정답 근처에서 한참 멀리 던져 버립니다. MSE는 그 합을 $n$으로 나누므로 기울기가
 # 데이터 개수와 상관없이 비슷하고, 같은 학습률로 두 경우 모두 정답 쪽으로 알맞게 한 걸음 갑니다.
 # 두 손실의 관계는 $\mathrm{MSE} = \frac{2}{n}\,\mathrm{SSE}$입니다(이 노트북의 SSE에는 $\tfrac12$이 붙어 있습니다).
