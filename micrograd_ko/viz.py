@@ -48,6 +48,7 @@ from typing import Any
 
 import graphviz
 
+from micrograd_ko.checks import integer
 from micrograd_ko.engine import Value, propagate
 
 __all__ = [
@@ -290,7 +291,7 @@ def _check_value(root: object, function: str) -> None:
 def _check_options(rankdir: str, digits: int) -> None:
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+    if integer(digits, "draw: digits", minimum=1) > 17:
         raise ValueError(f"draw: digits must be an integer from 1 to 17; got {digits!r}")
 
 
@@ -446,7 +447,7 @@ def _legend(view: _GradView | None, show_local_grad: bool) -> str:
     return f'<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="0">{"".join(rows)}</TABLE>>'
 
 
-def _describe(node: Value, digits: int) -> str:
+def _caption(node: Value, digits: int) -> str:
     if node.label:
         return node.label
     if node.op:
@@ -458,7 +459,7 @@ def _step_caption(step: BackwardStep, digits: int) -> str:
     node = step.node
     grad = step.grads[step.position]
     shown = "?" if grad is None else _number(grad, digits)
-    head = f"역전파 {step.index + 1}/{len(step.nodes)} 단계: {_describe(node, digits)} (grad {shown})"
+    head = f"역전파 {step.index + 1}/{len(step.nodes)} 단계: {_caption(node, digits)} (grad {shown})"
     if not node.parents:
         return f"{head} · 잎 노드라 더 보낼 곳이 없음"
     return f"{head} → 부모 {len(node.parents)}개에 ∂ × grad 를 더함"
