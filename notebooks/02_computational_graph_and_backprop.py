@@ -35,7 +35,7 @@ import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGot
 import matplotlib.pyplot as plt
 from IPython.display import display
 
-from micrograd_ko import Value, backward_steps, draw, save
+from micrograd_ko import Value, backward_steps, draw, save, step_through
 from micrograd_ko.nn import Neuron
 from micrograd_ko.viz import draw_step
 
@@ -124,6 +124,14 @@ for step in steps[1:]:
 # 부모가 있는 노드는 $L$, $e$, $d$ 셋이고, 나머지 $a$, $b$, $c$, $f$는 잎 노드(leaf)입니다. 잎 노드를 처리하는 단계는 아무것도 보내지 않고,
 # 그 grad가 확정되었음을 확인할 뿐입니다. $\partial L/\partial a$와 $\partial L/\partial b$는 $d$를 처리하는 단계에서야 만들어집니다.
 # $d$의 grad($\partial L/\partial d$)가 확정된 뒤에야 $d$를 처리할 수 있기 때문입니다. 이제 진짜 `backward()`를 불러 예측, 그리고 마지막 단계와 비교합니다.
+
+# %% [markdown]
+# 같은 일곱 단계를 슬라이더 하나로 넘겨 볼 수도 있습니다. `step_through(L)`은 그래프를 한 번만 배치(layout)하고
+# 단계마다 grad 칸의 글자와 색만 바꾸는 뷰어(viewer)를 노트북 안에 그립니다. 서버도, 추가 설치도 필요 없습니다.
+# 슬라이더, ◀ ▶ 단추, 화살표 키가 한 번에 한 단계씩 움직입니다.
+
+# %%
+step_through(L)
 
 # %%
 L.backward()
