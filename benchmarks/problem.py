@@ -13,7 +13,7 @@ W3, a wide sum: s = a_1 b_1 + ... + a_n b_n over n pairs of leaves, added
 with Python's `sum()` (a chain of n '+' nodes) or with the engine's n-ary sum.
 
 W4, one training step of a small CNN on a batch of 32 handwritten digits
-(`data.digits()`, 8x8): Conv2d(1, 4, 3) -> ReLU -> AvgPool2d(2) -> Flatten ->
+(`data.digits()`, 8x8): Conv2d(1, 4, 3) -> ReLU -> MaxPool2d(2) -> Flatten ->
 Linear(36, 10), mean softmax cross-entropy, plain SGD.  micrograd_ko builds
 the model (`cnn_model`, seeded) and PyTorch gets the same weights through
 `Sequential.to_torch()`.
@@ -129,13 +129,13 @@ def digits_problem(batch: int = DIGITS_BATCH) -> DigitsProblem:
 
 
 def cnn_model() -> Sequential:
-    """W4's CNN, seeded: Conv2d(1, 4, 3, He init), ReLU, AvgPool2d(2), Flatten, Linear(36, 10)."""
+    """W4's CNN, seeded: Conv2d(1, 4, 3, He init), ReLU, MaxPool2d(2), Flatten, Linear(36, 10)."""
     from micrograd_ko import nn
 
     return nn.Sequential(
         nn.Conv2d(1, CNN_CHANNELS, 3, init="he", seed=SEED),
         nn.ReLU(),
-        nn.AvgPool2d(2),
+        nn.MaxPool2d(2),
         nn.Flatten(),
         nn.Linear(CNN_CHANNELS * 3 * 3, 10, seed=SEED + 1),
     )

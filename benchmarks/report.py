@@ -346,7 +346,7 @@ def markdown(results: Record) -> str:
     lines += ["## Memory", "", *_memory_table(results), ""]
     if results.get("w4"):
         lines += [
-            "## W4: one CNN training step on a batch of digits (Conv2d 1→4 3×3, ReLU, AvgPool2d 2, Linear 36→10)",
+            "## W4: one CNN training step on a batch of digits (Conv2d 1→4 3×3, ReLU, MaxPool2d 2, Linear 36→10)",
             "",
             "Median ms per step, eager; PyTorch runs the same weights as batched float64 tensors on one thread.",
             "",

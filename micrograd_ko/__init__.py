@@ -6,11 +6,13 @@
 >>> y.backward()
 """
 
-from micrograd_ko import data, losses, nn, optim
-from micrograd_ko.engine import AnomalyError, DomainError, Value, detect_anomaly, grad, is_grad_enabled, no_grad
+from micrograd_ko import data, losses, nn, ops, optim
+from micrograd_ko.anomaly import AnomalyError, detect_anomaly
+from micrograd_ko.engine import DomainError, Value, is_grad_enabled, no_grad
 from micrograd_ko.function import CustomOp, custom_op
 from micrograd_ko.gradcheck import GradcheckError, gradcheck
-from micrograd_ko.viz import backward_steps, draw, save
+from micrograd_ko.higher_order import grad
+from micrograd_ko.viz import backward_steps, draw, save, step_through
 
 __all__ = [
     "AnomalyError",
@@ -29,7 +31,9 @@ __all__ = [
     "losses",
     "nn",
     "no_grad",
+    "ops",
     "optim",
     "save",
+    "step_through",
 ]
 __version__ = "0.1.0"

@@ -2,8 +2,10 @@
 
 MLP(2, [16, 16, 1]) with ReLU, max-margin (hinge) loss plus a small L2
 penalty, full-batch SGD with momentum 0.9 and a learning rate that decays
-linearly from 0.2 to 0.02.  Afterwards the trained network's graph for one
-input point is drawn to `out/model_graph.svg`.
+linearly from 0.2 to 0.02.  Afterwards one neuron of the trained network is
+drawn for one input point to `out/model_graph.svg`: the first-layer neuron the
+score depends on most, with every grad being d(score)/d(that value).  (The
+whole network's graph, about 340 Values, is too large to read.)
 """
 
 from __future__ import annotations
@@ -71,12 +73,22 @@ def _progress_line(step: int, steps: int, loss: float, accuracy: float) -> str:
 
 
 def draw_trained_model(model: MLP, point: Sequence[float], path: Path) -> Path:
-    """Run backward from the model's score for one input point and save the graph with its gradients."""
-    score = cast(Value, model(point))
+    """Run backward from the model's score for one input point and save one neuron's path with its gradients.
+
+    The neuron drawn is the first-layer neuron whose output the score depends on most (largest
+    |d score / d output|): its inputs, weights, bias, weighted sum and activation, a graph a person can read.
+    """
+    hidden = model.layers[0](point)
+    outputs = hidden
+    for layer in model.layers[1:]:
+        outputs = layer(outputs)
     model.zero_grad()
-    score.backward()
+    outputs[0].backward()
+    j = max(range(len(hidden)), key=lambda k: abs(hidden[k].grad))
+    hidden[j].label = f"L1N{j + 1}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    return save(score, path, max_nodes=1000)
+    title = f"학습된 모델의 첫 은닉층 뉴런 L1N{j + 1} (grad = ∂score/∂값, 입력 {point[0]:.3g}, {point[1]:.3g})"
+    return save(hidden[j], path, title=title)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,5 +112,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GraphvizNotFoundError as error:
         print(f"그래프를 그리지 못했습니다(graph not drawn): {error}")
     else:
-        print(f"학습된 모델의 계산 그래프(computation graph of the trained model): {written}")
+        print(f"학습된 모델에서 뉴런 하나의 계산 그래프(one neuron's graph in the trained model): {written}")
     return 0

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import NoReturn
 
-from micrograd_ko.engine import Value
+from micrograd_ko import ops
+from micrograd_ko.engine import Value, apply
 
 __all__ = ["FUNCTIONS", "MAX_LENGTH", "ExpressionError", "evaluate"]
 
@@ -30,22 +33,30 @@ MAX_LENGTH = 2000
 
 _LABEL_LENGTH = 40
 
-FUNCTIONS: Mapping[str, Callable[..., Value]] = {
-    "abs": Value.__abs__,
-    "exp": Value.exp,
-    "log": Value.log,
-    "sqrt": Value.sqrt,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "softplus": Value.softplus,
-    "step": Value.step,
-    "leaky_relu": Value.leaky_relu,
-    "elu": Value.elu,
-}
-"""The functions a formula may call; `leaky_relu` and `elu` take an optional number, their alpha."""
+class _Functions(Mapping[str, Callable[..., Value]]):
+    """A live view of the op table: every drawable op that is written as a function call.
 
-_WITH_ALPHA = ("leaky_relu", "elu")
+    Live, so that an op defined later with `custom_op` can be called in a formula too.
+    """
+
+    @staticmethod
+    def _ops() -> dict[str, ops.Op]:
+        return {op.name: op for op in ops.all_ops() if op.drawable and op.kind != "operator"}
+
+    def __getitem__(self, name: str) -> Callable[..., Value]:
+        if name not in self._ops():
+            raise KeyError(name)
+        return partial(apply, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ops())
+
+    def __len__(self) -> int:
+        return len(self._ops())
+
+
+FUNCTIONS: Mapping[str, Callable[..., Value]] = _Functions()
+"""The functions a formula may call (`tanh`, `max`, `leaky_relu` with an optional alpha, ...), from the op table."""
 
 _BINARY: Mapping[type[ast.operator], Callable[[Value, Value], Value]] = {
     ast.Add: Value.__add__,
@@ -86,11 +97,23 @@ def evaluate(source: str, variables: Mapping[str, Value]) -> Value:
     for name in variables:
         if not name.isidentifier() or name in FUNCTIONS:
             raise ExpressionError(f"{name!r} cannot be a variable name: use an identifier that is not a function")
+    shown = source if len(source) <= _LABEL_LENGTH else source[:_LABEL_LENGTH] + "…"
     try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError as error:
-        shown = source if len(source) <= _LABEL_LENGTH else source[:_LABEL_LENGTH] + "…"
-        raise ExpressionError(f"formula {shown!r} is not valid Python syntax: {error.msg}") from None
+        source.encode("utf-8")
+    except UnicodeEncodeError as error:
+        # a lone surrogate: what Python makes of a command-line byte that is not UTF-8 (`draw $'x\xff'`)
+        raise ExpressionError(
+            f"formula {shown!r} cannot be encoded as UTF-8: character {source[error.start]!r} at column "
+            f"{error.start} is not text (a byte that is not UTF-8, or a lone surrogate)"
+        ) from None
+    try:
+        with warnings.catch_warnings():  # "invalid decimal literal" and the like would reach the user's terminal
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            tree = ast.parse(source.strip(), mode="eval")
+    except (SyntaxError, ValueError) as error:  # Python 3.10 raises ValueError for a null byte
+        reason = error.msg if isinstance(error, SyntaxError) else str(error)
+        raise ExpressionError(f"formula {shown!r} is not valid Python syntax: {reason}") from None
     except (RecursionError, MemoryError):
         raise ExpressionError("formula is too long or nested too deeply to build") from None
     try:
@@ -117,7 +140,7 @@ class _Builder:
             operation = _BINARY.get(type(node.op))
             if operation is None:
                 self.reject(node, f"operator {type(node.op).__name__}")
-            result = operation(self.build(node.left), self.build(node.right))
+            result = self.run(node, operation, self.build(node.left), self.build(node.right))
         elif isinstance(node, ast.Call):
             result = self.call(node)
         else:
@@ -172,14 +195,20 @@ class _Builder:
         name = node.func.id
         if node.keywords:
             self.reject(node, f"keyword arguments to {name}()")
-        most = 2 if name in _WITH_ALPHA else 1
-        if not 1 <= len(node.args) <= most:
-            expected = "one argument and an optional number" if most == 2 else "exactly one argument"
-            self.reject(node, f"{name}() with {len(node.args)} arguments ({name} takes {expected})")
-        operand = self.build(node.args[0])
-        if len(node.args) == 2:
-            return FUNCTIONS[name](operand, self.number(node.args[1]))
-        return FUNCTIONS[name](operand)
+        op = ops.lookup(name)
+        if len(node.args) < op.min_inputs or (op.arity is not None and len(node.args) > op.arity):
+            self.reject(node, f"{name}() with {len(node.args)} arguments ({name} takes {_arguments_of(op)})")
+        return self.run(node, FUNCTIONS[name], *(self.build(argument) for argument in node.args))
+
+    def run(self, node: ast.expr, operation: Callable[..., Value], *operands: Value | float) -> Value:
+        """Run one engine op; a float overflow it cannot represent becomes an ExpressionError naming the text."""
+        try:
+            return operation(*operands)
+        except OverflowError as error:
+            reason = error.args[-1] if error.args else error
+            raise ExpressionError(
+                f"{self.text_of(node)!r} at column {node.col_offset} overflowed a float ({reason})"
+            ) from None
 
     def text_of(self, node: ast.expr) -> str:
         text = ast.get_source_segment(self.source, node) or ast.unparse(node)
@@ -190,3 +219,12 @@ class _Builder:
             f"not allowed in a formula: {what}, at column {node.col_offset} ({self.text_of(node)!r}); "
             "use numbers, variables, + - * / ** and the functions " + ", ".join(FUNCTIONS)
         )
+
+
+def _arguments_of(op: ops.Op) -> str:
+    if op.arity is None:
+        return "one or more arguments"
+    if op.arity == 1:
+        return "exactly one argument"
+    optional = len(op.defaults)
+    return f"{op.arity} arguments" + (f", the last {optional} optional" if optional else "")

@@ -32,10 +32,13 @@ out the same layer's tensors, so weights map one to one.
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import os
-import tempfile
+import reprlib
+import secrets
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
@@ -43,7 +46,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from micrograd_ko.engine import Operand, Value, dot_rows
+from micrograd_ko import ops
+from micrograd_ko.engine import Operand, Value, _dot_rows
 
 __all__ = [
     "ACTIVATIONS",
@@ -58,8 +62,10 @@ __all__ = [
     "Flatten",
     "Layer",
     "Linear",
+    "MaxPool2d",
     "Module",
     "Neuron",
+    "PReLU",
     "ReLU",
     "Residual",
     "Sequential",
@@ -74,13 +80,7 @@ __all__ = [
 Activation = Callable[[Value], Value] | None
 
 ACTIVATIONS: dict[str, Activation] = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "step": Value.step,
-    "leaky_relu": Value.leaky_relu,
-    "elu": Value.elu,
-    "softplus": Value.softplus,
+    **{op.name: getattr(Value, op.name) for op in ops.all_ops(builtin_only=True) if op.activation},
     "linear": None,
 }
 """Activation functions by name; 'linear' (or None) means no activation."""
@@ -167,31 +167,141 @@ class Module:
             parameter.data = value
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the parameters to `path` as JSON, atomically (a temp file renamed into place)."""
+        """Write the parameters to `path` as JSON, atomically (a temp file renamed into place).
+
+        The file records `repr(self)` under "model" and, for MLP, Layer and
+        Neuron, the constructor's arguments under "architecture", so `load`
+        can refuse weights of another architecture and `MLP.from_file` can
+        rebuild the model.  The file gets the usual mode for new files (0o666
+        less the umask), like any file a program writes.
+        """
         target = Path(path)
-        document = {"format": FILE_FORMAT, "version": FILE_VERSION, "model": repr(self), "state": self.state_dict()}
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(document, handle, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, target)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        document: dict[str, Any] = {"format": FILE_FORMAT, "version": FILE_VERSION, "model": repr(self)}
+        architecture = _architecture(self)
+        if architecture is not None:
+            document["architecture"] = architecture
+        document["state"] = self.state_dict()
+        _write_atomically(target, json.dumps(document, ensure_ascii=False))
 
     def load(self, path: str | os.PathLike[str]) -> None:
-        """Read parameters written by `save`; a corrupt or mismatched file raises ValueError and changes nothing."""
-        try:
-            document = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise ValueError(f"load: {path} is not a micrograd_ko JSON file ({error})") from error
-        if not isinstance(document, dict) or document.get("format") != FILE_FORMAT or "state" not in document:
-            raise ValueError(f"load: {path} is not a micrograd_ko state file (missing format marker)")
-        if document.get("version") != FILE_VERSION:
-            raise ValueError(f"load: {path} has version {document.get('version')!r}; expected {FILE_VERSION}")
+        """Read parameters written by `save`; a corrupt or mismatched file raises ValueError and changes nothing.
+
+        Weights saved from another architecture (say a tanh MLP loaded into a
+        ReLU MLP of the same shape) are refused with both architectures named.
+        """
+        document = _read_document(path)
+        mine = _architecture(self)
+        if mine is not None:
+            saved = document.get("architecture")
+            recorded = document.get("model")
+            # files written before the architecture was recorded are checked against their repr
+            differs = saved != mine if saved is not None else isinstance(recorded, str) and recorded != repr(self)
+            if differs:
+                shown = recorded[:200] if isinstance(recorded, str) else _short(saved)
+                hint = " (MLP.from_file builds the saved model)" if isinstance(self, MLP) else ""
+                raise ValueError(
+                    f"load: {path} was saved from {shown} but this model is {self!r}; "
+                    f"build the saved architecture to load it{hint}"
+                )
         self.load_state_dict(document["state"])
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Write `text` to a new file beside `target`, then rename it over `target`; on failure leave `target` as it was."""
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    # os.open applies the umask to 0o666, as open(path, "w") does; mkstemp would force 0o600
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The JSON document of a state file, with its format marker and version checked."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except RecursionError:
+        raise ValueError(f"load: {path} is not a micrograd_ko JSON file (its JSON is nested too deeply)") from None
+    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, an integer of more than 4300 digits
+        raise ValueError(f"load: {path} is not a micrograd_ko JSON file ({error})") from error
+    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT or "state" not in document:
+        raise ValueError(f"load: {path} is not a micrograd_ko state file (missing format marker)")
+    version = document.get("version")
+    if type(version) is not int or version != FILE_VERSION:
+        raise ValueError(f"load: {path} has version {_short(version)}; expected {FILE_VERSION}")
+    return document
+
+
+def _short(data: object) -> str:
+    """repr of data read from a file, cut short: a hostile file must not make the error message huge or deep."""
+    return _SHORT.repr(data)
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 3, 200, 200, 40
+
+
+def _architecture(module: Module) -> dict[str, Any] | None:
+    """The constructor arguments of an MLP, Layer or Neuron as JSON data; None for other modules."""
+    kind = type(module)
+    if kind is MLP:
+        assert isinstance(module, MLP)
+        return {
+            "class": "MLP",
+            "nin": module.nin,
+            "nouts": list(module.nouts),
+            "activation": module.activation,
+            "output_activation": module.output_activation,
+            "bias": module.layers[0].neurons[0].b is not None,
+        }
+    if kind is Layer:
+        assert isinstance(module, Layer)
+        bias = module.neurons[0].b is not None
+        return {"class": "Layer", "nin": module.nin, "nout": module.nout, "activation": module.activation, "bias": bias}
+    if kind is Neuron:
+        assert isinstance(module, Neuron)
+        return {"class": "Neuron", "nin": module.nin, "activation": module.activation, "bias": module.b is not None}
+    return None
+
+
+_MLP_ARGUMENTS = ("nin", "nouts", "activation", "output_activation", "bias")
+
+
+def _mlp_arguments(document: dict[str, Any], path: str | os.PathLike[str]) -> dict[str, Any]:
+    """MLP's constructor arguments from a state file: its "architecture", or else its "model" repr, parsed safely."""
+    architecture = document.get("architecture")
+    if architecture is None and isinstance(document.get("model"), str):
+        architecture = _parse_mlp_repr(document["model"])
+    if not isinstance(architecture, dict) or architecture.get("class") != "MLP":
+        raise ValueError(f"from_file: {path} does not record an MLP architecture (found {_short(architecture)})")
+    arguments = {key: value for key, value in architecture.items() if key != "class"}
+    if sorted(arguments) != sorted(_MLP_ARGUMENTS) or not isinstance(arguments["bias"], bool):
+        raise ValueError(
+            f"from_file: {path} has a malformed architecture {_short(architecture)}; expected the keys "
+            f"{', '.join(_MLP_ARGUMENTS)} with bias true or false"
+        )
+    return arguments
+
+
+def _parse_mlp_repr(text: str) -> dict[str, Any] | None:
+    """Read `MLP(2, [16, 1], activation='relu', ...)` with `ast`, accepting literals only (never eval)."""
+    try:
+        call = ast.parse(text, mode="eval").body
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "MLP"):
+            return None
+        if len(call.args) != 2 or any(keyword.arg is None for keyword in call.keywords):
+            return None
+        arguments = {"nin": ast.literal_eval(call.args[0]), "nouts": ast.literal_eval(call.args[1])}
+        arguments.update({str(keyword.arg): ast.literal_eval(keyword.value) for keyword in call.keywords})
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
+        return None
+    return {"class": "MLP", **arguments}
 
 
 def _check_layout(expected: Any, given: Any, path: str) -> None:
@@ -211,8 +321,14 @@ def _check_layout(expected: Any, given: Any, path: str) -> None:
     elif expected is None:
         if given is not None:
             raise ValueError(f"{path}: expected no value (the model has no parameter here), got {given!r}")
+    elif isinstance(given, int) and not isinstance(given, bool) and abs(given) > _LARGEST_FLOAT:
+        # math.isfinite would raise OverflowError; JSON has no limit on integers
+        raise ValueError(f"{path}: expected a finite number, got an integer of {len(str(abs(given)))} digits")
     elif isinstance(given, bool) or not isinstance(given, int | float) or not math.isfinite(given):
-        raise ValueError(f"{path}: expected a finite number, got {given!r}")
+        raise ValueError(f"{path}: expected a finite number, got {_short(given)}")
+
+
+_LARGEST_FLOAT = int(sys.float_info.max)
 
 
 def _flatten(state: Any) -> list[float]:
@@ -300,9 +416,9 @@ class Layer(Module):
 
     def _forward(self, inputs: list[Value]) -> list[Value]:
         # inputs were validated once by the caller and the weights are this layer's own tuples of
-        # parameters, so the engine's unchecked dot_rows serves: one read of the inputs for all neurons
+        # parameters, so the engine's unchecked _dot_rows serves: one read of the inputs for all neurons
         neurons = self.neurons
-        outputs = dot_rows([n.w for n in neurons], tuple(inputs), [n.b for n in neurons])
+        outputs = _dot_rows([n.w for n in neurons], tuple(inputs), [n.b for n in neurons])
         act = neurons[0]._act
         return outputs if act is None else [act(out) for out in outputs]
 
@@ -360,6 +476,23 @@ class MLP(Module):
     def children(self) -> list[Module]:
         """The layers, input side first."""
         return list(self.layers)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> MLP:
+        """The MLP saved in `path` by `save`, built with the recorded architecture and loaded with its weights.
+
+        The architecture is read as data (never evaluated); files from before it
+        was recorded are read from their `repr` with `ast`, accepting literals
+        only.  A file without a valid MLP architecture raises ValueError.
+        """
+        document = _read_document(path)
+        arguments = _mlp_arguments(document, path)
+        try:
+            model = cls(**arguments)
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"from_file: {path} records an architecture MLP cannot build: {error}") from None
+        model.load_state_dict(document["state"])
+        return model
 
     def to_torch(self, dtype: Any = None) -> Any:
         """An equivalent `torch.nn.Sequential` (Linear + activation per layer) with copies of the weights.
@@ -692,7 +825,7 @@ class Linear(BatchModule):
         for i, sample in enumerate(batch):
             if len(sample) != self.in_features or not all(isinstance(x, Value) for x in sample):
                 raise ValueError(f"Linear: sample {i} has shape {shape_of(sample)}; expected ({self.in_features},)")
-            out.append(dot_rows(self.weight, tuple(sample), biases))
+            out.append(_dot_rows(self.weight, tuple(sample), biases))
         return out
 
     def parameters(self) -> list[Value]:
@@ -1009,7 +1142,7 @@ class Conv2d(BatchModule):
         out: list[list[list[Value]]] = [[[] for _ in range(rows_out)] for _ in range(self.out_channels)]
         for position, (take, weight_rows) in enumerate(windows):
             i = position // cols_out
-            for o, pixel in enumerate(dot_rows(weight_rows, take(pixels), self._biases)):
+            for o, pixel in enumerate(_dot_rows(weight_rows, take(pixels), self._biases)):
                 out[o][i].append(pixel)
         return out
 
@@ -1115,3 +1248,69 @@ class AvgPool2d(_Pool2d):
 
     def _reduce(self, window: list[Value]) -> Value:
         return Value.sum(window) / len(window)
+
+
+class MaxPool2d(_Pool2d):
+    """Max pooling: each output is the largest pixel of a kh x kw window, one n-ary `max` node.
+
+    The gradient goes to the window's first arg-max only (a subgradient, as
+    PyTorch does); the other pixels of the window get 0.
+    """
+
+    def _reduce(self, window: list[Value]) -> Value:
+        return Value.max(window)
+
+
+# =====================================================================================================================
+# PReLU: a leaky ReLU whose slope is learned
+# =====================================================================================================================
+
+
+def _leaky(slope: Value) -> Callable[[Value], Value]:
+    """x ↦ x.leaky_relu(slope): the slope a Value, so its gradient min(x, 0) reaches the parameter."""
+    return lambda x: x.leaky_relu(slope)
+
+
+class PReLU(BatchModule):
+    """Parametric ReLU, like `torch.nn.PReLU`: x for x > 0, a·x otherwise, with the slope a learned.
+
+    d/dx = 1 or a;  d/da = min(x, 0).  With `num_parameters=1` one slope serves
+    every input; otherwise there is one slope per channel: per feature for a
+    vector sample, per channel (the first index) for an image.  Each slope
+    starts at `init`.  Parameters: [a1 … a_num_parameters].
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
+        """`num_parameters` is 1 or the number of channels (features) of a sample."""
+        self.num_parameters = _positive_int(num_parameters, "PReLU num_parameters")
+        if isinstance(init, bool) or not isinstance(init, int | float) or not math.isfinite(init):
+            raise ValueError(f"PReLU init must be a finite number, got {init!r}")
+        self.init = float(init)
+        self.weight = tuple(Value(self.init, label=f"a{k + 1}", role="parameter") for k in range(self.num_parameters))
+
+    def forward(self, batch: Batch) -> Batch:
+        """x.leaky_relu(a) element by element, a the slope of the element's channel."""
+        if self.num_parameters == 1:
+            slope = self.weight[0]
+            return [_map_values(_leaky(slope), sample) for sample in batch]
+        out = []
+        for i, sample in enumerate(batch):
+            shape = shape_of(sample)
+            if not shape or shape[0] != self.num_parameters:
+                raise ValueError(
+                    f"PReLU: sample {i} has shape {shape}; {self.num_parameters} slopes need "
+                    f"{self.num_parameters} channels (the first dimension)"
+                )
+            out.append([_map_values(_leaky(a), channel) for a, channel in zip(self.weight, sample)])
+        return out
+
+    def parameters(self) -> list[Value]:
+        """The slopes."""
+        return list(self.weight)
+
+    def state_dict(self) -> dict[str, Any]:
+        """{'weight': slopes}."""
+        return {"weight": [a.data for a in self.weight]}
+
+    def __repr__(self) -> str:
+        return f"PReLU(num_parameters={self.num_parameters})"

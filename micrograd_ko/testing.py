@@ -28,16 +28,22 @@ This module needs hypothesis (a dev dependency); `import micrograd_ko` does not.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from hypothesis import currently_in_test_context, event
-from hypothesis import strategies as st
+try:
+    from hypothesis import currently_in_test_context, event
+    from hypothesis import strategies as st
+except ModuleNotFoundError as missing:  # an optional dependency: say how to get it
+    if missing.name != "hypothesis":
+        raise
+    raise ImportError(
+        'micrograd_ko.testing needs hypothesis: pip install "micrograd_ko[testing]"', name=missing.name
+    ) from missing
 
-from micrograd_ko.engine import Value
-from micrograd_ko.expression import FUNCTIONS
+from micrograd_ko import ops as op_table
+from micrograd_ko.engine import Value, apply
 from micrograd_ko.gradcheck import GradcheckReport, gradcheck
 
 __all__ = [
@@ -62,34 +68,13 @@ EDGE = 0.1
 KINK = 0.05
 """Distance kept from the kink or jump at 0 (abs, relu, leaky_relu, elu, step)."""
 
-OPS: tuple[str, ...] = (
-    "+",
-    "-",
-    "*",
-    "/",
-    "**",
-    "neg",
-    "abs",
-    "exp",
-    "log",
-    "sqrt",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "leaky_relu",
-    "elu",
-    "softplus",
-    "step",
-    "sum",
-    "dot",
-)
-"""Every op `expressions()` can draw, by the engine's op names."""
+OPS: tuple[str, ...] = tuple(op.name for op in op_table.all_ops(builtin_only=True))
+"""Every built-in op `expressions()` can draw, by the engine's op names: the whole op table."""
 
-_KINKED = frozenset({"abs", "relu", "leaky_relu", "elu", "step"})
-SMOOTH_OPS: tuple[str, ...] = tuple(op for op in OPS if op not in _KINKED)
-"""The ops without a kink or jump anywhere."""
+SMOOTH_OPS: tuple[str, ...] = tuple(op.name for op in op_table.all_ops(builtin_only=True) if not op.kinks)
+"""The built-in ops without a kink or jump anywhere."""
 
-_BINARY = frozenset({"+", "-", "*", "/"})
+_INFIX = frozenset({"+", "-", "*", "/", "**"})
 _EXPONENTS = (2.0, 3.0, -1.0, -2.0, 0.5, 1.5, -0.5, 1.0, 0.0)
 _LITERALS = st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 
@@ -173,35 +158,19 @@ def _name(index: int, n_inputs: int) -> str:
 
 def _show(step: Step, n_inputs: int) -> str:
     terms = [_name(t.index, n_inputs) if isinstance(t, Ref) else repr(t) for t in step.operands]
-    if step.op in _BINARY or step.op == "**":
+    if step.op in _INFIX:
         return f"{terms[0]} {step.op} {terms[1]}"
     if step.op == "neg":
         return f"-{terms[0]}"
     return f"{step.op}({', '.join(terms)})"
 
 
-def _dot(*args: Value | float) -> Value:
-    n = len(args) // 2
-    return Value.dot(args[:n], args[n : 2 * n], args[2 * n] if len(args) % 2 else None)
-
-
-_ENGINE_OPS: dict[str, Callable[..., Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "**": operator.pow,
-    "neg": operator.neg,
-    **FUNCTIONS,
-    "sum": lambda *args: Value.sum(args),
-    "dot": _dot,
-}
-
-
 def _apply(op: str, args: tuple[Value | float, ...]) -> Value:
     """One step with the engine's ops (numbers become constants, as in user code)."""
-    out: Value = _ENGINE_OPS[op](*args)
-    return out
+    if op == "dot":  # the engine's dot takes the weights, the inputs and the bias apart
+        n = len(args) // 2
+        return Value.dot(args[:n], args[n : 2 * n], args[2 * n] if len(args) % 2 else None)
+    return apply(op, *args)
 
 
 def _engine_total(nodes: list[Value]) -> Value:
@@ -273,37 +242,34 @@ def _first_ref(step: Step) -> int:
 
 
 def _draw_step(draw: st.DrawFn, op: str, n_nodes: int) -> Step:
+    """One step of `op`: its first operand a node, the others nodes or numbers, as many as its arity allows."""
+
     def ref() -> Ref:
         return Ref(draw(st.integers(0, n_nodes - 1)))
 
-    if op in _BINARY:
-        layout = draw(st.sampled_from(("node op node", "node op number", "number op node")))
-        if layout == "node op node":
-            return Step(op, (ref(), ref()))
-        if layout == "node op number":
-            return Step(op, (ref(), draw(_LITERALS)))
-        return Step(op, (draw(_LITERALS), ref()))
-    if op == "**":
+    def ref_or_number() -> Term:
+        return ref() if draw(st.booleans()) else draw(_LITERALS)
+
+    block = op_table.lookup(op)
+    if op == "**":  # integer and fractional exponents, so negative bases and kinks of the base get drawn
         layout = draw(st.sampled_from(("number exponent", "node exponent", "number base")))
         if layout == "number exponent":
             return Step(op, (ref(), draw(st.sampled_from(_EXPONENTS))))
         if layout == "node exponent":
             return Step(op, (ref(), ref()))
         return Step(op, (draw(st.floats(0.2, 3.0)), ref()))
-    if op == "leaky_relu":
-        return Step(op, (ref(), draw(st.floats(0.01, 0.5))))
-    if op == "elu":
-        return Step(op, (ref(), draw(st.floats(0.1, 2.0))))
-    if op == "sum":
-        return Step(op, tuple(ref() for _ in range(draw(st.integers(1, 4)))))
     if op == "dot":
         n = draw(st.integers(1, 3))
-        weights = tuple(ref() if draw(st.booleans()) else draw(_LITERALS) for _ in range(n))
-        inputs = tuple(ref() for _ in range(n))
+        weights = tuple(ref_or_number() for _ in range(n))
         bias = draw(st.sampled_from(("none", "node", "number")))
         extra: tuple[Term, ...] = () if bias == "none" else (ref(),) if bias == "node" else (draw(_LITERALS),)
-        return Step(op, weights + inputs + extra)
-    return Step(op, (ref(),))
+        return Step(op, weights + tuple(ref() for _ in range(n)) + extra)
+    if block.arity is None:
+        return Step(op, tuple(ref() for _ in range(draw(st.integers(1, 4)))))
+    if block.arity == 2 and draw(st.booleans()):  # a number on the left, as in `2 - x`
+        return Step(op, (draw(_LITERALS), ref()) if block.kind == "operator" else (ref(), ref_or_number()))
+    count = draw(st.integers(block.min_inputs, block.arity))
+    return Step(op, (ref(), *(ref_or_number() for _ in range(count - 1))))
 
 
 def _safe_apply(step: Step, nodes: list[Value]) -> Value | None:
@@ -318,19 +284,11 @@ def _safe_apply(step: Step, nodes: list[Value]) -> Value | None:
 
 
 def _inside(step: Step, data: list[float]) -> bool:
-    op = step.op
-    if op in _KINKED:
-        return abs(data[0]) >= KINK
-    if op in ("log", "sqrt"):
-        return data[0] >= EDGE
-    if op == "/":
-        return abs(data[1]) >= EDGE
-    if op == "**":
-        base, exponent = data
-        if isinstance(step.operands[1], Ref) or not exponent.is_integer():
-            return base >= EDGE
-        return exponent >= 0.0 or abs(base) >= EDGE
-    return True
+    """Whether the point keeps EDGE from the edge of the op's domain and KINK from its kinks."""
+    block = op_table.lookup(step.op)
+    if step.op == "**" and isinstance(step.operands[1], Ref) and data[0] < EDGE:
+        return False  # a Value exponent is differentiated too, which needs a positive base
+    return block.distance_to_edge(*data) >= EDGE and block.distance_to_kink(*data) >= KINK
 
 
 def assert_gradients_match(

@@ -22,7 +22,7 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-from micrograd_ko import nn
+from micrograd_ko import nn, ops
 from micrograd_ko.nn import MLP
 
 __all__ = ["from_torch", "module_from_torch", "to_torch"]
@@ -31,12 +31,9 @@ INSTALL_HINT = "pip install torch  (or: pip install 'micrograd_ko[torch]')"
 
 # activation name -> (torch.nn class name, keyword arguments that must match micrograd_ko's defaults)
 _TORCH_ACTIVATIONS: dict[str, tuple[str, dict[str, float]]] = {
-    "relu": ("ReLU", {}),
-    "tanh": ("Tanh", {}),
-    "sigmoid": ("Sigmoid", {}),
-    "leaky_relu": ("LeakyReLU", {"negative_slope": 0.01}),
-    "elu": ("ELU", {"alpha": 1.0}),
-    "softplus": ("Softplus", {"beta": 1.0}),
+    op.name: (op.torch_module.name, dict(op.torch_module.settings))
+    for op in ops.all_ops(builtin_only=True)
+    if op.activation and op.torch_module is not None
 }
 
 
@@ -273,12 +270,10 @@ def _simple_twin(torch: ModuleType, module: nn.Module, dtype: Any) -> Any:
         return tnn.Dropout(module.p)
     if isinstance(module, nn.AvgPool2d):
         return tnn.AvgPool2d(module.kernel_size, stride=module.stride)
-    max_pool = getattr(nn, "MaxPool2d", None)
-    if max_pool is not None and isinstance(module, max_pool):
+    if isinstance(module, nn.MaxPool2d):
         return tnn.MaxPool2d(module.kernel_size, stride=module.stride)
-    prelu = getattr(nn, "PReLU", None)
-    if prelu is not None and isinstance(module, prelu):
-        twin = tnn.PReLU(module.num_parameters, dtype=dtype)
+    if isinstance(module, nn.PReLU):
+        twin = tnn.PReLU(module.num_parameters, init=module.init, dtype=dtype)
         _copy(torch, twin.weight, [a.data for a in module.weight], dtype)
         return twin
     raise TypeError(f"to_torch: {type(module).__name__} has no torch.nn twin")
@@ -377,13 +372,10 @@ def _simple_from_twin(torch: ModuleType, module: Any, where: str) -> nn.Module:
         return nn.Dropout(module.p)
     if isinstance(module, tnn.AvgPool2d):
         return nn.AvgPool2d(*_pool_settings(module, where))
-    max_pool = getattr(nn, "MaxPool2d", None)
-    if max_pool is not None and isinstance(module, tnn.MaxPool2d):
-        built: nn.Module = max_pool(*_pool_settings(module, where))
-        return built
-    prelu = getattr(nn, "PReLU", None)
-    if prelu is not None and isinstance(module, tnn.PReLU):
-        twin: nn.Module = prelu(module.num_parameters)
+    if isinstance(module, tnn.MaxPool2d):
+        return nn.MaxPool2d(*_pool_settings(module, where))
+    if isinstance(module, tnn.PReLU):
+        twin = nn.PReLU(module.num_parameters)
         twin.load_state_dict({"weight": _floats(module.weight)})
         return twin
     for name, (class_name, settings) in _TORCH_ACTIVATIONS.items():

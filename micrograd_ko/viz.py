@@ -20,15 +20,28 @@ What the picture promises:
   producing a hairball that takes minutes to lay out.
 
 `backward_steps(root)` replays backpropagation one node at a time (the same
-order and the same arithmetic as `Value.backward()`), and `draw_step` /
-`save_steps` turn those frames into pictures and a page with a slider.
+order and the same arithmetic as `Value.backward()`); `draw_step` draws one
+such frame, and `step_through` / `save_steps` (from `micrograd_ko.stepview`)
+show them all with a slider, in Jupyter or as one offline HTML page.
+
+PNG and PDF output draw Hangul only with a Korean font installed; `save` warns
+(`MissingFontWarning`) when fontconfig lists none.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import math
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import warnings
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,11 +55,14 @@ __all__ = [
     "BackwardStep",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "MissingFontWarning",
+    "StepThrough",
     "backward_steps",
     "draw",
     "draw_step",
     "save",
     "save_steps",
+    "step_through",
 ]
 
 FONT_FAMILY = "NanumGothic,Noto Sans CJK KR,Malgun Gothic,Apple SD Gothic Neo,sans-serif"
@@ -77,6 +93,10 @@ class GraphTooLargeError(ValueError):
 
 class GraphvizNotFoundError(RuntimeError):
     """Graphviz's `dot` program is not installed, so the graph could only be saved as DOT source."""
+
+
+class MissingFontWarning(UserWarning):
+    """No Korean (Hangul) font is installed, so Hangul text in PNG/PDF output would be drawn as boxes."""
 
 
 # ---- stepping through backward --------------------------------------------------------
@@ -320,12 +340,16 @@ def _grad_cell(view: _GradView, i: int, digits: int) -> str:
     return f'<TD BGCOLOR="{background}"><FONT COLOR="{ink}">{text}</FONT></TD>'
 
 
-def _value_label(node: Value, i: int, is_output: bool, view: _GradView | None, digits: int) -> str:
+def _value_label(
+    node: Value, i: int, is_output: bool, view: _GradView | None, digits: int, grad_cell: str | None = None
+) -> str:
     fill = _OUTPUT_FILL if is_output else _ROLE_FILL[node.role]
     border, colour = ("3", _CURRENT) if view is not None and view.current == i else ("1", "black")
     cells = [f"<TD><B>{_text(node.label)}</B></TD>"] if node.label else []
     cells.append(f"<TD>data {_number(node.data, digits)}</TD>")
-    if view is not None:
+    if grad_cell is not None:
+        cells.append(grad_cell)
+    elif view is not None:
         cells.append(_grad_cell(view, i, digits))
     return (
         f'<<TABLE BORDER="{border}" COLOR="{colour}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" '
@@ -346,7 +370,14 @@ def _build(
     legend: bool,
     notes: Sequence[str],
     graph_id: str | None,
+    id_prefix: str | None = None,
+    grad_cells: Sequence[str] | None = None,
 ) -> graphviz.Digraph:
+    """The drawing itself; `id_prefix` names SVG elements (`<prefix>v3`, `<prefix>e3_0`) for scripts that restyle them.
+
+    `grad_cells` replaces each Value's grad cell with ready-made `<TD>` markup (the step-through viewer lays
+    the graph out once with the widest text each cell will ever show).
+    """
     graph = graphviz.Digraph(name="computation_graph")
     graph.attr(rankdir=rankdir, fontname=FONT_FAMILY, nodesep="0.25", ranksep="0.4", bgcolor="white")
     if graph_id is not None:
@@ -358,14 +389,16 @@ def _build(
     position = {node: i for i, node in enumerate(nodes)}
     output = len(nodes) - 1
     for i, node in enumerate(nodes):
-        graph.node(f"v{i}", label=_value_label(node, i, i == output, view, digits), shape="plain")
+        ids = {} if id_prefix is None else {"id": f"{id_prefix}v{i}"}
+        cell = None if grad_cells is None else grad_cells[i]
+        graph.node(f"v{i}", label=_value_label(node, i, i == output, view, digits, cell), shape="plain", **ids)
         if not node.parents:
             continue
         graph.node(f"op{i}", label=node.op, shape="circle" if len(node.op) <= 2 else "ellipse", **_OP_STYLE)
         graph.edge(f"op{i}", f"v{i}")
         highlighted = view is not None and view.current == i
-        for parent, local in zip(node.parents, node.local_grads):
-            attributes: dict[str, str] = {}
+        for k, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            attributes: dict[str, str] = {} if id_prefix is None else {"id": f"{id_prefix}e{i}_{k}"}
             if show_local_grad:
                 attributes["label"] = f"∂ {_number(local, digits)}"
             if highlighted:
@@ -430,7 +463,8 @@ def save(root: Value, path: str | Path, *, format: str | None = None, **options:
     The format comes from `format` or the file's suffix: svg, png, pdf, or dot
     (the Graphviz source, which needs no Graphviz install).  `options` are
     `draw`'s keyword arguments.  PNG and PDF need a Korean font installed for
-    Hangul labels (`fonts-nanum` on Debian/Ubuntu); SVG leaves fonts to the viewer.
+    Hangul labels (`fonts-nanum` on Debian/Ubuntu): without one, a
+    `MissingFontWarning` is issued once per session.  SVG leaves fonts to the viewer.
 
     Raises GraphvizNotFoundError, after writing the `.dot` source next to
     `path`, when Graphviz's `dot` program is not installed.
@@ -442,112 +476,103 @@ def save(root: Value, path: str | Path, *, format: str | None = None, **options:
     graph = draw(root, **options)
     if chosen == "dot":
         target.write_text(graph.source, encoding="utf-8")
-    else:
-        target.write_bytes(_render([(graph, target)], chosen)[0])
+        return target
+    if chosen in ("png", "pdf"):
+        _warn_if_hangul_would_be_boxes(graph.source, target)
+    target.write_bytes(_render(graph, target, chosen))
     return target
 
 
-def save_steps(root: Value, directory: str | Path, **options: Any) -> Path:
-    """Write one numbered SVG per backward step into `directory`, and `index.html` to browse them.
+# ---- fonts and progress ------------------------------------------------------------------
 
-    The page inlines every frame and shows one at a time with a slider (plain
-    HTML and JavaScript: open the file, no server needed).  Grads are coloured
-    on the scale of the final frame, so colours mean the same in every frame.
-    `options` are `draw_step`'s keyword arguments.  Returns the page's path.
-    Raises GraphvizNotFoundError (after writing the frames as `.dot` files)
-    when Graphviz's `dot` program is not installed.
-    """
-    steps = list(backward_steps(root))
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    options.setdefault("grad_scale", _largest_magnitude(steps[-1].grads))
-    width = max(3, len(str(len(steps))))
-    frames = [(draw_step(step, **options), folder / f"step_{step.index + 1:0{width}d}.svg") for step in steps]
-    svgs = _render(frames, "svg")
-    for (_, target), svg in zip(frames, svgs):
-        target.write_bytes(svg)
-    digits = options.get("digits", 4)
-    captions = [_step_caption(step, digits) for step in steps]
-    page = folder / "index.html"
-    page.write_text(_slider_page([svg.decode("utf-8") for svg in svgs], captions), encoding="utf-8")
-    return page
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_font_warning_given = False
 
 
-def _render(graphs: Sequence[tuple[graphviz.Digraph, Path]], format: str) -> list[bytes]:
-    """Run `dot` on each graph; if it is missing, write every graph's source as `.dot` and say how to install it."""
+@functools.lru_cache(maxsize=1)
+def _korean_font_installed() -> bool | None:
+    """Whether fontconfig (which Graphviz uses for PNG/PDF) lists a Hangul font; None if `fc-list` is absent."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
     try:
-        return [graph.pipe(format=format) for graph, _ in graphs]
+        found = subprocess.run(
+            [fc_list, ":lang=ko", "family"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(found.stdout.strip())
+
+
+def _warn_if_hangul_would_be_boxes(source: str, target: Path) -> None:
+    """Warn once per session when the drawing has Hangul and fontconfig knows no Korean font."""
+    global _font_warning_given
+    if _font_warning_given or not _HANGUL.search(source) or _korean_font_installed() is not False:
+        return
+    _font_warning_given = True
+    warnings.warn(
+        f"save: no Korean (Hangul) font is installed ('fc-list :lang=ko' lists none), so the Hangul text in "
+        f"{target} will be drawn as boxes. Install one: 'apt-get install fonts-nanum' (Debian/Ubuntu), "
+        "'brew install --cask font-nanum-gothic' (macOS), or any Noto Sans CJK KR font; or save as .svg, "
+        "which leaves fonts to the viewer.",
+        MissingFontWarning,
+        stacklevel=3,
+    )
+
+
+@contextmanager
+def _announce_if_slow(message: str, *, after: float = 2.0) -> Iterator[None]:
+    """Tell stderr `message` if the block is still running after `after` seconds, and then how long it took.
+
+    Quick work stays silent; long Graphviz layouts no longer look like a hang.
+    """
+    lock = threading.Lock()
+    state = {"announced": False, "finished": False}
+    started = time.perf_counter()
+
+    def announce() -> None:
+        with lock:
+            if not state["finished"] and not state["announced"]:
+                state["announced"] = True
+                print(f"{message} ...", file=sys.stderr, flush=True)
+
+    timer = threading.Timer(after, announce)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        elapsed = time.perf_counter() - started
+        with lock:
+            state["finished"] = True
+            if not state["announced"] and elapsed >= after:
+                state["announced"] = True
+                print(f"{message} ...", file=sys.stderr, flush=True)
+            if state["announced"]:
+                print(f"{message}: done in {elapsed:.1f} s", file=sys.stderr, flush=True)
+
+
+_INSTALL_GRAPHVIZ = (
+    "Install Graphviz: 'apt-get install graphviz fonts-nanum' (Debian/Ubuntu), 'brew install graphviz' (macOS) "
+    "or 'conda install -c conda-forge graphviz'"
+)
+
+
+def _render(graph: graphviz.Digraph, target: Path, format: str) -> bytes:
+    """Run `dot` on the graph; if it is missing, write the graph's source as `.dot` and say how to install it."""
+    try:
+        with _announce_if_slow(f"Graphviz: rendering {target}"):
+            return bytes(graph.pipe(format=format))
     except graphviz.ExecutableNotFound as error:
-        sources = []
-        for graph, target in graphs:
-            source = target.with_suffix(".dot")
-            source.write_text(graph.source, encoding="utf-8")
-            sources.append(source)
-        first, target = sources[0], graphs[0][1]
-        written = str(first) if len(sources) == 1 else f"{len(sources)} files such as {first}"
+        source = target.with_suffix(".dot")
+        source.write_text(graph.source, encoding="utf-8")
         raise GraphvizNotFoundError(
             f"Graphviz's 'dot' program was not found on PATH, so {target} could not be rendered; the graph "
-            f"source was written to {written} instead. Install Graphviz: 'apt-get install graphviz fonts-nanum' "
-            "(Debian/Ubuntu), 'brew install graphviz' (macOS) or 'conda install -c conda-forge graphviz'; then "
-            f"run 'dot -T{format} {first} -o {target}' or call this function again."
+            f"source was written to {source} instead. {_INSTALL_GRAPHVIZ}; then run "
+            f"'dot -T{format} {source} -o {target}' or call this function again."
         ) from error
 
 
-def _slider_page(svgs: Sequence[str], captions: Sequence[str]) -> str:
-    frames = "\n".join(
-        f'<figure class="frame" data-caption="{html.escape(caption)}"{"" if k == 0 else " hidden"}>'
-        f"{svg[svg.index('<svg') :]}</figure>"
-        for k, (svg, caption) in enumerate(zip(svgs, captions))
-    )
-    last = len(svgs) - 1
-    return _PAGE.format(last=last, count=len(svgs), caption=html.escape(captions[0]), frames=frames)
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="ko">
-<head>
-<meta charset="utf-8">
-<title>역전파 한 단계씩 보기</title>
-<style>
-body {{ margin: 1.5em;
-  font-family: NanumGothic, "Noto Sans CJK KR", "Malgun Gothic", "Apple SD Gothic Neo", sans-serif; }}
-.controls {{ display: flex; gap: 0.8em; align-items: center; margin-bottom: 0.6em; }}
-#slider {{ flex: 1; max-width: 40em; }}
-figure {{ margin: 0; overflow: auto; }}
-figure svg {{ max-width: 100%; height: auto; }}
-</style>
-</head>
-<body>
-<h1>역전파 한 단계씩 보기</h1>
-<p>backward()는 출력에서 시작해 위상 정렬의 역순으로 노드를 하나씩 처리합니다.
-처리하는 노드는 자기 grad에 국소 미분(∂)을 곱해 부모의 grad에 더합니다.
-슬라이더나 ← → 키로 단계를 옮겨 보세요.</p>
-<div class="controls">
-<button id="prev" type="button">◀ 이전</button>
-<input id="slider" type="range" min="0" max="{last}" value="0" aria-label="단계">
-<button id="next" type="button">다음 ▶</button>
-<span id="counter">1 / {count}</span>
-</div>
-<p id="caption">{caption}</p>
-{frames}
-<script>
-const frames = Array.from(document.querySelectorAll(".frame"));
-const slider = document.getElementById("slider");
-function show(index) {{
-  const k = Math.max(0, Math.min(frames.length - 1, index));
-  frames.forEach((frame, i) => {{ frame.hidden = i !== k; }});
-  slider.value = String(k);
-  document.getElementById("counter").textContent = (k + 1) + " / " + frames.length;
-  document.getElementById("caption").textContent = frames[k].dataset.caption;
-}}
-slider.addEventListener("input", () => show(Number(slider.value)));
-document.getElementById("prev").addEventListener("click", () => show(Number(slider.value) - 1));
-document.getElementById("next").addEventListener("click", () => show(Number(slider.value) + 1));
-document.addEventListener("keydown", (event) => {{
-  if (event.key === "ArrowLeft") show(Number(slider.value) - 1);
-  if (event.key === "ArrowRight") show(Number(slider.value) + 1);
-}});
-</script>
-</body>
-</html>
-"""
+# The step-through viewer builds on the drawing code above.
+from micrograd_ko.stepview import StepThrough, save_steps, step_through  # noqa: E402

@@ -51,12 +51,34 @@ def test_quick_run_measures_every_installed_engine(quick_run: tuple[dict[str, An
         assert w1["train"]["steps"] == plan.QUICK.train_steps
 
 
-def test_absent_engines_are_reported_not_run(quick_run: tuple[dict[str, Any], str]) -> None:
+def test_every_engine_is_either_run_or_reported_absent(quick_run: tuple[dict[str, Any], str]) -> None:
     results, markdown = quick_run
+    assert set(results["engines"]) == set(QUICK_ENGINES)
     for engine, info in results["engines"].items():
-        if not info["available"]:
+        if info["available"]:
+            assert engine in results["w1"] and f"{engine} absent" not in markdown
+        elif not info["available"]:
             assert engine not in results["w1"]
             assert f"{engine} absent" in markdown
+
+
+def test_an_absent_engine_is_reported_and_never_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # numpy is always installed, so it is made to look absent: the absent path runs whatever is installed here
+    installed = runner.engine_versions()
+    assert installed["numpy"]["available"]
+    absent = {**installed, "numpy": {**installed["numpy"], "available": False, "version": None}}
+    monkeypatch.setattr(runner, "engine_versions", lambda: absent)
+    jobs: list[plan.Job] = []
+    monkeypatch.setattr(runner, "execute", lambda planned, timeout_s: jobs.extend(planned) or [])
+    assert runner.main(["--quick", "--engines", "micrograd_ko,numpy", "--output", str(tmp_path)]) == 0
+    assert "numpy: absent (numpy is not installed)" in capsys.readouterr().err
+    assert jobs and {job.engine for job in jobs} == {"micrograd_ko"}
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert results["engines"]["numpy"]["available"] is False
+    assert "numpy" not in results["w1"] and "micrograd_ko" in results["w1"]
+    assert "numpy absent" in (tmp_path / "results.md").read_text(encoding="utf-8")
 
 
 def test_every_engine_computes_the_same_losses(quick_run: tuple[dict[str, Any], str]) -> None:
@@ -76,6 +98,9 @@ def test_our_graph_leaves_no_cyclic_garbage_and_memory_stays_flat(quick_run: tup
 
 def test_deep_and_wide_graphs_work_and_give_exact_gradients(quick_run: tuple[dict[str, Any], str]) -> None:
     results, _ = quick_run
+    # one row per chain length (wide graph: per chain or n-ary form), each with the collector on and off
+    assert len(results["w2"]["micrograd_ko"]) == 2 * len(plan.QUICK.chain_lengths)
+    assert len(results["w3"]["micrograd_ko"]) == 2 * 2
     for row in results["w2"]["micrograd_ko"]:
         assert row["status"] == "ok", row
         assert row["grads_identical"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from micrograd_ko import DomainError, Value
+from micrograd_ko import DomainError, Value, ops
 from micrograd_ko.expression import FUNCTIONS, MAX_LENGTH, ExpressionError, evaluate
 
 POINT = {"x": 0.7, "y": -1.3, "z": 2.1}
@@ -104,7 +104,7 @@ def test_engine_math_errors_pass_through() -> None:
         ("tanh(*[x])", "unpacking"),
         ("tanh(x=x)", "keyword"),
         ("tanh(x, y)", "exactly one argument"),
-        ("leaky_relu(x, y)", "a number"),
+        ("leaky_relu(x, y, z)", "arguments"),
         ("elu(x, 1, 2)", "arguments"),
         ("unknown", "unknown name 'unknown'"),
         ("tanh", "is a function"),
@@ -149,6 +149,14 @@ def test_bad_variable_names_are_refused(name: str) -> None:
 
 
 def test_every_allowed_function_can_be_called() -> None:
-    for name in FUNCTIONS:
-        result = evaluate(f"{name}(x)", {"x": Value(0.5)})
-        assert result.op == name
+    for op in ops.all_ops(builtin_only=True):
+        if op.name in FUNCTIONS:
+            result = evaluate(f"{op.name}(x)", {"x": Value(0.5)})
+            assert result.op == op.name
+
+
+def test_the_slope_of_leaky_relu_may_be_a_variable() -> None:
+    x, a = Value(-2.0, "x"), Value(0.1, "a")
+    out = evaluate("leaky_relu(x, a)", {"x": x, "a": a})
+    out.backward()
+    assert (out.data, x.grad, a.grad) == (pytest.approx(-0.2), 0.1, -2.0)

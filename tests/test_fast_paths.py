@@ -29,6 +29,7 @@ def test_dots_builds_the_same_nodes_as_dot() -> None:
     rows = [[Value(float(v), role="parameter") for v in rng.normal(size=5)] for _ in range(4)]
     biases: list[Value | float | None] = [Value(0.5), None, 2.0, Value(-1.0)]
     many = Value.dots(rows, inputs, biases)
+    assert len(many) == len(rows)
     for node, row, bias in zip(many, rows, biases):
         single = Value.dot(row, inputs, bias=bias)
         assert node.data == single.data

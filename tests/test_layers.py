@@ -549,17 +549,16 @@ DIGITS_TRAIN, DIGITS_EPOCHS, DIGITS_BATCH, DIGITS_LR = 600, 4, 16, 0.02
 
 
 def digits_cnn(seed: int = 0) -> nn.Sequential:
-    """Conv 3x3 (1 -> 4 channels), ReLU, 2x2 average pooling, a linear head: 4·3·3 -> 10 logits."""
+    """Conv 3x3 (1 -> 4 channels), ReLU, 2x2 max pooling, a linear head: 4·3·3 -> 10 logits."""
     return nn.Sequential(
         nn.Conv2d(1, 4, 3, init="he", seed=seed),
         nn.ReLU(),
-        nn.AvgPool2d(2),
+        nn.MaxPool2d(2),
         nn.Flatten(),
         nn.Linear(36, 10, seed=seed + 1),
     )
 
 
-@pytest.mark.slow
 def test_small_cnn_reads_digits() -> None:
     pytest.importorskip("sklearn", reason='scikit-learn is not installed (pip install "micrograd_ko[notebooks]")')
     X, y = data.digits()
@@ -581,3 +580,63 @@ def test_small_cnn_reads_digits() -> None:
     accuracy = float(np.mean(np.array(predictions) == y_test))
     print(f"digits CNN: test accuracy {accuracy:.3f} after {time.perf_counter() - started:.1f} s of training")
     assert accuracy >= 0.90
+
+
+# ---- MaxPool2d and PReLU (on the op table's n-ary max and Value-slope leaky_relu) ------------------------------------
+
+
+@pytest.mark.parametrize(("kernel", "stride"), [(2, None), (2, 1), ((3, 2), (2, 2))])
+def test_maxpool2d_matches_torch(torch: Any, kernel: Any, stride: Any) -> None:
+    _compare_with_torch(torch, nn.MaxPool2d(kernel, stride), _images(2, 2, 5, 6))
+
+
+def test_maxpool2d_gradcheck() -> None:
+    _gradcheck_layer(nn.MaxPool2d(2, 1), _images(1, 2, 3, 3))
+
+
+def test_maxpool2d_sends_the_gradient_to_the_first_maximum_only() -> None:
+    pixels = [[Value(1.0), Value(3.0)], [Value(3.0), Value(2.0)]]
+    out = nn.MaxPool2d(2)([[pixels]])[0][0][0][0]
+    assert out.data == 3.0 and out.op == "max"
+    out.backward()
+    assert [[p.grad for p in row] for row in pixels] == [[0.0, 1.0], [0.0, 0.0]]
+
+
+@pytest.mark.parametrize(("num_parameters", "shape"), [(1, (3, 4)), (4, (3, 4)), (2, (3, 2, 2, 3))])
+def test_prelu_matches_torch(torch: Any, num_parameters: int, shape: tuple[int, ...]) -> None:
+    layer = nn.PReLU(num_parameters)
+    for k, a in enumerate(layer.weight):
+        a.data = 0.1 + 0.2 * k
+    _compare_with_torch(torch, layer, np.random.default_rng(0).normal(size=shape))
+
+
+def test_prelu_gradcheck() -> None:
+    _gradcheck_layer(nn.PReLU(3, init=0.3), np.random.default_rng(2).normal(size=(2, 3)))
+
+
+def test_prelu_slope_gradient_is_the_negative_part() -> None:
+    layer = nn.PReLU()
+    xs = [[Value(-2.0), Value(3.0), Value(-0.5)]]
+    out = layer(xs)[0]
+    assert [v.data for v in out] == [-0.5, 3.0, -0.125]
+    Value.sum(out).backward()
+    assert layer.weight[0].grad == -2.5  # d/da of Σ: the sum of min(x, 0)
+    assert [x.grad for x in xs[0]] == [0.25, 1.0, 0.25]
+
+
+def test_prelu_needs_one_slope_per_channel() -> None:
+    with pytest.raises(ValueError, match="2 slopes need 2 channels"):
+        nn.PReLU(2)([[1.0, 2.0, 3.0]])
+
+
+def test_sequential_with_maxpool_and_prelu_round_trips_through_torch(torch: Any, tmp_path: Path) -> None:
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1, seed=0), nn.PReLU(2), nn.MaxPool2d(2), nn.Flatten())
+    batch = _images(2, 1, 4, 4)
+    expected = _outputs(model, batch)
+    np.testing.assert_allclose(model.to_torch()(torch.tensor(batch)).detach().numpy(), expected, rtol=1e-12)
+    back = nn.Sequential.from_torch(model.to_torch())
+    assert back.state_dict() == model.state_dict() and _outputs(back, batch) == expected
+    model.save(tmp_path / "m.json")
+    other = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1, seed=9), nn.PReLU(2, init=0.5), nn.MaxPool2d(2), nn.Flatten())
+    other.load(tmp_path / "m.json")
+    assert _outputs(other, batch) == expected

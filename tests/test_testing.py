@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_ko import CustomOp, GradcheckError, Value, grad
+from micrograd_ko import ops as op_table
 from micrograd_ko.testing import (
     EDGE,
     KINK,
@@ -65,36 +66,12 @@ def test_many_random_graphs_second_derivatives_match_finite_differences(expr: Ex
 
 
 def _torch_ops() -> dict[str, Any]:
+    """Every op's PyTorch twin, from the op table."""
     torch = pytest.importorskip("torch", reason=TORCH_REASON)
-    functional = torch.nn.functional
+    def twin(op: op_table.Op) -> Any:
+        return lambda *args: op.torch_function(torch, *op.with_defaults(args))  # type: ignore[misc]
 
-    def dot(*args: Any) -> Any:
-        n = len(args) // 2
-        total = sum((w * x for w, x in zip(args[:n], args[n : 2 * n])), torch.zeros((), dtype=torch.float64))
-        return total + args[2 * n] if len(args) % 2 else total
-
-    return {
-        "+": lambda a, b: a + b,
-        "-": lambda a, b: a - b,
-        "*": lambda a, b: a * b,
-        "/": lambda a, b: a / b,
-        "**": lambda a, b: a**b,
-        "neg": lambda a: -a,
-        "abs": torch.abs,
-        "exp": torch.exp,
-        "log": torch.log,
-        "sqrt": torch.sqrt,
-        "tanh": torch.tanh,
-        "sigmoid": torch.sigmoid,
-        "relu": torch.relu,
-        "leaky_relu": lambda a, alpha: functional.leaky_relu(a, alpha),
-        "elu": lambda a, alpha: functional.elu(a, alpha),
-        # torch's softplus is linear above 20; ours is exact, so give torch the exact formula.
-        "softplus": lambda a: torch.logaddexp(a, torch.zeros_like(a)),
-        "step": lambda a: (a > 0).to(a.dtype) + 0.0 * a,  # value 0/1, derivative 0, still on the graph
-        "sum": lambda *xs: sum(xs[1:], xs[0]),
-        "dot": dot,
-    }
+    return {op.name: twin(op) for op in op_table.all_ops() if op.torch_function is not None}
 
 
 def _torch_inputs(expr: Expression) -> list[Any]:
@@ -266,7 +243,7 @@ def test_expression_evaluates_with_other_ops() -> None:
 
 
 def test_assert_gradients_match_raises_on_a_wrong_op() -> None:
-    wrong_exp = CustomOp("exp_with_wrong_derivative", math.exp, derivative=lambda x, out: out + 1.0)
+    wrong_exp = CustomOp("exp_with_wrong_derivative", math.exp, lambda m, out, x: out + 1.0)
     with pytest.raises(GradcheckError, match="gradcheck failed for x"):
         assert_gradients_match(lambda x: wrong_exp(x * 2.0), [0.3])
 

@@ -93,8 +93,12 @@ def test_demo_command_prints_progress_and_draws_the_trained_model(
     assert printed.count("손실(loss)") == 2
     assert "최종 훈련 정확도(final train accuracy)" in printed
     svg = ET.parse(tmp_path / "model_graph.svg").getroot()
-    texts = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
-    assert "L1N1.w1" in texts and "x1" in texts
+    texts = [t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    (neuron,) = {text.removesuffix(".w1") for text in texts if text.endswith(".w1")}  # one neuron, not the network
+    assert {"x1", "x2", f"{neuron}.w2", f"{neuron}.b", neuron, "dot", "relu"} <= set(texts)
+    assert sum(text.startswith("data ") for text in texts) == 7  # x1, x2, w1, w2, b, w·x + b, relu
+    width, height = (float(svg.get(side, "").removesuffix("pt")) for side in ("width", "height"))
+    assert width < 1500 and height < 600  # readable; the whole network was 1970 x 11798 pt
 
 
 def test_demo_without_graphviz_still_trains(

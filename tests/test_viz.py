@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import shutil
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -13,16 +14,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from micrograd_ko import Value
+from micrograd_ko import Value, viz
 from micrograd_ko.viz import (
     BackwardStep,
     GraphTooLargeError,
     GraphvizNotFoundError,
+    MissingFontWarning,
     backward_steps,
     draw,
     draw_step,
     save,
-    save_steps,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -184,6 +185,51 @@ def test_grad_colours_follow_sign_and_magnitude() -> None:
     assert sum((red, green, blue)) < sum((r2, g2, b2))  # the larger |grad| is the darker one
 
 
+def grad_cell_colour(svg: dict[str, list[ET.Element]], order: list[Value], node: Value) -> tuple[int, int, int]:
+    """The fill of `node`'s grad cell: the one colour in its box that is not the role colour."""
+    role_fill = viz._ROLE_FILL[node.role]
+    (colour,) = {c for c in fills(svg[f"v{order.index(node)}"][0]) if c.startswith("#") and c != role_fill}
+    return rgb(colour)
+
+
+@requires_dot
+def test_grad_of_exactly_one_is_full_blue_and_a_tenth_is_lighter_but_tinted() -> None:
+    a, b = Value(2.0, label="a"), Value(0.5, label="b")
+    y = a + b * 0.1  # grads: a 1.0, b 0.1; the largest |grad| is 1.0
+    y.backward()
+    assert (a.grad, b.grad) == (1.0, 0.1)
+    order = y.topological_order()
+    svg = groups(svg_root(draw(y)), "node")
+    one, tenth = grad_cell_colour(svg, order, a), grad_cell_colour(svg, order, b)
+    assert one == viz._POSITIVE_RGB  # the largest grad gets the full colour, never white
+    assert tenth != (255, 255, 255) and tenth[2] > tenth[0]  # still visibly blue
+    assert sum(tenth) > sum(one)  # and lighter than the 1.0 cell
+
+
+@requires_dot
+def test_legend_shows_roles_grad_shades_and_notes_for_what_is_drawn() -> None:
+    out = neuron()
+    before = node_texts(svg_root(draw(out, show_local_grad=True)))["legend"]
+    for name in ("입력 (input)", "매개변수 (parameter)", "상수 (constant)", "중간 결과 (result)", "출력 (output)"):
+        assert name in before
+    assert {"−1", "−0.1", "+0.1", "+1"} <= set(before)
+    assert any("grad ?" in text for text in before)
+    assert any("국소 미분" in text for text in before)
+    out.backward()
+    legend = groups(svg_root(draw(out)), "node")["legend"][0]
+    after = texts(legend)
+    assert not any("grad ?" in text for text in after)  # nothing left uncomputed
+    assert not any("국소 미분" in text for text in after)  # no edge labels drawn, so no note about them
+    swatches = fills(legend)
+    assert "#{:02x}{:02x}{:02x}".format(*viz._POSITIVE_RGB) in swatches
+    assert "#{:02x}{:02x}{:02x}".format(*viz._NEGATIVE_RGB) in swatches
+    assert {viz._ROLE_FILL[role] for role in viz._ROLE_FILL} <= swatches
+    without_grad = node_texts(svg_root(draw(out, show_grad=False)))["legend"]
+    assert "+1" not in without_grad and "입력 (input)" in without_grad
+    assert "legend" not in groups(svg_root(draw(out, legend=False)), "node")
+    assert "legend" not in draw(out, legend=False).source
+
+
 @requires_dot
 def test_roles_and_output_are_visually_distinct() -> None:
     x = Value(1.0, label="x")
@@ -296,12 +342,68 @@ def test_missing_dot_says_how_to_install_and_still_writes_the_source(
     assert save(out, tmp_path / "source.dot").read_text(encoding="utf-8") == source  # dot source needs no dot
 
 
-def test_missing_dot_for_steps_writes_every_frame_as_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def without_korean_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pretend fontconfig lists no Korean font, and that no warning was given yet in this session."""
+    monkeypatch.setattr(viz, "_korean_font_installed", lambda: False)
+    monkeypatch.setattr(viz, "_font_warning_given", False)
+
+
+@requires_dot
+def test_png_without_a_korean_font_warns_once_how_to_install_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_korean_font(monkeypatch)
+    out = neuron()  # Korean labels
+    with pytest.warns(MissingFontWarning) as caught:
+        png = save(out, tmp_path / "graph.png")
+    (warning,) = caught
+    message = str(warning.message)
+    assert "apt-get install fonts-nanum" in message and str(png) in message and ".svg" in message
+    assert png.read_bytes().startswith(b"\x89PNG")  # the picture is still written
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MissingFontWarning)
+        save(out, tmp_path / "again.png")  # once per session, not once per file
+        save(out, tmp_path / "graph.pdf")
+
+
+@requires_dot
+def test_no_font_warning_for_svg_for_labels_without_hangul_or_with_a_font(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_korean_font(monkeypatch)
+    y = Value(2.0, label="x") * Value(3.0, label="w")
+    y.backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MissingFontWarning)
+        save(neuron(), tmp_path / "graph.svg")  # SVG leaves fonts to the viewer
+        save(y, tmp_path / "plain.png", legend=False)  # no Hangul at all
+        monkeypatch.setattr(viz, "_korean_font_installed", lambda: True)
+        save(neuron(), tmp_path / "graph.png")
+        monkeypatch.setattr(viz, "_korean_font_installed", lambda: None)  # no fc-list: cannot tell, so no alarm
+        save(neuron(), tmp_path / "unknown.png")
+    with pytest.warns(MissingFontWarning):  # the legend is Korean, so it does need the font
+        monkeypatch.setattr(viz, "_korean_font_installed", lambda: False)
+        save(y, tmp_path / "legend.png")
+
+
+def test_font_probe_reads_fc_list_and_gives_up_quietly_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    probe = viz._korean_font_installed.__wrapped__
+    if shutil.which("fc-list"):
+        assert probe() in (True, False)
     monkeypatch.setenv("PATH", "")
-    out = neuron()
-    with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz"):
-        save_steps(out, tmp_path / "steps")
-    assert len(list((tmp_path / "steps").glob("step_*.dot"))) == len(out.topological_order())
+    assert probe() is None  # cannot tell, so save() does not warn
+
+
+def test_slow_work_is_announced_on_stderr_and_quick_work_is_not(capsys: pytest.CaptureFixture[str]) -> None:
+    with viz._announce_if_slow("laying out 162 Values", after=0.0):
+        pass
+    announced = capsys.readouterr()
+    assert announced.out == ""
+    assert announced.err.startswith("laying out 162 Values ...\n")
+    assert re.search(r"laying out 162 Values: done in \d+\.\d s\n$", announced.err)
+    with viz._announce_if_slow("quick", after=600.0):
+        pass
+    assert capsys.readouterr() == ("", "")
 
 
 # ---- stepping through backward -------------------------------------------------------------
@@ -404,23 +506,6 @@ def test_step_frame_outlines_the_current_node_and_keeps_ids_unique(tmp_path: Pat
     shown = node_texts(svg)
     never_reached = [i for i, grad in enumerate(steps[3].grads) if grad is None]
     assert never_reached and all("grad ?" in shown[f"v{i}"] for i in never_reached)
-
-
-@requires_dot
-def test_save_steps_writes_numbered_frames_and_a_self_contained_slider_page(tmp_path: Path) -> None:
-    out = neuron()
-    count = len(out.topological_order())
-    page = save_steps(out, tmp_path / "steps")
-    frames = sorted((tmp_path / "steps").glob("step_*.svg"))
-    assert [f.name for f in frames] == [f"step_{k:03d}.svg" for k in range(1, count + 1)]
-    for frame in frames:
-        assert ET.parse(frame).getroot().tag == f"{SVG}svg"
-    text = page.read_text(encoding="utf-8")
-    assert text.count('<figure class="frame"') == count
-    assert text.count("<svg") == count
-    assert 'type="range"' in text and f'max="{count - 1}"' in text
-    assert not re.search(r"""(src|href)=["']?(https?:|//)""", text)  # nothing fetched from elsewhere
-    assert all(node.grad == 0.0 for node in out.topological_order())
 
 
 def test_backward_step_is_a_frozen_record() -> None:

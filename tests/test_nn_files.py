@@ -1,0 +1,238 @@
+"""Saving and loading models: the file format's contract, hostile files, architectures and file modes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from micrograd_ko.nn import FILE_FORMAT, FILE_VERSION, MLP, Layer, Module, Neuron
+
+
+def weights(model: Module) -> list[float]:
+    return [p.data for p in model.parameters()]
+
+
+def state_file(tmp_path: Path, model: Module, **changes: object) -> Path:
+    """Save `model`, then overwrite top-level fields of the document with `changes`."""
+    path = tmp_path / "model.json"
+    model.save(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document.update(changes)
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+# ---- the documented file format -----------------------------------------------------------
+
+
+def test_the_file_records_format_version_model_and_architecture(tmp_path: Path) -> None:
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    path = tmp_path / "m.json"
+    model.save(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert (FILE_FORMAT, FILE_VERSION) == ("micrograd_ko.state_dict", 1)
+    assert document["format"] == "micrograd_ko.state_dict" and document["version"] == 1
+    assert document["model"] == "MLP(2, [3, 1], activation='tanh', output_activation=None, bias=True)"
+    assert document["architecture"] == {
+        "class": "MLP",
+        "nin": 2,
+        "nouts": [3, 1],
+        "activation": "tanh",
+        "output_activation": None,
+        "bias": True,
+    }
+    assert document["state"] == model.state_dict()
+
+
+def test_a_hand_written_version_1_file_without_architecture_still_loads(tmp_path: Path) -> None:
+    # the layout of files written before the architecture was recorded
+    path = tmp_path / "old.json"
+    state = [[{"w": [0.5, -0.25], "b": 0.125}]]
+    document = {"format": FILE_FORMAT, "version": 1, "model": repr(MLP(2, [1])), "state": state}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    model = MLP(2, [1], seed=0)
+    model.load(path)
+    assert weights(model) == [0.5, -0.25, 0.125]
+    assert weights(MLP.from_file(path)) == [0.5, -0.25, 0.125]
+
+
+@pytest.mark.parametrize("version", [0, 2, "1", None, 1.5])
+def test_any_other_version_is_refused_even_with_a_valid_state(tmp_path: Path, version: object) -> None:
+    model = MLP(2, [3, 1], seed=0)
+    path = state_file(tmp_path, MLP(2, [3, 1], seed=1), version=version)
+    before = weights(model)
+    with pytest.raises(ValueError, match=f"version {version!r}"):
+        model.load(path)
+    with pytest.raises(ValueError, match=f"version {version!r}"):
+        MLP.from_file(path)
+    assert weights(model) == before
+
+
+def test_a_file_without_a_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"format": FILE_FORMAT, "state": MLP(1, [1]).state_dict()}), encoding="utf-8")
+    with pytest.raises(ValueError, match="version None"):
+        MLP(1, [1]).load(path)
+
+
+# ---- hostile files: always the documented ValueError, the model untouched ----------------
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("HUGE_INT", "finite number"),
+        ("1e400", "finite number"),
+        ("9" * 5000, "not a micrograd_ko JSON file"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("[" * 100_000, "nested too deeply"),
+    ],
+)
+def test_hostile_numbers_and_nesting_raise_value_error_and_change_nothing(
+    tmp_path: Path, content: str, says: str
+) -> None:
+    model = MLP(1, [1], seed=0)
+    before = weights(model)
+    number = str(10**400) if content == "HUGE_INT" else content
+    path = tmp_path / "m.json"
+    document = {"format": FILE_FORMAT, "version": 1, "model": repr(model), "state": [[{"w": ["PLACE"], "b": 0.0}]]}
+    text = json.dumps(document)
+    path.write_text(text.replace('"PLACE"', number), encoding="utf-8")
+    with pytest.raises(ValueError, match=says):
+        model.load(path)
+    with pytest.raises(ValueError, match=says):
+        MLP.from_file(path)
+    assert weights(model) == before
+
+
+def test_load_state_dict_with_a_huge_integer_is_a_value_error() -> None:
+    model = MLP(1, [1], seed=0)
+    before = weights(model)
+    message = r"MLP\[0\]\[0\]\.w\[0\]: expected a finite number, got an integer of 401 digits"
+    with pytest.raises(ValueError, match=message):
+        model.load_state_dict([[{"w": [10**400], "b": 0.0}]])
+    assert weights(model) == before
+
+
+def test_a_whole_file_nested_deeply_is_a_value_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(ValueError, match="nested too deeply"):
+        MLP(1, [1]).load(path)
+
+
+# ---- the architecture: checked on load, rebuilt by from_file ------------------------------
+
+
+def test_weights_of_a_tanh_model_are_refused_by_a_relu_model_naming_both(tmp_path: Path) -> None:
+    path = tmp_path / "tanh.json"
+    MLP(2, [4, 1], activation="tanh", seed=0).save(path)
+    model = MLP(2, [4, 1], activation="relu", seed=1)
+    before = weights(model)
+    with pytest.raises(ValueError) as caught:
+        model.load(path)
+    message = str(caught.value)
+    assert "activation='tanh'" in message and "activation='relu'" in message
+    assert "MLP.from_file" in message
+    assert weights(model) == before
+
+
+def test_an_old_file_without_architecture_is_checked_against_its_recorded_repr(tmp_path: Path) -> None:
+    source = MLP(2, [4, 1], activation="tanh", seed=0)
+    path = tmp_path / "old.json"
+    document = {"format": FILE_FORMAT, "version": 1, "model": repr(source), "state": source.state_dict()}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"activation='tanh'.*activation='relu'"):
+        MLP(2, [4, 1], activation="relu").load(path)
+
+
+@pytest.mark.parametrize(
+    ("source", "other"),
+    [
+        (MLP(2, [3, 1], output_activation="sigmoid", seed=0), MLP(2, [3, 1], seed=0)),
+        (Layer(3, 2, activation="tanh", seed=0), Layer(3, 2, activation="elu", seed=0)),
+        (Neuron(3, activation="relu", seed=0), Neuron(3, activation=None, seed=0)),
+    ],
+)
+def test_every_model_class_checks_its_architecture(tmp_path: Path, source: Module, other: Module) -> None:
+    path = tmp_path / "m.json"
+    source.save(path)
+    with pytest.raises(ValueError, match="was saved from"):
+        other.load(path)
+    source.load(path)  # the same architecture loads
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        MLP(3, [5, 4, 2], activation="tanh", output_activation="sigmoid", seed=2),
+        MLP(1, [1], activation=None, bias=False, seed=3),
+        MLP(2, [3, 1], activation="leaky_relu", seed=4),
+    ],
+)
+def test_from_file_rebuilds_the_saved_model(tmp_path: Path, model: MLP) -> None:
+    path = tmp_path / "m.json"
+    model.save(path)
+    rebuilt = MLP.from_file(path)
+    assert repr(rebuilt) == repr(model)
+    assert weights(rebuilt) == weights(model)
+    point = [0.3, -0.7, 0.9][: model.nin]
+    out, expected = rebuilt(point), model(point)
+    got = [v.data for v in out] if isinstance(out, list) else [out.data]
+    want = [v.data for v in expected] if isinstance(expected, list) else [expected.data]
+    assert got == want
+
+
+def test_from_file_reads_the_repr_of_an_old_file_without_eval(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.json"
+    evil = f"MLP(__import__('pathlib').Path({str(marker)!r}).touch(), [1])"
+    document = {"format": FILE_FORMAT, "version": 1, "model": evil, "state": [[{"w": [1.0], "b": 0.0}]]}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ValueError, match="architecture"):
+        MLP.from_file(path)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "architecture",
+    [
+        {"class": "Layer", "nin": 2, "nout": 1, "activation": "relu", "bias": True},
+        {"class": "MLP", "nin": 2, "nouts": [1], "activation": "relu", "output_activation": None, "bias": "yes"},
+        {"class": "MLP", "nin": 2, "nouts": [1], "activation": "relu", "output_activation": None},
+        {"class": "MLP", "nin": 2, "nouts": [1], "activation": "cube", "output_activation": None, "bias": True},
+        {"class": "MLP", "nin": -2, "nouts": [1], "activation": None, "output_activation": None, "bias": True},
+        {"class": "MLP", "nin": 2, "nouts": [1], "activation": None, "output_activation": None, "bias": True, "x": 1},
+        ["MLP", 2, [1]],
+    ],
+)
+def test_from_file_refuses_a_bad_architecture(tmp_path: Path, architecture: object) -> None:
+    path = state_file(tmp_path, MLP(2, [1], seed=0), architecture=architecture)
+    with pytest.raises(ValueError, match="architecture"):
+        MLP.from_file(path)
+
+
+def test_from_file_refuses_a_state_that_does_not_fit_the_architecture(tmp_path: Path) -> None:
+    path = state_file(tmp_path, MLP(2, [1], seed=0), state=MLP(2, [2, 1]).state_dict())
+    with pytest.raises(ValueError, match="expected a list of 1 entries, got 2"):
+        MLP.from_file(path)
+
+
+# ---- the file itself ---------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and umask are POSIX")
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_save_creates_files_with_the_umask_default_mode(tmp_path: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        path = tmp_path / "m.json"
+        MLP(1, [1], seed=0).save(path)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+    assert list(tmp_path.iterdir()) == [path]
