@@ -46,8 +46,8 @@ def finite_number(value: object, what: str) -> float:
 def integer(value: object, what: str, minimum: int | None = None) -> int:
     """`value` as an int when it is an integer (int or numpy integer; not bool) of at least `minimum`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{what} must be an integer, got {type(value).__name__}: {value!r}")
+        raise TypeError(f"{what} must be an int, got {type(value).__name__}: {value!r}")
     number = int(value)
     if minimum is not None and number < minimum:
-        raise ValueError(f"{what} must be at least {minimum}, got {number}")
+        raise ValueError(f"{what} must be an int >= {minimum}, got {number}")
     return number

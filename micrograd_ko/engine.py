@@ -34,7 +34,7 @@ from micrograd_ko import ops
 from micrograd_ko.checks import real_number
 from micrograd_ko.ops import FLOATS, DomainError, Op
 
-__all__ = ["ROLES", "DomainError", "Operand", "Role", "Value", "apply", "is_grad_enabled", "no_grad", "record"]
+__all__ = ["ROLES", "DomainError", "Operand", "Role", "Value", "is_grad_enabled", "no_grad", "record"]
 
 Role = Literal["input", "parameter", "constant", "result"]
 """What a Value is for: data fed in, a trainable weight, a number an op wrapped, or an op's output."""
@@ -154,36 +154,6 @@ def _apply(op: Op, parents: tuple[Value, ...]) -> Value:
     if len(parents) > 1:
         local_grads = tuple(0.0 if p.role == "constant" else g for p, g in zip(parents, local_grads))
     return _result(out, op.name, parents, local_grads)
-
-
-_PYTHON_OPERATORS: dict[tuple[str, int], Callable[..., Value]] = {
-    ("+", 2): operator.add,
-    ("-", 2): operator.sub,
-    ("-", 1): operator.neg,
-    ("*", 2): operator.mul,
-    ("/", 2): operator.truediv,
-    ("**", 2): operator.pow,
-}
-
-
-def apply(name: str, *operands: Operand) -> Value:
-    """Apply the op `name` of the op table to `operands` (numbers become constants): `apply('tanh', x)`.
-
-    Trailing inputs with a default (leaky_relu's alpha) may be left out.
-    This is how the draw command, the test strategies and custom ops reach any op by name.
-    """
-    op = ops.lookup(name)
-    if len(operands) < op.min_inputs or (op.arity is not None and len(operands) > op.arity):
-        expected = (
-            "at least 1"
-            if op.arity is None
-            else str(op.arity) if op.min_inputs == op.arity else f"{op.min_inputs} to {op.arity}"
-        )
-        raise TypeError(f"{name}: takes {expected} inputs, got {len(operands)}")
-    parents = _operands(op.with_defaults(operands), name)
-    if op.kind == "operator":  # through the Python operator, so `apply('**', x, 2)` is exactly `x ** 2`
-        return _PYTHON_OPERATORS[op.symbol, len(parents)](*parents)
-    return _apply(op, parents)
 
 
 def _dot_node(ws: tuple[Value, ...], xs: tuple[Value, ...], x_data: list[float], bias: Operand | None) -> Value:

@@ -24,7 +24,8 @@ from functools import partial
 from typing import NoReturn
 
 from micrograd_ko import ops
-from micrograd_ko.engine import Value, apply
+from micrograd_ko.engine import Value
+from micrograd_ko.function import apply
 
 __all__ = ["FUNCTIONS", "MAX_LENGTH", "ExpressionError", "evaluate"]
 

@@ -29,6 +29,7 @@ built-in op, and defining the same name again replaces the old definition.
 from __future__ import annotations
 
 import inspect
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -36,13 +37,43 @@ import numpy as np
 
 from micrograd_ko import ops
 from micrograd_ko.checks import real_number
-from micrograd_ko.engine import Operand, Value, apply
+from micrograd_ko.engine import Operand, Value, _apply, _operands
 from micrograd_ko.ops import FLOATS, Op, Problem
 
-__all__ = ["CustomOp", "LocalGrads", "custom_op"]
+__all__ = ["CustomOp", "LocalGrads", "apply", "custom_op"]
 
 LocalGrads = Callable[..., Any]
 """local_grads(m, out, *inputs) -> d(out)/d(input) for each input (a bare entry for one input)."""
+
+
+_PYTHON_OPERATORS: dict[tuple[str, int], Callable[..., Value]] = {
+    ("+", 2): operator.add,
+    ("-", 2): operator.sub,
+    ("-", 1): operator.neg,
+    ("*", 2): operator.mul,
+    ("/", 2): operator.truediv,
+    ("**", 2): operator.pow,
+}
+
+
+def apply(name: str, *operands: Operand) -> Value:
+    """Apply the op `name` of the op table to `operands` (numbers become constants): `apply('tanh', x)`.
+
+    Trailing inputs with a default (leaky_relu's alpha) may be left out.
+    This is how the draw command, the test strategies and custom ops reach any op by name.
+    """
+    op = ops.lookup(name)
+    if len(operands) < op.min_inputs or (op.arity is not None and len(operands) > op.arity):
+        expected = (
+            "at least 1"
+            if op.arity is None
+            else str(op.arity) if op.min_inputs == op.arity else f"{op.min_inputs} to {op.arity}"
+        )
+        raise TypeError(f"{name}: takes {expected} inputs, got {len(operands)}")
+    parents = _operands(op.with_defaults(operands), name)
+    if op.kind == "operator":  # through the Python operator, so `apply('**', x, 2)` is exactly `x ** 2`
+        return _PYTHON_OPERATORS[op.symbol, len(parents)](*parents)
+    return _apply(op, parents)
 
 
 class CustomOp:

@@ -25,6 +25,7 @@ import math
 import numbers
 from collections.abc import Iterable
 
+from micrograd_ko.checks import finite_number, integer
 from micrograd_ko.engine import Operand, Value
 
 __all__ = [
@@ -93,9 +94,10 @@ def _check_probabilities(probs: list[Value], loss: str) -> None:
 
 
 def _check_eps(eps: float, loss: str) -> float:
-    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0.0 <= eps < math.inf:
+    number = finite_number(eps, f"{loss}: eps")
+    if number < 0.0:
         raise ValueError(f"{loss}: eps must be a finite number >= 0, got {eps!r}")
-    return float(eps)
+    return number
 
 
 def _shifted_logits(logits: Iterable[Operand], loss: str) -> list[Value]:
@@ -175,10 +177,8 @@ def softmax_cross_entropy(logits: Iterable[Operand], class_index: int) -> Value:
     log-sum-exp, so it stays exact when the probabilities would round to 0 or 1.
     """
     loss = "softmax_cross_entropy"
-    if isinstance(class_index, bool) or not isinstance(class_index, numbers.Integral):
-        raise TypeError(f"{loss}: class_index must be an int, got {type(class_index).__name__}: {class_index!r}")
+    k = integer(class_index, f"{loss}: class_index")
     shifted = _shifted_logits(logits, loss)
-    k = int(class_index)
     if not 0 <= k < len(shifted):
         raise ValueError(f"{loss}: class_index {k} is out of range for {len(shifted)} logits (0..{len(shifted) - 1})")
     log_sum_exp = Value.sum([x.exp() for x in shifted]).log()

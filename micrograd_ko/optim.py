@@ -24,10 +24,10 @@ one entry per parameter in `params` order, so `state_dict()` is JSON-able.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
+from micrograd_ko.checks import finite_number, integer
 from micrograd_ko.engine import Value
 
 __all__ = ["SGD", "AdaGrad", "Adam", "Nadam", "Optimizer", "RMSProp"]
@@ -39,17 +39,8 @@ StateValue = float | list[float]
 # ---- argument checks ---------------------------------------------------------------
 
 
-def _real(value: object, name: str, owner: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{owner}: {name} must be a real number, got {type(value).__name__}: {value!r}")
-    return float(value)
-
-
 def _finite(value: object, name: str, owner: str) -> float:
-    number = _real(value, name, owner)
-    if not math.isfinite(number):
-        raise ValueError(f"{owner}: {name} must be finite, got {number!r}")
-    return number
+    return finite_number(value, f"{owner}: {name}")
 
 
 def _positive(value: object, name: str, owner: str) -> float:
@@ -207,8 +198,7 @@ class Optimizer:
         # The constructor's own checks validate the hyperparameters.
         checked = type(self)(self.params, **hyperparameters)
         step_count = state_dict["step_count"]
-        if isinstance(step_count, bool) or not isinstance(step_count, int) or step_count < 0:
-            raise ValueError(f"{owner}: step_count must be an int >= 0, got {step_count!r}")
+        step_count = integer(step_count, f"{owner}: step_count", minimum=0)
         loaded = state_dict["state"]
         _expect_keys(loaded, self.state_names, f"{owner}: state")
         state = {name: self._checked_state(name, loaded[name], owner) for name in self.state_names}

@@ -43,7 +43,8 @@ except ModuleNotFoundError as missing:  # an optional dependency: say how to get
     ) from missing
 
 from micrograd_ko import ops as op_table
-from micrograd_ko.engine import Value, apply
+from micrograd_ko.engine import Value
+from micrograd_ko.function import apply
 from micrograd_ko.gradcheck import GradcheckReport, gradcheck
 
 __all__ = [

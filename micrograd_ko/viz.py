@@ -48,7 +48,8 @@ from typing import Any
 
 import graphviz
 
-from micrograd_ko.engine import Value
+from micrograd_ko.checks import integer
+from micrograd_ko.engine import Value, propagate
 
 __all__ = [
     "FONT_FAMILY",
@@ -140,34 +141,44 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
 
         parent.grad += local_derivative * node.grad
 
-    The grads are accumulated in a private table: the real `.grad` fields are
-    not touched.  They describe this pass alone (leaves start from 0), so the
-    last frame equals what `backward()` leaves in every `.grad` when the
+    The pass runs the engine's own backward loop (`engine.propagate`) with a
+    hook that records a frame after each node, and every `.grad` it touched is
+    restored before the first frame is yielded: the real `.grad` fields end
+    up unchanged.  The frames describe this pass alone (leaves start from 0),
+    so the last frame equals what `backward()` leaves in every `.grad` when the
     leaves' grads were zero beforehand (a fresh graph, or after `zero_grad()`).
-    Each frame copies the table, so a graph of n nodes costs O(n^2) overall:
+    Each frame copies the grads, so a graph of n nodes costs O(n^2) overall:
     meant for the small graphs one looks at step by step.
     """
     _check_value(root, "backward_steps")
     nodes = tuple(root.topological_order())
     position = {node: i for i, node in enumerate(nodes)}
-    grads = [0.0] * len(nodes)
     reached = [False] * len(nodes)
+    reached[-1] = True  # backward() seeds the root with 1
     # How many uses of each node have not yet sent their contribution back.
     waiting = [0] * len(nodes)
     for node in nodes:
         for parent in node.parents:
             waiting[position[parent]] += 1
-    grads[-1] = 1.0  # backward() seeds the root with 1
-    reached[-1] = True
-    for index, i in enumerate(reversed(range(len(nodes)))):
-        node, node_grad = nodes[i], grads[i]
-        for parent, local in zip(node.parents, node.local_grads):
-            p = position[parent]
-            grads[p] += local * node_grad
-            reached[p] = True
-            waiting[p] -= 1
-        shown = tuple(g if r else None for g, r in zip(grads, reached))
-        yield BackwardStep(index, nodes, i, shown, tuple(count == 0 for count in waiting))
+    frames: list[BackwardStep] = []
+
+    def record_frame(node: Value) -> None:
+        for parent in node.parents:
+            reached[position[parent]] = True
+            waiting[position[parent]] -= 1
+        shown = tuple(n.grad if r else None for n, r in zip(nodes, reached))
+        frames.append(BackwardStep(len(frames), nodes, position[node], shown, tuple(c == 0 for c in waiting)))
+
+    saved = [node.grad for node in nodes]
+    try:
+        for node in nodes:
+            node.grad = 0.0
+        nodes[-1].grad = 1.0
+        propagate(list(nodes), record_frame)
+    finally:
+        for node, grad in zip(nodes, saved):
+            node.grad = grad
+    yield from frames
 
 
 # ---- drawing -----------------------------------------------------------------------------
@@ -280,7 +291,7 @@ def _check_value(root: object, function: str) -> None:
 def _check_options(rankdir: str, digits: int) -> None:
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+    if integer(digits, "draw: digits", minimum=1) > 17:
         raise ValueError(f"draw: digits must be an integer from 1 to 17; got {digits!r}")
 
 
@@ -436,7 +447,7 @@ def _legend(view: _GradView | None, show_local_grad: bool) -> str:
     return f'<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="0">{"".join(rows)}</TABLE>>'
 
 
-def _describe(node: Value, digits: int) -> str:
+def _caption(node: Value, digits: int) -> str:
     if node.label:
         return node.label
     if node.op:
@@ -448,7 +459,7 @@ def _step_caption(step: BackwardStep, digits: int) -> str:
     node = step.node
     grad = step.grads[step.position]
     shown = "?" if grad is None else _number(grad, digits)
-    head = f"역전파 {step.index + 1}/{len(step.nodes)} 단계: {_describe(node, digits)} (grad {shown})"
+    head = f"역전파 {step.index + 1}/{len(step.nodes)} 단계: {_caption(node, digits)} (grad {shown})"
     if not node.parents:
         return f"{head} · 잎 노드라 더 보낼 곳이 없음"
     return f"{head} → 부모 {len(node.parents)}개에 ∂ × grad 를 더함"

@@ -133,6 +133,10 @@ for ax, (name, (ys, dys)) in zip(axes.flat, curves.items()):
     ax.axvline(0, color="gray", linewidth=0.5)
     ax.set_title(name)
     ax.legend(loc="upper left", fontsize=8)
+for ax in axes[-1]:
+    ax.set_xlabel("입력 x")
+for ax in axes[:, 0]:
+    ax.set_ylabel("f(x), f'(x)")
 fig.suptitle("활성화 함수(실선)와 엔진이 계산한 도함수(점선)")
 fig.tight_layout()
 plt.show()
@@ -301,7 +305,8 @@ print(f"최대 차이: {np.max(np.abs(network_out - single_layer_out)):.2e}")
 # 차이는 부동소수점 반올림 오차 수준입니다. 층이 셋이어도 할 수 있는 일은 층 하나와 같습니다.
 #
 # 이제 **같은 가중치와 편향** 에 ReLU만 끼워 넣은 신경망과 비교해 봅시다(시드가 같으면 초기 가중치도 같습니다).
-# 입력 공간의 두 점 $\mathbf{a}$, $\mathbf{c}$를 잇는 선분 $(1-t)\mathbf{a} + t\mathbf{c}$ 위에서 첫 번째 출력을 그려 봅니다.
+# 입력 공간의 두 점 $\mathbf{a} = (-2.6, -0.7, 6.7)$, $\mathbf{c} = (2.6, -6.6, 0)$을 잇는 선분 $(1-t)\mathbf{a} + t\mathbf{c}$ 위에서 첫 번째 출력을 그려 봅니다.
+# (두 점은 꺾임이 잘 보이도록 고른 것입니다. 아무렇게나 고른 짧은 선분에서는 켜지고 꺼지는 은닉 뉴런이 한둘뿐이라 거의 직선처럼 보이기도 합니다.)
 #
 # **실행하기 전에 예측해 보세요.** 선형 신경망의 출력은 이 선분 위에서 어떤 모양일까요? ReLU 신경망은요?
 
@@ -311,7 +316,7 @@ randomize_biases(relu_net, seed=8)
 same_weights = all(p.data == q.data for p, q in zip(linear_net.parameters(), relu_net.parameters()))
 print("두 신경망의 매개변수가 모두 같은가?", same_weights)
 
-a, c = rng.normal(size=3) * 2, rng.normal(size=3) * 2
+a, c = np.array([-2.6, -0.7, 6.7]), np.array([2.6, -6.6, 0.0])
 ts = np.linspace(0, 1, 201)
 segment = [list((1 - t) * a + t * c) for t in ts]
 linear_line = np.array([linear_net(p)[0].data for p in segment])
@@ -336,9 +341,25 @@ for name, line in [("활성화 함수 없음", linear_line), ("ReLU", relu_line)
     nonzero = int(np.sum(np.abs(second_difference) > 1e-9))
     print(f"최대 |이계 차분| = {np.max(np.abs(second_difference)):.2e},  0이 아닌 이계 차분 {nonzero:2d}개   {name}")
 
+
+def hidden_on_off(model, point):
+    """은닉 뉴런마다 켜져 있는지(가중합 > 0)를 모은 튜플."""
+    pattern, inputs = [], point
+    for layer in model.layers[:-1]:
+        sums = [Value.dot(n.w, inputs, bias=n.b).data for n in layer.neurons]
+        pattern += [z > 0 for z in sums]
+        inputs = [max(z, 0.0) for z in sums]
+    return tuple(pattern)
+
+
+patterns = [hidden_on_off(relu_net, p) for p in segment]
+switches = sum(p != q for p, q in zip(patterns, patterns[1:]))
+print(f"선분 위에서 은닉 뉴런의 켜짐/꺼짐이 바뀌는 곳: {switches}군데")
+
 # %% [markdown]
 # 선형 신경망의 이계 차분은 반올림 오차 수준으로 모두 0이니 완전한 직선입니다. ReLU 신경망은 몇 군데에서만 0이 아닌데,
-# 그 자리가 어떤 은닉 뉴런의 가중합이 0을 지나며 켜지거나 꺼지는, 즉 선이 꺾이는 곳입니다(꺾인 점 하나가 이웃한 이계 차분 두 개에 나타날 수 있습니다). 이렇게 꺾인 조각들을 이어 붙여 곡선을 흉내 내는 것이 비선형 활성화 함수가 신경망에 주는 능력입니다.
+# 그 자리가 어떤 은닉 뉴런의 가중합이 0을 지나며 켜지거나 꺼지는, 즉 선이 꺾이는 곳입니다. 꺾인 점 하나는 이웃한 이계 차분 두 개에 나타나므로,
+# 0이 아닌 이계 차분의 개수는 켜짐/꺼짐이 바뀌는 곳의 두 배입니다. 그 사이의 조각에서는 켜진 뉴런이 그대로라 출력이 직선입니다. 이렇게 꺾인 조각들을 이어 붙여 곡선을 흉내 내는 것이 비선형 활성화 함수가 신경망에 주는 능력입니다.
 #
 # ## 정리
 #

@@ -93,33 +93,41 @@ for node in L.topological_order():
 #
 # `backward_steps(L)`은 `backward()`와 똑같은 순서, 똑같은 계산을 한 단계씩 보여 줍니다(실제 `grad`는 건드리지 않습니다).
 # `draw_step`으로 그리면 지금 처리하는 노드에 테두리가 쳐지고, 간선에는 국소 미분이 적힙니다. 아직 값이 모이는 중인 grad는 회색입니다.
+# 모든 단계의 색이 같은 뜻이 되도록, 색의 진하기는 마지막 단계의 가장 큰 |grad|에 맞춥니다(`grad_scale`).
 
 # %%
-steps = backward_steps(L)
-draw_step(next(steps))
+steps = list(backward_steps(L))
+final = steps[-1]
+grad_scale = max(abs(g) for g in final.grads if g is not None)
+print(f"노드 {len(final.nodes)}개이므로 단계도 {len(steps)}개입니다.")
+draw_step(steps[0], grad_scale=grad_scale)
 
 # %% [markdown]
 # 첫 단계는 $L$입니다. $L = e\cdot f$이므로 $e$에는 $f \times 1$이, $f$에는 $e \times 1$이 더해졌습니다.
 #
 # **실행하기 전에 예측해 보세요.** 다음에 처리되는 노드는 무엇이고, 그 부모들의 grad는 얼마가 될까요?
+# $\partial L/\partial a$는 몇 번째 단계에서 만들어질까요?
+#
+# 나머지 단계를 모두 그립니다. 그림마다 위에 '지금 처리하는 노드, 그 grad, 부모 수'를 한 줄로 적었습니다.
 
 # %%
-draw_step(next(steps))
-
-# %%
-draw_step(next(steps))
+for step in steps[1:]:
+    node = step.node
+    grads = ", ".join(f"{p.label} {step.grad_of(p):+.2f}" for p in node.parents)
+    sent = f"부모에게 보낸 뒤 부모의 grad: {grads}" if node.parents else "잎 노드라 더 보낼 곳이 없음"
+    print(
+        f"단계 {step.index + 1}/{len(steps)}: {node.label} (grad {step.grads[step.position]:+.2f}), 부모 {len(node.parents)}개 · {sent}"
+    )
+    display(draw_step(step, grad_scale=grad_scale))
 
 # %% [markdown]
-# 남은 단계는 잎 노드(leaf)들입니다. 잎 노드는 부모가 없으니 더 보낼 곳이 없습니다. 남은 단계를 한꺼번에 글로 확인하고,
-# 그다음 진짜 `backward()`를 불러 예측과 비교합니다.
+# 부모가 있는 노드는 $L$, $e$, $d$ 셋이고, 나머지 $a$, $b$, $c$, $f$는 잎 노드(leaf)입니다. 잎 노드를 처리하는 단계는 아무것도 보내지 않고,
+# 그 grad가 확정되었음을 확인할 뿐입니다. $\partial L/\partial a$와 $\partial L/\partial b$는 $d$를 처리하는 단계에서야 만들어집니다.
+# $d$의 grad($\partial L/\partial d$)가 확정된 뒤에야 $d$를 처리할 수 있기 때문입니다. 이제 진짜 `backward()`를 불러 예측, 그리고 마지막 단계와 비교합니다.
 
 # %%
-for step in steps:
-    print(
-        f"단계 {step.index + 1}: {step.node.label} (grad {step.grads[step.position]:+.2f}), 부모 {len(step.node.parents)}개"
-    )
-
 L.backward()
+print("마지막 단계의 grad와 backward()의 grad가 모두 같은가?", all(final.grad_of(v) == v.grad for v in final.nodes))
 for v in [a, b, c, f, d, e]:
     print(f"∂L/∂{v.label} = {v.grad:+.2f}")
 draw(L, show_local_grad=True)
@@ -273,7 +281,14 @@ print(f"60걸음 뒤 w: zero_grad {with_reset[-1]:.4f},  잊음 {without_reset[-
 # %%
 with tempfile.TemporaryDirectory() as folder:  # 예제 파일이 저장소에 남지 않도록 임시 폴더에 씁니다
     path = save(L, Path(folder) / "L_graph.svg")
-    print(f"{path.name}: {path.stat().st_size} 바이트")
+    svg = path.read_text(encoding="utf-8")
+# 바이트 수는 설치된 글꼴과 Graphviz 판에 따라 달라지므로, 그 대신 그림에 들어간 것을 셉니다.
+values = L.topological_order()
+ops = [v for v in values if v.parents]
+node_count, edge_count = svg.count('class="node"'), svg.count('class="edge"')
+print(
+    f"{path.name}: SVG 노드 {node_count}개 (Value {len(values)}개 + 연산 {len(ops)}개 + 범례 1개), 간선 {edge_count}개"
+)
 display(draw(L, rankdir="TB", legend=False, title="위에서 아래로 그린 같은 그래프"))
 
 # %% [markdown]

@@ -82,26 +82,43 @@ print("y - t          :", [round(a - b, 6) for a, b in zip(outputs, targets)])
 #
 # 합을 쓰면 데이터가 많을수록 손실과 기울기가 커집니다. 평균을 쓰면 데이터 개수가 바뀌어도 크기가 비슷해서, 배치 크기(batch size)를 바꿔도 같은 학습률을 쓸 수 있습니다.
 #
-# **실행하기 전에 예측해 보세요.** 같은 분포에서 뽑은 데이터 10개와 1000개에서, SSE의 기울기 크기는 대략 몇 배 차이 날까요? MSE는요?
+# 학습률이 곱해지는 것은 **가중치에 대한 기울기** 입니다(`w.data -= 학습률 * w.grad`). 그러니 그것을 재어 봅시다. 가중치 하나짜리 모델 $y = w\,x$를
+# $w = 1.5$에 두고, 정답이 $t = 2x + \text{잡음}$인 데이터 $n$개에 대해 손실을 계산한 뒤 $\partial E/\partial w$를 읽습니다. 가중치 $w$는 모든 데이터에 쓰이므로
+# 데이터마다의 기여가 $w$의 grad에 모두 더해집니다(02번 노트북의 '두 번 쓰인 노드').
+#
+# **실행하기 전에 예측해 보세요.** 같은 분포에서 뽑은 데이터 10개와 1000개에서, SSE의 $\partial E/\partial w$는 대략 몇 배 차이 날까요? MSE는요?
+# 학습률 0.1로 한 걸음 가면 $w$는 각각 어디로 갈까요(정답은 $w = 2$ 근처)?
 
 # %%
 rng = np.random.default_rng(3)
+w_start, lr = 1.5, 0.1
 
 
-def gradient_norm(loss_fn, n):
-    """모든 출력이 정답보다 0.5 ± 0.1만큼 큰 n개의 데이터에서, 출력에 대한 기울기 벡터의 길이."""
-    predictions = [Value(v) for v in rng.normal(0.5, 0.1, size=n)]
-    loss = loss_fn(predictions, [0.0] * n)
+def weight_gradient(loss_fn, x, t):
+    """모델 y = w·x (w = w_start)의 손실 loss_fn(y, t)을 가중치 w로 미분한 값."""
+    w = Value(w_start, label="w")
+    loss = loss_fn([w * xi for xi in x], t)
     loss.backward()
-    return math.sqrt(sum(p.grad**2 for p in predictions))
+    return w.grad
 
 
+weight_grads = {}
 for n in [10, 1000]:
-    print(f"n = {n:4d}:  |∇SSE| = {gradient_norm(losses.sse, n):8.4f}   |∇MSE| = {gradient_norm(losses.mse, n):.4f}")
+    x = rng.normal(1.0, 0.5, size=n)
+    t = 2.0 * x + rng.normal(0.0, 0.1, size=n)
+    for name, loss_fn in [("SSE", losses.sse), ("MSE", losses.mse)]:
+        grad = weight_gradient(loss_fn, x.tolist(), t.tolist())
+        weight_grads[name, n] = grad
+        print(f"n = {n:4d}, {name}:  ∂E/∂w = {grad:9.3f},  학습률 {lr}로 한 걸음 뒤 w = {w_start - lr * grad:8.3f}")
+for name in ["SSE", "MSE"]:
+    print(f"{name}: (n = 1000의 기울기) / (n = 10의 기울기) = {weight_grads[name, 1000] / weight_grads[name, 10]:.2f}")
 
 # %% [markdown]
-# 데이터가 100배가 되면 SSE의 기울기는 약 $\sqrt{100}=10$배 커지고(출력 하나하나의 기울기는 그대로인데 개수가 늘어서), MSE의 기울기는 약 10배 작아집니다(출력 하나하나의 기울기가 $1/n$로 줄어서).
-# 두 손실의 관계는 $\mathrm{MSE} = \frac{2}{n}\,\mathrm{SSE}$입니다.
+# 데이터가 100배가 되면 SSE의 $\partial E/\partial w$도 대략 그만큼 커집니다(위의 비율. 두 표본의 평균이 조금 달라 정확히 100은 아닙니다).
+# 데이터 하나하나의 기여 $(w x_i - t_i)\,x_i$는 평균적으로 비슷한데 더하는 개수가 100배가 되기 때문입니다.
+# 그래서 데이터 10개에서 알맞던 학습률 0.1이 1000개에서는 $w$를 정답 근처에서 한참 멀리 던져 버립니다. MSE는 그 합을 $n$으로 나누므로 기울기가
+# 데이터 개수와 상관없이 비슷하고, 같은 학습률로 두 경우 모두 정답 쪽으로 알맞게 한 걸음 갑니다.
+# 두 손실의 관계는 $\mathrm{MSE} = \frac{2}{n}\,\mathrm{SSE}$입니다(이 노트북의 SSE에는 $\tfrac12$이 붙어 있습니다).
 
 # %%
 sample_y, sample_t = rng.normal(size=5).tolist(), rng.normal(size=5).tolist()

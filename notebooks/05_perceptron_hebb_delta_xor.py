@@ -117,6 +117,8 @@ for ax, (name, labels) in zip(axes, gates.items()):
         ax.plot(line_x, -(w[0].data * line_x + b.data) / w[1].data, color="black", label="w·x + b = 0")
     ax.set_xlim(-0.5, 1.5)
     ax.set_ylim(-0.5, 1.5)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
     ax.set_title(f"{name}: 퍼셉트론이 찾은 직선")
     ax.legend(fontsize=8, loc="upper left")
 fig.tight_layout()
@@ -137,7 +139,9 @@ print(f"XOR 네 점 중 최대로 맞힌 개수: {int(correct.max())}개")
 
 # %% [markdown]
 # 어떤 직선도 네 점을 모두 맞히지 못합니다. 뉴런 하나는 평면을 직선 하나로 가를 뿐이기 때문입니다(01번 노트북).
-# 이 사실이 1960년대 신경망 연구를 한동안 얼어붙게 했습니다.
+# 마빈 민스키(Marvin Minsky)와 시모어 페퍼트(Seymour Papert)가 1969년 책 『퍼셉트론(Perceptrons)』에서 단층 퍼셉트론의 이런 한계를 엄밀하게 보였고,
+# 그 뒤 1970년대 내내 신경망 연구는 관심과 연구비를 잃고 크게 위축되었습니다. 여러 층을 학습시키는 역전파가 1986년 루멜하트(Rumelhart),
+# 힌턴(Hinton), 윌리엄스(Williams)의 논문으로 널리 알려지면서 다시 살아났습니다.
 #
 # 그런데 왜 퍼셉트론에는 경사 하강법을 쓰지 않았을까요? 계단 함수의 도함수가 0이기 때문입니다. 엔진으로 확인해 봅시다.
 
@@ -252,7 +256,9 @@ for name, (_, norms, errors) in runs.items():
     axes[1].semilogy(errors, label=name)
 axes[0].axhline(np.linalg.norm(w_true), color="gray", linestyle=":", label="정답 가중치의 크기")
 axes[0].set_title("가중치의 크기 |w|")
+axes[0].set_ylabel("|w|")
 axes[1].set_title("평균 오차 (로그 눈금)")
+axes[1].set_ylabel("평균 오차")
 for ax in axes:
     ax.set_xlabel("에포크")
     ax.legend()
@@ -267,7 +273,7 @@ print(f"정답 가중치 w* = {w_true}")
 #
 # 델타 규칙의 약점은 **한 층** 에서만 쓸 수 있다는 것입니다. 은닉층 뉴런에게는 정답 $t$가 없으니 오차 $t - y$도 없습니다.
 # 역전파는 출력층의 오차를 연쇄 법칙으로 은닉층까지 거꾸로 전달해, 은닉 뉴런마다 '자기 몫의 오차'(델타)를 만들어 줍니다.
-# 그래서 역전파를 **일반화된 델타 규칙(generalized delta rule)** 이라고도 부릅니다(08번 노트북에서 손으로 계산했습니다).
+# 그래서 역전파를 **일반화된 델타 규칙(generalized delta rule)** 이라고도 부릅니다(뒤의 08번 노트북에서 층마다의 델타를 손으로 계산해 봅니다).
 #
 # ## 4. 은닉층으로 XOR 풀기
 #
@@ -327,9 +333,11 @@ for cls, marker in [(0, "o"), (1, "s")]:
     ax.scatter(points[:, 0], points[:, 1], s=120, marker=marker, color="black", label=f"레이블 {cls}")
 ax.set_xlim(-0.5, 1.5)
 ax.set_ylim(-0.5, 1.5)
+ax.set_xlabel("x1")
+ax.set_ylabel("x2")
 ax.set_title("MLP의 출력 (검은 선: 0.5), 흰 선: 은닉 뉴런의 직선")
 ax.legend(fontsize=7, loc="upper right")
-fig.colorbar(image)
+fig.colorbar(image, label="MLP의 출력 (시그모이드)")
 plt.show()
 
 # %% [markdown]

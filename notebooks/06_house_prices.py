@@ -49,13 +49,50 @@ np.set_printoptions(precision=3, suppress=True)
 # ## 1. 데이터 살펴보기
 #
 # `data.house_prices`는 강의 노트의 이야기대로 가격을 매긴 가상의 집 200채를 만듭니다(시드가 같으면 늘 같은 집들입니다).
-# 가격의 단위는 억 원입니다. 가격을 정하는 규칙은 숨기지 않고 함수 설명에 적혀 있으니 먼저 읽어 봅시다.
+# 가격의 단위는 억 원입니다. 가격을 정하는 규칙은 숨기지 않겠습니다(`data.true_house_price`). 직선 부분 하나에, 강의 노트가 말한
+# 세 가지 효과를 더한 것입니다. 여기서 $\mathrm{relu}(z) = \max(z, 0)$입니다.
+#
+# $$
+# \begin{aligned}
+# \text{가격} = {} & 2.5 + 0.04\cdot\text{넓이} - 0.05\cdot\text{거리} - 0.01\cdot\text{연식} && \text{(넓고, 가깝고, 새것일수록 비쌈)}\\
+# & + 0.004\cdot\mathrm{relu}(\text{넓이} - 100)\cdot\mathrm{relu}(15 - \text{거리}) && \text{(도시 가까운 넓은 집)}\\
+# & + 0.05\cdot\mathrm{relu}(\text{침실 수} - 3)\cdot\mathrm{relu}(30 - \text{연식}) && \text{(침실 4개 이상, 30년이 안 된 집)}\\
+# & + 0.06\cdot\mathrm{relu}(\text{연식} - 100) && \text{(100년이 넘으면 오래될수록 비싼 고풍스러운 집)}
+# \end{aligned}
+# $$
+#
+# 넓이는 m², 거리는 km, 연식은 년 단위입니다. 다른 특성을 고정하면 가격은 넓을수록 오르고, 멀수록 내리며, 연식에 따라서는 100년까지 내려가다가 그 뒤로 오릅니다.
+# 데이터의 가격은 이 값에 약 5%의 잡음(noise)을 곱한 것입니다(가격 = 규칙 × $e^{0.05\,\varepsilon}$, $\varepsilon$은 표준정규분포). 아래에서는 위의 식을 그대로 옮겨 적은 함수가 라이브러리의 함수와 같은 값을 내는지 확인합니다.
 
 # %%
 houses = data.house_prices(n=200, seed=0)
 X, y = houses.X, houses.y
 feature_names = ["넓이 (m²)", "침실 수", "거리 (km)", "연식 (년)"]
-print(data.true_house_price.__doc__)
+
+
+def relu(z):
+    return np.maximum(z, 0.0)
+
+
+def price_rule(area, bedrooms, distance, age):
+    """위 식을 그대로 옮겨 적은 가격 규칙."""
+    return (
+        2.5
+        + 0.04 * area
+        - 0.05 * distance
+        - 0.01 * age
+        + 0.004 * relu(area - 100) * relu(15 - distance)
+        + 0.05 * relu(bedrooms - 3) * relu(30 - age)
+        + 0.06 * relu(age - 100)
+    )
+
+
+rule_prices = price_rule(*X.T)
+print(f"위 식과 data.true_house_price의 최대 차이: {np.max(np.abs(rule_prices - data.true_house_price(*X.T))):.1e}")
+log_ratio = np.log(y / rule_prices)
+print(
+    f"log(가격 / 규칙)의 평균 {np.mean(log_ratio):+.4f}, 표준편차 {np.std(log_ratio):.4f}  (잡음 0.05 · ε이라면 0 근처와 0.05 근처)"
+)
 print("열 이름:", houses.feature_names, "→", houses.target_name)
 print("처음 다섯 채:")
 for row, price in zip(X[:5], y[:5]):

@@ -114,15 +114,20 @@ def execute(nb: nbformat.NotebookNode, workdir: Path, budget: float = TIME_BUDGE
 
 _ADDRESS_REPR = re.compile(r"<[\w.]+ (object )?at 0x[0-9a-f]+>")
 _OVERWRITTEN = re.compile(r"[^\n]*\r(?!\n)")
+# tqdm's timing field, as in "100/100 [00:03<00:00, 25.39it/s]": elapsed, remaining, rate (and any postfix).
+# It differs on every run, so a saved notebook would never rebuild to the same bytes.
+_PROGRESS_TIMING = re.compile(r" ?\[(?:\d+:)?\d{2}:\d{2}(?:<(?:(?:\d+:)?\d{2}:\d{2}|\?))?,[^\]\n]*/[^\]\n]*\]")
 
 
 def tidy_outputs(nb: nbformat.NotebookNode) -> None:
-    """Make progress bars readable in the saved notebook.
+    """Make progress bars readable, and the saved notebook the same on every rebuild.
 
     A progress bar arrives as many small stream messages, each redrawing its
     line after a carriage return.  Consecutive messages on the same stream are
-    joined, only the final state of each redrawn line is kept, and stream
-    outputs left with nothing but whitespace are dropped.  A rich output that
+    joined, only the final state of each redrawn line is kept, its timing
+    field (`[00:03<00:00, 25.39it/s]`) is removed, every stream output ends
+    with a newline, and stream outputs left with nothing but whitespace are
+    dropped.  A rich output that
     carries a picture (a graph's SVG, a plot's PNG) loses its plain-text
     fallback when that is only an object's repr with a memory address, which
     would otherwise change on every run and clutter the diff.
@@ -144,7 +149,11 @@ def tidy_outputs(nb: nbformat.NotebookNode) -> None:
                 tidied.append(output)
         for output in tidied:
             if output.get("output_type") == "stream":
-                output["text"] = _OVERWRITTEN.sub("", output["text"].replace("\r\n", "\n"))
+                text = _OVERWRITTEN.sub("", output["text"].replace("\r\n", "\n"))
+                text = _PROGRESS_TIMING.sub("", text)
+                # A bar's closing newline may arrive after another stream's output (the kernel flushes stdout
+                # and stderr separately), where it would be dropped as blank: end every output with one here.
+                output["text"] = text if not text.strip() or text.endswith("\n") else text + "\n"
         cell.outputs = [o for o in tidied if o.get("output_type") != "stream" or o["text"].strip()]
         for output in cell.outputs:
             data = output.get("data", {})

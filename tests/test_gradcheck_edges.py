@@ -40,7 +40,7 @@ def test_an_exact_match_passes_with_no_tolerance_at_all() -> None:
 
 
 def test_any_error_fails_with_no_tolerance_at_all() -> None:
-    off = CustomOp("off_by_a_little", lambda x: 2.0 * x, derivative=lambda x, out: 2.0 + 2.0**-40)
+    off = CustomOp("off_by_a_little", lambda x: 2.0 * x, lambda m, out, x: 2.0 + 2.0**-40)
     report = gradcheck(off, [1.0], eps=0.5, atol=0.0, rtol=0.0, raise_on_failure=False)
     (row,) = report.rows
     assert row.numeric == 2.0 and row.abs_error == 2.0**-40
@@ -54,7 +54,7 @@ def test_rel_error_is_zero_when_both_derivatives_are_zero() -> None:
 
 
 def test_rel_error_is_infinite_when_only_the_numeric_derivative_is_zero() -> None:
-    flat = CustomOp("flat_but_claims_slope", lambda x: 3.0, derivative=lambda x, out: 0.25)
+    flat = CustomOp("flat_but_claims_slope", lambda x: 3.0, lambda m, out, x: 0.25)
     with pytest.raises(GradcheckError) as caught:
         gradcheck(flat, [Value(2.0, "x")])
     report = caught.value.report

@@ -37,6 +37,24 @@ def _load_build_module() -> ModuleType:
 build = _load_build_module()
 SOURCES = build.notebook_sources()
 RENDERER_CALL = re.compile(r"\b(?:draw|draw_step|save)\(")
+# What tqdm prints that changes from run to run: "[00:03<00:00, 25.39it/s]".
+PROGRESS_TIMING_TEXT = re.compile(r"\[\d{2}:\d{2}|\d(?:it/s|s/it)\b|\?it/s")
+
+
+def _text_outputs(nb: nbformat.NotebookNode) -> list[list[str]]:
+    """Per code cell, the text a reader sees: stream text and plain-text results (pictures left out)."""
+    texts = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        shown = []
+        for output in cell.outputs:
+            if output.output_type == "stream":
+                shown.append(output.text)
+            elif "text/plain" in output.get("data", {}) and len(output.data) == 1:
+                shown.append(output.data["text/plain"])
+        texts.append(shown)
+    return texts
 
 
 def test_the_curriculum_is_complete() -> None:
@@ -55,6 +73,18 @@ def test_notebook_runs_top_to_bottom_in_a_fresh_kernel(source: Path, tmp_path: P
     assert all(cell.execution_count is not None for cell in code_cells)
     errors = [output for cell in code_cells for output in cell.outputs if output.output_type == "error"]
     assert not errors, errors
+    # Re-runs must print the same numbers: the fresh run's text equals what the committed notebook shows.
+    committed_path = source.with_suffix(".ipynb")
+    if committed_path.exists():
+        committed = nbformat.read(committed_path, as_version=4)
+        if build.cell_sources(committed) == build.cell_sources(nb):
+            fresh, saved = _text_outputs(nb), _text_outputs(committed)
+            changed = [i for i, (a, b) in enumerate(zip(fresh, saved)) if a != b]
+            assert not changed, (
+                f"{source.name}: code cells {changed} print different text than the committed notebook "
+                f"(first: {fresh[changed[0]]!r} vs {saved[changed[0]]!r}); make the output reproducible "
+                "or run `make notebooks`"
+            )
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
@@ -67,6 +97,28 @@ def test_committed_notebook_matches_its_source_and_shows_results(source: Path) -
     code_cells = [cell for cell in committed.cells if cell.cell_type == "code"]
     assert all(cell.execution_count is not None for cell in code_cells), f"{committed_path.name} was not executed"
     assert not [o for cell in code_cells for o in cell.outputs if o.output_type == "error"]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_committed_notebook_has_no_progress_bar_timings(source: Path) -> None:
+    committed_path = source.with_suffix(".ipynb")
+    committed = nbformat.read(committed_path, as_version=4)
+    timed = [
+        line
+        for cell_text in _text_outputs(committed)
+        for text in cell_text
+        for line in text.splitlines()
+        if PROGRESS_TIMING_TEXT.search(line)
+    ]
+    assert not timed, f"{committed_path.name} saved run-dependent timings: {timed}; rebuild with notebooks/build.py"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_notebook_explains_in_korean_instead_of_printing_docstrings(source: Path) -> None:
+    # The library's docstrings are English; a Korean notebook writes its own explanation instead of printing them.
+    code = "\n".join(cell.source for cell in build.read_source(source).cells if cell.cell_type == "code")
+    printed = re.findall(r"\.__doc__\b|\bhelp\(", code)
+    assert not printed, f"{source.name} prints a docstring ({printed}); explain it in Korean in a markdown cell"
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
@@ -95,7 +147,48 @@ def test_tidy_outputs_keeps_the_last_state_of_a_redrawn_progress_bar() -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells = [cell]
     build.tidy_outputs(nb)
-    assert [(o["name"], o["text"]) for o in cell.outputs] == [("stderr", "100%|###|"), ("stdout", "loss 0.5\n")]
+    assert [(o["name"], o["text"]) for o in cell.outputs] == [("stderr", "100%|###|\n"), ("stdout", "loss 0.5\n")]
+
+
+def test_tidy_outputs_gives_the_same_text_whenever_a_bars_closing_newline_arrives() -> None:
+    # The kernel flushes stdout and stderr separately, so tqdm's closing newline may come before or after a print.
+    stream = nbformat.v4.new_output
+    early, late = nbformat.v4.new_code_cell(""), nbformat.v4.new_code_cell("")
+    early.outputs = [
+        stream("stream", name="stderr", text="\r100%|###| 9/9"),
+        stream("stream", name="stderr", text="\n"),
+        stream("stream", name="stdout", text="done\n"),
+    ]
+    late.outputs = [
+        stream("stream", name="stderr", text="\r100%|###| 9/9"),
+        stream("stream", name="stdout", text="done\n"),
+        stream("stream", name="stderr", text="\n"),
+    ]
+    tidied = []
+    for cell in (early, late):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [cell]
+        build.tidy_outputs(nb)
+        tidied.append([(o["name"], o["text"]) for o in cell.outputs])
+    assert tidied[0] == tidied[1] == [("stderr", "100%|###| 9/9\n"), ("stdout", "done\n")]
+
+
+def test_tidy_outputs_strips_progress_bar_timings_and_nothing_else() -> None:
+    stream = nbformat.v4.new_output
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        stream("stream", name="stderr", text="moons:  50%|#    | 50/100 [00:01<00:01, 25.39it/s]"),
+        stream("stream", name="stderr", text="\rmoons: 100%|#####| 100/100 [00:03<00:00, 25.39it/s]\n"),
+        stream("stream", name="stderr", text="epochs: 100%|##| 2/2 [1:02:03<00:00, 1.50s/it, loss=0.5]\n"),
+        stream("stream", name="stdout", text="lists [00:01] and [1, 2] stay\n"),
+    ]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [cell]
+    build.tidy_outputs(nb)
+    assert [(o["name"], o["text"]) for o in cell.outputs] == [
+        ("stderr", "moons: 100%|#####| 100/100\nepochs: 100%|##| 2/2\n"),
+        ("stdout", "lists [00:01] and [1, 2] stay\n"),
+    ]
 
 
 def test_tidy_outputs_drops_address_reprs_beside_pictures() -> None:

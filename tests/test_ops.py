@@ -22,8 +22,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from micrograd_ko import DomainError, Value, gradcheck, ops
-from micrograd_ko.engine import apply
 from micrograd_ko.expression import FUNCTIONS
+from micrograd_ko.function import apply
 from micrograd_ko.higher_order import VALUES
 from micrograd_ko.nn import ACTIVATIONS
 from micrograd_ko.ops import ARRAYS, FLOATS, Op
