@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.engines import SCALAR_ENGINES
+from benchmarks.engines import CNN_ENGINES, SCALAR_ENGINES
 
 Task = dict[str, Any]
 
@@ -41,6 +41,8 @@ class Config:
     wide_n: int
     repeats: int
     timeout_s: float
+    cnn_steps: dict[str, int]
+    digits_batch: int
     one_process_per_task: bool = True
 
 
@@ -57,6 +59,8 @@ FULL = Config(
     wide_n=100_000,
     repeats=3,
     timeout_s=900.0,
+    cnn_steps={"micrograd_ko": 10, "torch_tensor": 50},
+    digits_batch=32,
 )
 
 QUICK = Config(
@@ -71,6 +75,8 @@ QUICK = Config(
     wide_n=1_000,
     repeats=2,
     timeout_s=120.0,
+    cnn_steps={"micrograd_ko": 2, "torch_tensor": 2},
+    digits_batch=4,
     one_process_per_task=False,
 )
 
@@ -111,11 +117,22 @@ def _rest_tasks(config: Config, engine: str) -> list[Task]:
         measure = "rss" if engine.startswith("torch") else "tracemalloc"
         tasks.append({"kind": "graph", "measure": measure})
         tasks += _chain_tasks(config, engine) + _wide_tasks(config, engine)
+    if engine in CNN_ENGINES:
+        tasks += [
+            {
+                "kind": "w4",
+                "gc": gc,
+                "steps": config.cnn_steps[engine],
+                "warmup": config.warmup,
+                "batch": config.digits_batch,
+            }
+            for gc in ("off", "on")
+        ]
     return tasks
 
 
-WORKLOADS = ("w1", "memory", "w2", "w3")
-"""Names for `--workloads`: W1 (timing and training run), memory (with graph size), W2, W3."""
+WORKLOADS = ("w1", "memory", "w2", "w3", "w4")
+"""Names for `--workloads`: W1 (timing and training run), memory (with graph size), W2, W3, W4 (the CNN step)."""
 
 
 def _workload(task: Task) -> str:

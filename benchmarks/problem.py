@@ -11,6 +11,12 @@ W2, a deep chain: y <- tanh(0.0001 + 1.0001 * y), N times, then d y_N / d y_0.
 
 W3, a wide sum: s = a_1 b_1 + ... + a_n b_n over n pairs of leaves, added
 with Python's `sum()` (a chain of n '+' nodes) or with the engine's n-ary sum.
+
+W4, one training step of a small CNN on a batch of 32 handwritten digits
+(`data.digits()`, 8x8): Conv2d(1, 4, 3) -> ReLU -> MaxPool2d(2) -> Flatten ->
+Linear(36, 10), mean softmax cross-entropy, plain SGD.  micrograd_ko builds
+the model (`cnn_model`, seeded) and PyTorch gets the same weights through
+`Sequential.to_torch()`.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from micrograd_ko.nn import MLP
+    from micrograd_ko.nn import MLP, Sequential
 
 MOONS_POINTS = 100
 MOONS_NOISE = 0.1
@@ -99,3 +105,42 @@ def wide_operands(n: int) -> tuple[list[float], list[float]]:
 def accuracy(scores: list[float], labels: list[float]) -> float:
     """Fraction of points whose score has the sign of their ±1 label."""
     return sum((s > 0) == (y > 0) for s, y in zip(scores, labels)) / len(labels)
+
+
+DIGITS_BATCH = 32
+CNN_CHANNELS = 4
+CNN_LEARNING_RATE = 0.1
+
+
+@dataclass(frozen=True)
+class DigitsProblem:
+    """W4's batch: images as nested lists [sample][channel][row][col] of floats, and their digits."""
+
+    images: list[list[list[list[float]]]]
+    labels: list[int]
+
+
+def digits_problem(batch: int = DIGITS_BATCH) -> DigitsProblem:
+    """The first `batch` digits of scikit-learn's set (pixels scaled to [0, 1]); needs scikit-learn."""
+    from micrograd_ko import data
+
+    X, y = data.digits()
+    return DigitsProblem(data.as_images(X[:batch]), [int(label) for label in y[:batch]])
+
+
+def cnn_model() -> Sequential:
+    """W4's CNN, seeded: Conv2d(1, 4, 3, He init), ReLU, MaxPool2d(2), Flatten, Linear(36, 10)."""
+    from micrograd_ko import nn
+
+    return nn.Sequential(
+        nn.Conv2d(1, CNN_CHANNELS, 3, init="he", seed=SEED),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(CNN_CHANNELS * 3 * 3, 10, seed=SEED + 1),
+    )
+
+
+def class_accuracy(logits: list[list[float]], labels: list[int]) -> float:
+    """Fraction of samples whose largest logit is their label."""
+    return sum(max(range(len(row)), key=row.__getitem__) == label for row, label in zip(logits, labels)) / len(labels)

@@ -91,6 +91,32 @@ def _graph_results(records: list[Record], engine: str, kind: str) -> list[Record
     return rows
 
 
+def _cnn_summary(records: list[Record], engine: str) -> Record:
+    summary: Record = {}
+    for gc in ("off", "on"):
+        runs = _ok(records, engine, "w4", gc=gc)
+        steps = [s for r in runs for s in r["step_s"]]
+        if steps:
+            summary[f"gc_{gc}_ms"] = 1000 * statistics.median(steps)
+            summary[f"gc_{gc}_steps_measured"] = len(steps)
+            summary["batch"] = runs[0]["batch"]
+            summary[f"gc_{gc}_losses"] = runs[0]["losses"]
+    return summary
+
+
+def _cnn_ratios(w4: dict[str, Record]) -> Record:
+    """Per-step time of micrograd_ko over PyTorch's, and the largest loss difference between them."""
+    ours, torch = w4.get("micrograd_ko", {}), w4.get("torch_tensor", {})
+    ratios: Record = {}
+    for gc in ("off", "on"):
+        if ours.get(f"gc_{gc}_ms") and torch.get(f"gc_{gc}_ms"):
+            ratios[f"gc_{gc}"] = ours[f"gc_{gc}_ms"] / torch[f"gc_{gc}_ms"]
+        mine, theirs = ours.get(f"gc_{gc}_losses"), torch.get(f"gc_{gc}_losses")
+        if mine and theirs:
+            ratios[f"max_abs_loss_difference_gc_{gc}"] = max(abs(a - b) for a, b in zip(mine, theirs))
+    return ratios
+
+
 def _memory(records: list[Record], engine: str) -> Record:
     memory: Record = {}
     graph = _ok(records, engine, "graph")
@@ -139,6 +165,8 @@ def summarise(
         "w2": {e: _graph_results(records, e, "w2") for e in present},
         "w3": {e: _graph_results(records, e, "w3") for e in present},
         "memory": {e: _memory(records, e) for e in present},
+        "w4": (w4 := {e: summary for e in present if (summary := _cnn_summary(records, e))}),
+        "w4_time_over_torch": _cnn_ratios(w4),
         "failures": [
             {"engine": r["engine"], "task": r["task"], "status": r["status"], "message": r.get("message", "")}
             for r in records
@@ -271,9 +299,29 @@ def _task_name(task: Record) -> str:
     gc = f"GC {task['gc']}"
     if task["kind"] == "w2":
         return f"W2 N = {task['n']:,}, {gc}"
+    if task["kind"] == "w4":
+        return f"W4 CNN step, batch {task['batch']}, {gc}"
     if task["kind"] == "w3":
         return f"W3 {'n-ary sum' if task['nary'] else 'Python sum()'} of {task['n']:,}, {gc}"
     return f"{task['kind']}, {gc}" if "gc" in task else task["kind"]
+
+
+def _cnn_table(results: Record) -> list[str]:
+    w4, ratios = results.get("w4", {}), results.get("w4_time_over_torch", {})
+    lines = [
+        "| engine | batch | ms/step GC on | ms/step GC off | time ÷ PyTorch's (on / off) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for engine, s in w4.items():
+        ratio = f"{_ratio(ratios.get('gc_on'))} / {_ratio(ratios.get('gc_off'))}" if engine == "micrograd_ko" else "–"
+        lines.append(
+            f"| {engine} | {s.get('batch', '–')} | {_ms(s.get('gc_on_ms'), True)} | {_ms(s.get('gc_off_ms'), True)} "
+            f"| {ratio} |"
+        )
+    difference = ratios.get("max_abs_loss_difference_gc_on")
+    if difference is not None:
+        lines += ["", f"Largest loss difference between the two engines over the timed steps: {difference:.1e}."]
+    return lines
 
 
 def markdown(results: Record) -> str:
@@ -296,6 +344,15 @@ def markdown(results: Record) -> str:
     ]
     lines += ["## W3: wide sum of products, ms for forward + backward", "", *_wide_table(results), ""]
     lines += ["## Memory", "", *_memory_table(results), ""]
+    if results.get("w4"):
+        lines += [
+            "## W4: one CNN training step on a batch of digits (Conv2d 1→4 3×3, ReLU, MaxPool2d 2, Linear 36→10)",
+            "",
+            "Median ms per step, eager; PyTorch runs the same weights as batched float64 tensors on one thread.",
+            "",
+            *_cnn_table(results),
+            "",
+        ]
     failures = results["failures"]
     if failures:
         lines += ["## Failures", ""]

@@ -20,6 +20,9 @@ collects once, so no task inherits another's garbage):
           many objects only the cyclic collector can free once the graph is dropped.
 - w2      the deep chain: forward and backward seconds and d y_N / d y_0.
 - w3      the wide sum, with Python's sum() or the n-ary sum: seconds and d s / d a_1.
+- w4      CNN training steps on one batch of digits: per-step seconds and losses,
+          with the collector set as in w1 (no gc.collect between steps needed:
+          neither engine makes cycles, but 'off' collects between steps anyway).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from types import ModuleType
 from typing import Any
 
 from benchmarks import engines
-from benchmarks.problem import MoonsProblem, moons_problem, wide_operands
+from benchmarks.problem import DigitsProblem, MoonsProblem, digits_problem, moons_problem, wide_operands
 
 Result = dict[str, Any]
 
@@ -210,22 +213,49 @@ def run_w3(engine: ModuleType, problem: MoonsProblem | None, task: dict[str, Any
     return result
 
 
+def run_w4(engine: ModuleType, problem: DigitsProblem, task: dict[str, Any]) -> Result:
+    if not hasattr(engine, "make_cnn_trainer"):
+        raise engines.Unsupported("no CNN adapter: W4 compares micrograd_ko with PyTorch")
+    trainer = engine.make_cnn_trainer(problem)
+    gc_mode, warmup, steps = task["gc"], task.get("warmup", 0), task["steps"]
+    _set_gc(gc_mode)
+    for k in range(warmup):
+        trainer.step(k)
+    step_s, losses, gc_s = [], [], []
+    for k in range(warmup, warmup + steps):
+        with GcTimer() as timer:
+            start = time.perf_counter()
+            loss, _ = trainer.step(k)
+            step_s.append(time.perf_counter() - start)
+        gc_s.append(timer.seconds)
+        losses.append(loss)
+        if gc_mode == "off":
+            gc.collect()
+    return {"step_s": step_s, "gc_s": gc_s, "losses": losses, "first_step": warmup, "batch": len(problem.labels)}
+
+
 RUNNERS: dict[str, Callable[[ModuleType, Any, dict[str, Any]], Result]] = {
     "w1": run_w1,
     "memory": run_memory,
     "graph": run_graph,
     "w2": run_w2,
     "w3": run_w3,
+    "w4": run_w4,
 }
 
 
-def run_task(engine: ModuleType, task: dict[str, Any], problems: dict[int, MoonsProblem]) -> Result:
+def run_task(engine: ModuleType, task: dict[str, Any], problems: dict[Any, Any]) -> Result:
     """Run one task; an exception (RecursionError included) becomes a status, not a crash."""
     problem = None
-    if task["kind"] in ("w1", "memory", "graph"):
-        points = task.get("points", 100)
-        problem = problems.setdefault(points, moons_problem(points))
     try:
+        if task["kind"] in ("w1", "memory", "graph"):
+            points = task.get("points", 100)
+            problem = problems.setdefault(points, moons_problem(points))
+        elif task["kind"] == "w4":
+            batch = task["batch"]
+            if ("digits", batch) not in problems:  # needs scikit-learn: a missing one becomes an ImportError status
+                problems["digits", batch] = digits_problem(batch)
+            problem = problems["digits", batch]
         result = RUNNERS[task["kind"]](engine, problem, task)
     except engines.Unsupported as error:
         return {"status": "unsupported", "message": str(error)}
@@ -245,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     engine = engines.load(args[0])
     tasks = json.load(sys.stdin)
-    problems: dict[int, MoonsProblem] = {}
+    problems: dict[Any, Any] = {}
     for index, task in enumerate(tasks):
         result = run_task(engine, task, problems)
         print("RESULT " + json.dumps({"index": index, **result}), flush=True)

@@ -14,7 +14,14 @@ Label conventions:
   ``labels="pm1"`` gives -1/+1 instead, the form the hinge loss
   ``max(0, 1 - y * score)`` expects (0 becomes -1, 1 stays +1);
 - `spiral` gives int64 class indices 0, 1, ..., classes - 1;
-- `house_prices` is regression: float64 prices in units of 100 million won (억 원).
+- `house_prices` is regression: float64 prices in units of 100 million won (억 원);
+- `digits` (scikit-learn's 8 x 8 handwritten digits) gives int64 digits 0..9.
+
+Test sets that can show overfitting: `moons`, `circles` and `spiral` place
+their points on an even grid by default, so two calls with different seeds
+differ only by noise.  Draw training and test sets with
+``sampling="random"`` and different seeds (independent samples), or draw one
+set and split it with `train_test_split`.
 
 Around the data: `standardize` and `normalize` rescale features and return the
 statistics they fitted, so test data is rescaled with the training statistics;
@@ -34,16 +41,21 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "DIGIT_SHAPE",
     "HOUSE_FEATURES",
     "LABEL_CHOICES",
+    "SAMPLING_CHOICES",
     "SPIRAL_SWEEP",
     "Dataset",
     "Labels",
     "MinMaxScaling",
+    "Sampling",
     "Seed",
     "Standardization",
+    "as_images",
     "batches",
     "circles",
+    "digits",
     "house_prices",
     "moons",
     "normalize",
@@ -58,6 +70,20 @@ FloatArray = npt.NDArray[np.float64]
 
 Labels = Literal["01", "pm1"]
 """How a binary dataset writes its two classes: ``"01"`` gives 0/1, ``"pm1"`` gives -1/+1."""
+
+Sampling = Literal["grid", "random"]
+"""Where the 2-D datasets put their noise-free points: ``"grid"`` evenly spaced, ``"random"`` drawn at random.
+
+With ``"grid"`` two calls with different seeds share the same noise-free
+positions and differ only by noise, so a "test set" drawn that way sits on
+top of the training points and cannot show overfitting.  With ``"random"``
+every point's position is drawn independently from the seed's generator, so
+``moons(seed=1, sampling="random")`` and ``moons(seed=2, sampling="random")`` are
+two independent samples of the same distribution: a real test set.
+"""
+
+SAMPLING_CHOICES: tuple[Sampling, ...] = ("grid", "random")
+"""The accepted values of ``sampling``."""
 
 Seed = int | np.random.Generator | None
 """A seed for ``np.random.default_rng``: an int (reproducible), a Generator (its stream continues), or None (fresh)."""
@@ -131,6 +157,17 @@ def _check_fraction(func: str, name: str, value: object) -> float:
     return fraction
 
 
+def _positions(
+    func: str, sampling: object, rng: np.random.Generator, count: int, low: float, high: float
+) -> FloatArray:
+    """``count`` parameters (angles, radii) in [low, high]: evenly spaced, or uniform random draws."""
+    if sampling == "grid":
+        return np.linspace(low, high, count)
+    if sampling == "random":
+        return np.sort(rng.uniform(low, high, count))
+    raise ValueError(f"{func}(): sampling must be one of {SAMPLING_CHOICES}, got {sampling!r}")
+
+
 def _binary_labels(func: str, labels: object, classes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     if labels == "01":
         return classes
@@ -185,12 +222,16 @@ def xor(labels: Labels = "01") -> Dataset:
     return Dataset(X, y, ("x1", "x2"), "label")
 
 
-def moons(n: int = 100, noise: float = 0.1, seed: Seed = 0, labels: Labels = "01") -> Dataset:
+def moons(
+    n: int = 100, noise: float = 0.1, seed: Seed = 0, labels: Labels = "01", sampling: Sampling = "grid"
+) -> Dataset:
     """Two interleaving half circles in the plane, like scikit-learn's ``make_moons``.
 
     Class 0 lies on the upper half of the unit circle around (0, 0):
     ``(cos t, sin t)``; class 1 on the lower half of the unit circle around
-    (1, 0.5): ``(1 - cos t, 0.5 - sin t)``, with ``t`` evenly spaced in [0, π].
+    (1, 0.5): ``(1 - cos t, 0.5 - sin t)``, with ``t`` evenly spaced in [0, π]
+    (``sampling="grid"``) or drawn uniformly from [0, π] (``sampling="random"``:
+    use it for test sets, see `Sampling`).
     Gaussian noise of standard deviation ``noise`` is added to each coordinate
     and the rows are shuffled.  Class 0 gets ``n // 2`` points, class 1 the rest.
 
@@ -205,8 +246,8 @@ def moons(n: int = 100, noise: float = 0.1, seed: Seed = 0, labels: Labels = "01
     rng = _rng("moons", seed)
     n_upper = n // 2
     n_lower = n - n_upper
-    t_upper = np.linspace(0.0, np.pi, n_upper)
-    t_lower = np.linspace(0.0, np.pi, n_lower)
+    t_upper = _positions("moons", sampling, rng, n_upper, 0.0, np.pi)
+    t_lower = _positions("moons", sampling, rng, n_lower, 0.0, np.pi)
     upper = np.column_stack([np.cos(t_upper), np.sin(t_upper)])
     lower = np.column_stack([1.0 - np.cos(t_lower), 0.5 - np.sin(t_lower)])
     X = np.vstack([upper, lower]) + rng.normal(0.0, noise, size=(n, 2))
@@ -215,11 +256,19 @@ def moons(n: int = 100, noise: float = 0.1, seed: Seed = 0, labels: Labels = "01
     return Dataset(X, _binary_labels("moons", labels, classes), ("x1", "x2"), "label")
 
 
-def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed = 0, labels: Labels = "01") -> Dataset:
+def circles(
+    n: int = 100,
+    noise: float = 0.05,
+    factor: float = 0.5,
+    seed: Seed = 0,
+    labels: Labels = "01",
+    sampling: Sampling = "grid",
+) -> Dataset:
     """A small circle inside a large one, both centred at the origin.
 
     Class 0 lies on the circle of radius 1, class 1 on the circle of radius
-    ``factor`` (0 < factor < 1); angles are evenly spaced around each circle.
+    ``factor`` (0 < factor < 1); angles are evenly spaced around each circle
+    (``sampling="grid"``) or drawn uniformly (``sampling="random"``, see `Sampling`).
     Gaussian noise of standard deviation ``noise`` is added to each coordinate
     and the rows are shuffled.  Class 0 gets ``n // 2`` points, class 1 the rest.
 
@@ -232,8 +281,12 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed =
     rng = _rng("circles", seed)
     n_outer = n // 2
     n_inner = n - n_outer
-    t_outer = np.linspace(0.0, 2.0 * np.pi, n_outer, endpoint=False)
-    t_inner = np.linspace(0.0, 2.0 * np.pi, n_inner, endpoint=False)
+    if sampling == "grid":
+        t_outer = np.linspace(0.0, 2.0 * np.pi, n_outer, endpoint=False)
+        t_inner = np.linspace(0.0, 2.0 * np.pi, n_inner, endpoint=False)
+    else:
+        t_outer = _positions("circles", sampling, rng, n_outer, 0.0, 2.0 * np.pi)
+        t_inner = _positions("circles", sampling, rng, n_inner, 0.0, 2.0 * np.pi)
     outer = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
     inner = factor * np.column_stack([np.cos(t_inner), np.sin(t_inner)])
     X = np.vstack([outer, inner]) + rng.normal(0.0, noise, size=(n, 2))
@@ -246,12 +299,16 @@ SPIRAL_SWEEP = 4.0
 """How far, in radians, each spiral arm turns between radius 0 and radius 1."""
 
 
-def spiral(n_per_class: int = 100, classes: int = 3, noise: float = 0.05, seed: Seed = 0) -> Dataset:
+def spiral(
+    n_per_class: int = 100, classes: int = 3, noise: float = 0.05, seed: Seed = 0, sampling: Sampling = "grid"
+) -> Dataset:
     """``classes`` spiral arms winding out of the origin, one class per arm.
 
     Point ``i`` of arm ``k`` sits at radius ``r = (i + 1) / n_per_class`` and angle
     ``θ = 2πk / classes + SPIRAL_SWEEP · r``, i.e. at ``(r cos θ, r sin θ)``, so
     the arms start evenly spread around the origin and each turns 4 radians.
+    With ``sampling="random"`` each point's radius is drawn uniformly from
+    (0, 1] instead (use it for test sets, see `Sampling`).
     Gaussian noise of standard deviation ``noise`` is added to each coordinate
     and the rows are shuffled.
 
@@ -263,13 +320,65 @@ def spiral(n_per_class: int = 100, classes: int = 3, noise: float = 0.05, seed: 
     classes = _check_int("spiral", "classes", classes, minimum=2)
     noise = _check_noise("spiral", noise)
     rng = _rng("spiral", seed)
-    radius = np.tile(np.arange(1, n_per_class + 1) / n_per_class, classes)
+    if sampling == "grid":
+        radius = np.tile(np.arange(1, n_per_class + 1) / n_per_class, classes)
+    else:
+        radius = np.concatenate(
+            [1.0 - _positions("spiral", sampling, rng, n_per_class, 0.0, 1.0) for _ in range(classes)]
+        )
     arm = np.repeat(np.arange(classes, dtype=np.int64), n_per_class)
     angle = 2.0 * np.pi * arm / classes + SPIRAL_SWEEP * radius
     X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
     X = X + rng.normal(0.0, noise, size=X.shape)
     X, arm = _shuffled(rng, X, arm)
     return Dataset(X, arm, ("x1", "x2"), "class")
+
+
+# --- real images: the handwritten digits that ship with scikit-learn ----------------------------------------------
+
+DIGITS_INSTALL_HINT = 'pip install "micrograd_ko[notebooks]"  (or: pip install scikit-learn)'
+
+DIGIT_SHAPE = (1, 8, 8)
+"""The shape of one `digits` image as a sample for `nn.Conv2d`: one channel of 8 x 8 pixels."""
+
+
+def digits() -> Dataset:
+    """The 1,797 handwritten digits of scikit-learn (``sklearn.datasets.load_digits``), 8 x 8 pixels each.
+
+    The offline stand-in for MNIST: the images ship inside scikit-learn, so
+    nothing is downloaded.  ``X`` is float64 ``(1797, 64)``, one row per image
+    read row by row (``pixel_r_c`` is row r, column c), scaled from the
+    original 0..16 grey levels to [0, 1]; ``y`` holds int64 digits 0..9.
+    ``as_images(X)`` turns rows into images ``[channel][row][col]`` for `nn.Conv2d`.
+
+    Needs scikit-learn, which comes with the ``notebooks`` extra; without it an
+    ImportError says how to install it.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as error:
+        raise ImportError(f"digits() needs scikit-learn, which is not installed: {DIGITS_INSTALL_HINT}") from error
+    bunch = load_digits()
+    X = np.asarray(bunch.data, dtype=np.float64) / 16.0
+    y = np.asarray(bunch.target, dtype=np.int64)
+    names = tuple(f"pixel_{r}_{c}" for r in range(8) for c in range(8))
+    return Dataset(X, y, names, "digit")
+
+
+def as_images(X: npt.ArrayLike, shape: tuple[int, int, int] = DIGIT_SHAPE) -> list[Any]:
+    """Rows of pixels as a batch of images: nested lists ``[sample][channel][row][col]`` of floats.
+
+    Each row of ``X`` (shape ``(n, channels·height·width)``) is read in
+    row-major order, the layout `digits` uses and ``nn.Flatten`` undoes.
+    """
+    features = _as_features("as_images", X)
+    if len(shape) != 3 or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1 for s in shape):
+        raise ValueError(f"as_images(): shape must be (channels, height, width) of positive ints, got {shape!r}")
+    size = int(np.prod(shape))
+    if features.shape[1] != size:
+        raise ValueError(f"as_images(): rows of {features.shape[1]} values cannot form images of shape {shape}")
+    images: list[Any] = features.reshape(-1, *shape).tolist()
+    return images
 
 
 # --- regression: the house prices of the lecture notes --------------------------------------------------------------

@@ -22,10 +22,10 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-from micrograd_ko import ops
+from micrograd_ko import nn, ops
 from micrograd_ko.nn import MLP
 
-__all__ = ["from_torch", "to_torch"]
+__all__ = ["from_torch", "module_from_torch", "to_torch"]
 
 INSTALL_HINT = "pip install torch  (or: pip install 'micrograd_ko[torch]')"
 
@@ -56,14 +56,18 @@ def _activation_module(torch: ModuleType, name: str | None, caller: str) -> Any:
     return getattr(torch.nn, class_name)(**settings)
 
 
-def to_torch(model: MLP, dtype: Any = None) -> Any:
-    """An equivalent `torch.nn.Sequential` holding copies of `model`'s weights.
+def to_torch(model: nn.Module, dtype: Any = None) -> Any:
+    """An equivalent `torch.nn` module holding copies of `model`'s weights.
 
-    `dtype` defaults to torch.float64, the precision of micrograd_ko's floats.
-    The two models are independent afterwards: training one leaves the other
-    unchanged (use `from_torch` to bring weights back).
+    An `MLP` becomes a `torch.nn.Sequential` of Linear layers and activations;
+    a `Sequential` or a batch layer becomes its twin (see the section on batch
+    layers below).  `dtype` defaults to torch.float64, the precision of
+    micrograd_ko's floats.  The two models are independent afterwards: training
+    one leaves the other unchanged (use `from_torch` to bring weights back).
     """
     torch = _torch("to_torch")
+    if isinstance(model, nn.BatchModule | nn.Layer):
+        return _module_to_torch(torch, model, torch.float64 if dtype is None else dtype)
     if not isinstance(model, MLP):
         raise TypeError(f"to_torch: expected an MLP, got {type(model).__name__}")
     dtype = torch.float64 if dtype is None else dtype
@@ -158,3 +162,230 @@ def from_torch(sequential: Any) -> MLP:
         state.append([{"w": row, "b": b} for row, b in zip(weight, bias)])
     model.load_state_dict(state)  # refuses NaN and infinite weights
     return model
+
+
+# =====================================================================================================================
+# Sequential and the batch layers: one torch.nn twin per micrograd_ko.nn layer
+# =====================================================================================================================
+#
+#   Sequential -> Sequential      Linear -> Linear             ActivationLayer -> ReLU, Tanh, ...
+#   Conv2d -> Conv2d              MaxPool2d -> MaxPool2d       AvgPool2d -> AvgPool2d
+#   Flatten -> Flatten            Dropout -> Dropout           BatchNorm1d -> BatchNorm1d (running stats too)
+#   PReLU -> PReLU                Residual -> torch_residual() (x + module(x); torch has no such class)
+#   Layer -> Sequential(Linear, activation)                    MLP -> Sequential (as to_torch above)
+#
+# Weights keep PyTorch's layout on both sides, so they are copied tensor by tensor; the training/eval mode is
+# copied too.  module_from_torch reads the same modules back.
+
+_RESIDUAL_CLASS: Any = None
+
+
+def torch_residual() -> Any:
+    """The `torch.nn.Module` class that computes x + module(x): the twin of `nn.Residual` (PyTorch has none)."""
+    global _RESIDUAL_CLASS
+    if _RESIDUAL_CLASS is None:
+        torch = _torch("torch_residual")
+
+        class Residual(torch.nn.Module):  # type: ignore[misc,name-defined]
+            """x + module(x), the skip connection of a residual block."""
+
+            def __init__(self, module: Any) -> None:
+                super().__init__()
+                self.module = module
+
+            def forward(self, x: Any) -> Any:
+                return x + self.module(x)
+
+        _RESIDUAL_CLASS = Residual
+    return _RESIDUAL_CLASS
+
+
+def _copy(torch: ModuleType, target: Any, values: Any, dtype: Any) -> None:
+    with torch.no_grad():
+        target.copy_(torch.tensor(values, dtype=dtype))
+
+
+def _module_to_torch(torch: ModuleType, module: nn.Module, dtype: Any) -> Any:
+    twin = _twin(torch, module, dtype)
+    twin.train(module.training)
+    return twin
+
+
+def _twin(torch: ModuleType, module: nn.Module, dtype: Any) -> Any:
+    tnn = torch.nn
+    if isinstance(module, nn.Sequential):
+        return tnn.Sequential(*[_module_to_torch(torch, m, dtype) for m in module])
+    if isinstance(module, nn.Residual):
+        return torch_residual()(_module_to_torch(torch, module.module, dtype))
+    if isinstance(module, MLP):
+        return to_torch(module, dtype)
+    if isinstance(module, nn.Layer):
+        has_bias = module.neurons[0].b is not None
+        linear = tnn.Linear(module.nin, module.nout, bias=has_bias, dtype=dtype)
+        _copy(torch, linear.weight, [[w.data for w in n.w] for n in module.neurons], dtype)
+        if has_bias:
+            _copy(torch, linear.bias, [n.b.data for n in module.neurons if n.b is not None], dtype)
+        activation = _activation_module(torch, module.activation, "to_torch")
+        return linear if activation is None else tnn.Sequential(linear, activation)
+    if isinstance(module, nn.Linear):
+        linear = tnn.Linear(module.in_features, module.out_features, bias=module.bias is not None, dtype=dtype)
+        _load_weight_and_bias(torch, linear, module.state_dict(), dtype)
+        return linear
+    if isinstance(module, nn.Conv2d):
+        conv = tnn.Conv2d(
+            module.in_channels,
+            module.out_channels,
+            module.kernel_size,
+            stride=module.stride,
+            padding=module.padding,
+            bias=module.bias is not None,
+            dtype=dtype,
+        )
+        _load_weight_and_bias(torch, conv, module.state_dict(), dtype)
+        return conv
+    if isinstance(module, nn.BatchNorm1d):
+        norm = tnn.BatchNorm1d(module.num_features, eps=module.eps, momentum=module.momentum, dtype=dtype)
+        state = module.state_dict()
+        _load_weight_and_bias(torch, norm, state, dtype)
+        _copy(torch, norm.running_mean, state["running_mean"], dtype)
+        _copy(torch, norm.running_var, state["running_var"], dtype)
+        return norm
+    return _simple_twin(torch, module, dtype)
+
+
+def _load_weight_and_bias(torch: ModuleType, target: Any, state: dict[str, Any], dtype: Any) -> None:
+    _copy(torch, target.weight, state["weight"], dtype)
+    if state["bias"] is not None:
+        _copy(torch, target.bias, state["bias"], dtype)
+
+
+def _simple_twin(torch: ModuleType, module: nn.Module, dtype: Any) -> Any:
+    """The layers without weights (and PReLU, whose one weight vector needs no reshaping)."""
+    tnn = torch.nn
+    if isinstance(module, nn.ActivationLayer):
+        return _activation_module(torch, module.name, "to_torch")
+    if isinstance(module, nn.Flatten):
+        return tnn.Flatten()
+    if isinstance(module, nn.Dropout):
+        return tnn.Dropout(module.p)
+    if isinstance(module, nn.AvgPool2d):
+        return tnn.AvgPool2d(module.kernel_size, stride=module.stride)
+    if isinstance(module, nn.MaxPool2d):
+        return tnn.MaxPool2d(module.kernel_size, stride=module.stride)
+    if isinstance(module, nn.PReLU):
+        twin = tnn.PReLU(module.num_parameters, init=module.init, dtype=dtype)
+        _copy(torch, twin.weight, [a.data for a in module.weight], dtype)
+        return twin
+    raise TypeError(f"to_torch: {type(module).__name__} has no torch.nn twin")
+
+
+def module_from_torch(module: Any) -> nn.Module:
+    """The micrograd_ko.nn layer (or Sequential) equivalent to a `torch.nn` module, weights copied.
+
+    Reads what `to_torch` writes for batch layers: Sequential, Linear, Conv2d
+    (zero padding, no dilation or groups), MaxPool2d/AvgPool2d (no padding,
+    floor mode), Flatten(), Dropout, BatchNorm1d (affine, with running
+    statistics and a float momentum), PReLU, `torch_residual()` blocks and the
+    activations of `to_torch` (as `nn.ActivationLayer`, or ReLU/Tanh/Sigmoid).  Anything else raises
+    ValueError naming the module.  The training/eval mode is copied.
+    """
+    torch = _torch("from_torch")
+    result = _from_twin(torch, module, "module")
+    result.train(module.training)
+    return result
+
+
+def _floats(tensor: Any) -> Any:
+    return tensor.detach().cpu().double().tolist()
+
+
+def _refuse(module: Any, where: str, why: str) -> ValueError:
+    return ValueError(f"from_torch: {where} ({module!r}) {why}")
+
+
+def _from_twin(torch: ModuleType, module: Any, where: str) -> nn.Module:
+    tnn = torch.nn
+    if isinstance(module, tnn.Sequential):
+        if len(module) == 0:
+            raise _refuse(module, where, "is empty")
+        return nn.Sequential(*[_from_twin(torch, m, f"{where}[{i}]") for i, m in enumerate(module)])
+    if isinstance(module, torch_residual()):
+        return nn.Residual(_from_twin(torch, module.module, f"{where}.module"))
+    if isinstance(module, tnn.Linear):
+        linear = nn.Linear(module.in_features, module.out_features, bias=module.bias is not None)
+        linear.load_state_dict(_weight_and_bias(module))
+        return linear
+    if isinstance(module, tnn.Conv2d):
+        return _conv_from_torch(module, where)
+    if isinstance(module, tnn.BatchNorm1d):
+        if not module.affine or not module.track_running_stats or module.momentum is None:
+            raise _refuse(module, where, "must have affine=True, track_running_stats=True and a float momentum")
+        norm = nn.BatchNorm1d(module.num_features, eps=module.eps, momentum=module.momentum)
+        norm.load_state_dict(
+            {
+                **_weight_and_bias(module),
+                "running_mean": _floats(module.running_mean),
+                "running_var": _floats(module.running_var),
+            }
+        )
+        return norm
+    return _simple_from_twin(torch, module, where)
+
+
+def _weight_and_bias(module: Any) -> dict[str, Any]:
+    return {"weight": _floats(module.weight), "bias": None if module.bias is None else _floats(module.bias)}
+
+
+def _conv_from_torch(module: Any, where: str) -> nn.Module:
+    if isinstance(module.padding, str) or module.padding_mode != "zeros":
+        raise _refuse(module, where, "must use numeric zero padding")
+    if module.groups != 1 or tuple(module.dilation) != (1, 1):
+        raise _refuse(module, where, "must have groups=1 and dilation=1")
+    conv = nn.Conv2d(
+        module.in_channels,
+        module.out_channels,
+        tuple(module.kernel_size),
+        stride=tuple(module.stride),
+        padding=tuple(module.padding),
+        bias=module.bias is not None,
+    )
+    conv.load_state_dict(_weight_and_bias(module))
+    return conv
+
+
+def _pool_settings(module: Any, where: str) -> tuple[Any, Any]:
+    if module.padding not in (0, (0, 0)) or module.ceil_mode:
+        raise _refuse(module, where, "must have padding=0 and ceil_mode=False")
+    if getattr(module, "dilation", 1) not in (1, (1, 1)) or getattr(module, "divisor_override", None) is not None:
+        raise _refuse(module, where, "must have dilation=1 and no divisor_override")
+    stride = module.stride if module.stride not in (None, ()) else module.kernel_size
+    return module.kernel_size, stride
+
+
+def _simple_from_twin(torch: ModuleType, module: Any, where: str) -> nn.Module:
+    tnn = torch.nn
+    if isinstance(module, tnn.Flatten):
+        if module.start_dim != 1 or module.end_dim != -1:
+            raise _refuse(module, where, "must flatten from dimension 1 to the end (Flatten())")
+        return nn.Flatten()
+    if isinstance(module, tnn.Dropout):
+        return nn.Dropout(module.p)
+    if isinstance(module, tnn.AvgPool2d):
+        return nn.AvgPool2d(*_pool_settings(module, where))
+    if isinstance(module, tnn.MaxPool2d):
+        return nn.MaxPool2d(*_pool_settings(module, where))
+    if isinstance(module, tnn.PReLU):
+        twin = nn.PReLU(module.num_parameters)
+        twin.load_state_dict({"weight": _floats(module.weight)})
+        return twin
+    for name, (class_name, settings) in _TORCH_ACTIVATIONS.items():
+        if type(module) is getattr(tnn, class_name):
+            for key, expected in settings.items():
+                if getattr(module, key) != expected:
+                    raise _refuse(module, where, f"has {key}={getattr(module, key)!r}; micrograd_ko uses {expected!r}")
+            factory = _NAMED_ACTIVATIONS.get(name)
+            return factory() if factory is not None else nn.ActivationLayer(name)
+    raise _refuse(module, where, "has no micrograd_ko.nn twin")
+
+
+_NAMED_ACTIVATIONS: dict[str, Any] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}

@@ -5,6 +5,7 @@ Speeds are not asserted here: they are measured by `python -m benchmarks` and re
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -123,6 +124,8 @@ def test_markdown_has_every_table(quick_run: tuple[dict[str, Any], str]) -> None
     _, markdown = quick_run
     for heading in ("## W1", "## W2", "## W3", "## Memory"):
         assert heading in markdown
+    if importlib.util.find_spec("sklearn") is not None:
+        assert "## W4" in markdown
     assert "| micrograd_ko |" in markdown
 
 
@@ -159,6 +162,36 @@ def test_full_plan_interleaves_engines_and_isolates_tasks() -> None:
     assert len(timing) == plan.FULL.rounds * 2 * len(ENGINES)
     chains = {job.tasks[0]["n"] for job in jobs if job.tasks[0]["kind"] == "w2"}
     assert chains == {2_000, 10_000, 100_000, 1_000_000}
+
+
+def test_cnn_step_runs_only_for_the_cnn_engines() -> None:
+    jobs = plan.build_jobs(plan.FULL, list(ENGINES), workloads=("w4",))
+    assert {job.engine for job in jobs} == {"micrograd_ko", "torch_tensor"}
+    assert {job.tasks[0]["batch"] for job in jobs} == {32}
+
+
+def test_quick_run_measures_the_cnn_step(quick_run: tuple[dict[str, Any], str]) -> None:
+    results, _ = quick_run
+    if importlib.util.find_spec("sklearn") is None:
+        pytest.skip('scikit-learn is not installed (pip install "micrograd_ko[notebooks]")')
+    w4 = results["w4"]["micrograd_ko"]
+    assert w4["batch"] == plan.QUICK.digits_batch
+    assert w4["gc_on_ms"] > 0 and w4["gc_off_ms"] > 0
+
+
+def test_cnn_step_computes_the_same_losses_as_pytorch() -> None:
+    pytest.importorskip("torch", reason="PyTorch is not installed (pip install 'micrograd_ko[bench]')")
+    pytest.importorskip("sklearn", reason='scikit-learn is not installed (pip install "micrograd_ko[notebooks]")')
+    from benchmarks.engines import ours, torch_tensor
+    from benchmarks.problem import digits_problem
+
+    problem = digits_problem(8)
+    mine, theirs = ours.make_cnn_trainer(problem), torch_tensor.make_cnn_trainer(problem)
+    steps = [(mine.step(k), theirs.step(k)) for k in range(4)]
+    for (loss, accuracy), (torch_loss, torch_accuracy) in steps:
+        assert loss == pytest.approx(torch_loss, rel=1e-12)
+        assert accuracy == torch_accuracy
+    assert steps[-1][0][0] < steps[0][0][0]  # the step trains: the loss on the batch falls
 
 
 def test_unknown_engine_is_refused() -> None:

@@ -601,3 +601,90 @@ def test_numpy_integers_are_accepted_where_ints_are_expected() -> None:
     X, y = data.spiral(n_per_class=np.int64(5), classes=np.int32(2), seed=np.int64(1))
     assert X.shape == (10, 2)
     assert [len(xb) for xb, _ in data.batches(X, y, np.int64(4), seed=0)] == [4, 4, 2]
+
+
+# --- independent test sets (sampling="random") -----------------------------------------------------------------------
+
+NOISE_FREE = {
+    "moons": lambda seed, sampling: data.moons(n=200, noise=0.0, seed=seed, sampling=sampling),
+    "circles": lambda seed, sampling: data.circles(n=200, noise=0.0, seed=seed, sampling=sampling),
+    "spiral": lambda seed, sampling: data.spiral(n_per_class=70, noise=0.0, seed=seed, sampling=sampling),
+}
+
+
+def _shared_points(a: np.ndarray, b: np.ndarray) -> int:
+    """How many rows of b coincide (to 1e-9) with some row of a."""
+    distances = np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2)
+    return int(np.sum(distances.min(axis=0) < 1e-9))
+
+
+@pytest.mark.parametrize("name", sorted(NOISE_FREE))
+def test_grid_sampling_reuses_the_positions_so_a_second_seed_is_no_test_set(name: str) -> None:
+    make = NOISE_FREE[name]
+    train, test = make(0, "grid").X, make(1, "grid").X
+    assert _shared_points(train, test) == len(test)  # the problem notebook 09 ran into
+
+
+@pytest.mark.parametrize("name", sorted(NOISE_FREE))
+def test_random_sampling_draws_test_points_independently(name: str) -> None:
+    make = NOISE_FREE[name]
+    train, test = make(0, "random"), make(1, "random")
+    assert _shared_points(train.X, test.X) == 0
+    assert np.array_equal(np.bincount(train.y), np.bincount(test.y))
+    assert np.array_equal(make(0, "random").X, train.X)  # still reproducible from the seed
+
+
+def test_random_moons_lie_on_the_moons_with_uniform_angles() -> None:
+    ds = data.moons(n=4000, noise=0.0, seed=3, sampling="random")
+    upper = ds.X[ds.y == 0]
+    np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0)
+    angles = np.arctan2(upper[:, 1], upper[:, 0])
+    assert angles.min() >= 0.0 and angles.max() <= np.pi
+    # uniform on [0, π]: mean π/2 and variance π²/12, within 4 standard errors
+    assert abs(angles.mean() - np.pi / 2) < 4 * np.pi / np.sqrt(12 * len(angles))
+    assert np.var(angles) == pytest.approx(np.pi**2 / 12, rel=0.1)
+
+
+def test_random_spiral_radii_are_uniform_on_the_arms() -> None:
+    ds = data.spiral(n_per_class=2000, classes=2, noise=0.0, seed=0, sampling="random")
+    radius = np.hypot(ds.X[:, 0], ds.X[:, 1])
+    assert radius.min() > 0.0 and radius.max() <= 1.0
+    assert abs(radius.mean() - 0.5) < 4 / np.sqrt(12 * len(radius))
+    angle = np.arctan2(ds.X[:, 1], ds.X[:, 0])
+    expected = 2 * np.pi * ds.y / 2 + data.SPIRAL_SWEEP * radius
+    np.testing.assert_allclose(np.cos(angle), np.cos(expected), atol=1e-9)
+
+
+def test_sampling_must_be_grid_or_random() -> None:
+    for make in (data.moons, data.circles, data.spiral):
+        with pytest.raises(ValueError, match="sampling must be one of"):
+            make(sampling="uniform")  # type: ignore[operator]
+
+
+# --- digits ----------------------------------------------------------------------------------------------------------
+
+
+def test_digits_are_scikit_learns_8x8_images_scaled_to_one() -> None:
+    pytest.importorskip("sklearn", reason='scikit-learn is not installed (pip install "micrograd_ko[notebooks]")')
+    ds = data.digits()
+    assert ds.X.shape == (1797, 64) and ds.X.dtype == np.float64
+    assert ds.X.min() == 0.0 and ds.X.max() == 1.0
+    assert ds.y.dtype == np.int64 and sorted(set(ds.y.tolist())) == list(range(10))
+    assert ds.feature_names[9] == "pixel_1_1" and ds.target_name == "digit"
+    images = data.as_images(ds.X[:2])
+    assert np.array(images).shape == (2, *data.DIGIT_SHAPE)
+    assert images[1][0][3][5] == ds.X[1, 3 * 8 + 5]
+
+
+def test_digits_without_scikit_learn_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)  # makes `import sklearn.datasets` fail
+    with pytest.raises(ImportError, match=r'pip install "micrograd_ko\[notebooks\]"'):
+        data.digits()
+
+
+def test_as_images_checks_the_shape() -> None:
+    with pytest.raises(ValueError, match="cannot form images"):
+        data.as_images(np.zeros((2, 10)))
+    assert np.array(data.as_images(np.arange(12.0).reshape(1, 12), shape=(3, 2, 2))).shape == (1, 3, 2, 2)

@@ -8,7 +8,9 @@ Every adapter module provides:
   (forward and loss only, returning the loss node);
 - ``chain(n)`` -> ``(root, leaf)`` for W2; ``wide_leaves(n)`` and
   ``wide(leaves, nary)`` -> ``(root, leaf)`` for W3;
-- ``backward(root)``, ``grad(leaf) -> float`` and ``count_nodes(root) -> int``.
+- ``backward(root)``, ``grad(leaf) -> float`` and ``count_nodes(root) -> int``;
+- ``make_cnn_trainer(problem)`` -> an object with ``step(k) -> (loss, accuracy)``
+  for W4 (one CNN training step on a batch of digits).
 
 A function the engine cannot do raises `Unsupported` (micrograd has no n-ary
 sum; the tensor references have no scalar graph to chain).
@@ -85,6 +87,9 @@ ENGINES: dict[str, EngineInfo] = {
 
 SCALAR_ENGINES = ("micrograd_ko", "micrograd", "torch_scalar")
 """Engines that build a graph of scalars (the others are tensor references, W1 only)."""
+
+CNN_ENGINES = ("micrograd_ko", "torch_tensor")
+"""Engines that run W4, the CNN step: ours, eager, against PyTorch with the same weights."""
 
 
 def load(name: str) -> ModuleType:

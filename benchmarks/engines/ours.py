@@ -9,10 +9,14 @@ from benchmarks.problem import (
     CHAIN_SCALE,
     CHAIN_SHIFT,
     CHAIN_START,
+    CNN_LEARNING_RATE,
     L2_COEFFICIENT,
     LEARNING_RATE,
     MOMENTUM,
+    DigitsProblem,
     MoonsProblem,
+    class_accuracy,
+    cnn_model,
     initial_model,
     learning_rate,
     wide_operands,
@@ -44,6 +48,28 @@ class MoonsTrainer(GraphTrainer):
 
 def make_trainer(problem: MoonsProblem) -> MoonsTrainer:
     return MoonsTrainer(problem)
+
+
+class CnnTrainer:
+    """W4: the CNN's training step on one batch of digits, written as a learner writes it."""
+
+    def __init__(self, problem: DigitsProblem) -> None:
+        self.images, self.labels = problem.images, problem.labels
+        self.model = cnn_model()
+        self.optimizer = SGD(self.model.parameters(), lr=CNN_LEARNING_RATE)
+
+    def step(self, k: int) -> tuple[float, float]:
+        """Forward, mean softmax cross-entropy, zero_grad, backward, update; (loss, accuracy) before the update."""
+        logits = self.model(self.images)
+        loss = Value.sum(losses.softmax_cross_entropy(row, c) for row, c in zip(logits, self.labels)) / len(self.labels)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return loss.data, class_accuracy([[v.data for v in row] for row in logits], self.labels)
+
+
+def make_cnn_trainer(problem: DigitsProblem) -> CnnTrainer:
+    return CnnTrainer(problem)
 
 
 def chain(n: int) -> tuple[Value, Value]:

@@ -9,10 +9,14 @@ import torch
 from benchmarks.engines import Unsupported
 from benchmarks.engines.torch_common import TorchTrainer
 from benchmarks.problem import (
+    CNN_LEARNING_RATE,
     L2_COEFFICIENT,
     LEARNING_RATE,
     MOMENTUM,
+    DigitsProblem,
     MoonsProblem,
+    class_accuracy,
+    cnn_model,
     initial_model,
 )
 
@@ -39,6 +43,30 @@ class MoonsTrainer(TorchTrainer):
 
 def make_trainer(problem: MoonsProblem) -> MoonsTrainer:
     return MoonsTrainer(problem)
+
+
+class CnnTrainer:
+    """W4 eager in PyTorch: the same CNN (weights copied by `to_torch`), batched tensors, the same SGD step."""
+
+    def __init__(self, problem: DigitsProblem) -> None:
+        self.net = cnn_model().to_torch()
+        self.images = torch.tensor(problem.images, dtype=torch.float64)
+        self.targets = torch.tensor(problem.labels)
+        self.labels = problem.labels
+        self.optimizer = torch.optim.SGD(self.net.parameters(), lr=CNN_LEARNING_RATE)
+
+    def step(self, k: int) -> tuple[float, float]:
+        """Forward, mean cross-entropy, zero_grad, backward, update; (loss, accuracy) before the update."""
+        logits = self.net(self.images)
+        loss = torch.nn.functional.cross_entropy(logits, self.targets)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item(), class_accuracy(logits.tolist(), self.labels)
+
+
+def make_cnn_trainer(problem: DigitsProblem) -> CnnTrainer:
+    return CnnTrainer(problem)
 
 
 def _scalar_workload(*_: Any) -> NoReturn:
