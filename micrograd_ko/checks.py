@@ -13,7 +13,9 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["finite_number", "integer", "real_number"]
+import numpy as np
+
+__all__ = ["finite_number", "generator", "integer", "positive_integer", "real_number"]
 
 
 def real_number(value: object, what: str) -> float:
@@ -32,7 +34,7 @@ def real_number(value: object, what: str) -> float:
             raise ValueError(
                 f"{what} is an integer with {digits} digits, too large for a float (the largest is about 1.8e308)"
             ) from None
-    raise TypeError(f"{what} must be a real number (int, float or numpy scalar), got {type(value).__name__}: {value!r}")
+    raise TypeError(f"{what} must be a real number, got {type(value).__name__}: {value!r}")
 
 
 def finite_number(value: object, what: str) -> float:
@@ -49,5 +51,25 @@ def integer(value: object, what: str, minimum: int | None = None) -> int:
         raise TypeError(f"{what} must be an int, got {type(value).__name__}: {value!r}")
     number = int(value)
     if minimum is not None and number < minimum:
-        raise ValueError(f"{what} must be an int >= {minimum}, got {number}")
+        raise ValueError(f"{what} must be >= {minimum}, got {number}")
     return number
+
+
+def positive_integer(value: object, what: str) -> int:
+    """`value` as an int when it is an integer >= 1 (a size: neurons, channels, steps); ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"{what} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def generator(seed: object, what: str) -> np.random.Generator:
+    """A numpy random Generator from `seed`: an int >= 0 (reproducible), a Generator (its stream continues) or None."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{what} must be an int, a numpy Generator or None, got {type(seed).__name__}: {seed!r}")
+    if seed < 0:
+        raise ValueError(f"{what} must be a non-negative int, got {seed}")
+    return np.random.default_rng(int(seed))

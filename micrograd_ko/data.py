@@ -40,6 +40,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from micrograd_ko.checks import generator, integer, real_number
+
 __all__ = [
     "DIGIT_SHAPE",
     "HOUSE_FEATURES",
@@ -116,31 +118,15 @@ class Dataset:
 
 
 def _rng(func: str, seed: Seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None:
-        return np.random.default_rng()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"{func}(): seed must be an int, a numpy Generator or None, got {type(seed).__name__}: {seed!r}"
-        )
-    if seed < 0:
-        raise ValueError(f"{func}(): seed must be a non-negative int, got {seed}")
-    return np.random.default_rng(int(seed))
+    return generator(seed, f"{func}(): seed")
 
 
 def _check_int(func: str, name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{func}(): {name} must be an int, got {type(value).__name__}: {value!r}")
-    if value < minimum:
-        raise ValueError(f"{func}(): {name} must be >= {minimum}, got {value}")
-    return int(value)
+    return integer(value, f"{func}(): {name}", minimum)
 
 
 def _check_real(func: str, name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{func}(): {name} must be a real number, got {type(value).__name__}: {value!r}")
-    return float(value)
+    return real_number(value, f"{func}(): {name}")
 
 
 def _check_noise(func: str, noise: object) -> float:

@@ -47,6 +47,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from micrograd_ko import ops
+from micrograd_ko.checks import generator, positive_integer
 from micrograd_ko.engine import Operand, Value, _dot_rows
 
 __all__ = [
@@ -99,13 +100,7 @@ def activation_function(name: str | None) -> Activation:
 
 
 def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-
-
-def _positive_int(value: object, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-        raise ValueError(f"{what} must be a positive integer, got {value!r}")
-    return int(value)
+    return generator(seed, "seed")
 
 
 def _as_inputs(x: Sequence[Operand], expected: int, owner: str) -> list[Value]:
@@ -355,7 +350,7 @@ class Neuron(Module):
         name: str = "",
     ) -> None:
         """Create a neuron with `nin` inputs; `name` prefixes its parameters' labels."""
-        self.nin = _positive_int(nin, "Neuron nin")
+        self.nin = positive_integer(nin, "Neuron nin")
         self.activation = activation
         self._act = activation_function(activation)
         limit = 1.0 / math.sqrt(self.nin)
@@ -400,8 +395,8 @@ class Layer(Module):
         name: str = "",
     ) -> None:
         """Create the layer; `seed` makes the initial weights reproducible."""
-        self.nin = _positive_int(nin, "Layer nin")
-        self.nout = _positive_int(nout, "Layer nout")
+        self.nin = positive_integer(nin, "Layer nin")
+        self.nout = positive_integer(nout, "Layer nout")
         self.activation = activation
         rng = _rng(seed)
         prefix = name or "N"
@@ -450,10 +445,10 @@ class MLP(Module):
         seed: int | np.random.Generator | None = None,
     ) -> None:
         """Create the network; `seed` makes the initial weights reproducible."""
-        self.nin = _positive_int(nin, "MLP nin")
+        self.nin = positive_integer(nin, "MLP nin")
         if isinstance(nouts, str | bytes) or not isinstance(nouts, Sequence) or len(nouts) == 0:
             raise ValueError(f"MLP nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        self.nouts = [_positive_int(n, "MLP layer size") for n in nouts]
+        self.nouts = [positive_integer(n, "MLP layer size") for n in nouts]
         activation_function(activation)
         activation_function(output_activation)
         self.activation = activation
@@ -805,8 +800,8 @@ class Linear(BatchModule):
         seed: int | np.random.Generator | None = None,
     ) -> None:
         """Create the layer; `seed` makes the initial weights reproducible."""
-        self.in_features = _positive_int(in_features, "Linear in_features")
-        self.out_features = _positive_int(out_features, "Linear out_features")
+        self.in_features = positive_integer(in_features, "Linear in_features")
+        self.out_features = positive_integer(out_features, "Linear out_features")
         self.init = init
         flat = init_weights(init, self.in_features, self.out_features, self.in_features * self.out_features, seed)
         n = self.in_features
@@ -973,7 +968,7 @@ class BatchNorm1d(BatchModule):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
         """`eps` keeps the division finite; `momentum` in [0, 1] is the weight of the newest batch."""
-        self.num_features = _positive_int(num_features, "BatchNorm1d num_features")
+        self.num_features = positive_integer(num_features, "BatchNorm1d num_features")
         if isinstance(eps, bool) or not isinstance(eps, int | float) or not eps > 0 or not math.isfinite(eps):
             raise ValueError(f"BatchNorm1d eps must be a positive number, got {eps!r}")
         if isinstance(momentum, bool) or not isinstance(momentum, int | float) or not 0.0 <= momentum <= 1.0:
@@ -1097,8 +1092,8 @@ class Conv2d(BatchModule):
         seed: int | np.random.Generator | None = None,
     ) -> None:
         """Create the layer; `seed` makes the initial weights reproducible (biases start at 0)."""
-        self.in_channels = _positive_int(in_channels, "Conv2d in_channels")
-        self.out_channels = _positive_int(out_channels, "Conv2d out_channels")
+        self.in_channels = positive_integer(in_channels, "Conv2d in_channels")
+        self.out_channels = positive_integer(out_channels, "Conv2d out_channels")
         self.kernel_size = _pair(kernel_size, "Conv2d kernel_size")
         self.stride = _pair(stride, "Conv2d stride")
         self.padding = _pair(padding, "Conv2d padding", minimum=0)
@@ -1282,7 +1277,7 @@ class PReLU(BatchModule):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
         """`num_parameters` is 1 or the number of channels (features) of a sample."""
-        self.num_parameters = _positive_int(num_parameters, "PReLU num_parameters")
+        self.num_parameters = positive_integer(num_parameters, "PReLU num_parameters")
         if isinstance(init, bool) or not isinstance(init, int | float) or not math.isfinite(init):
             raise ValueError(f"PReLU init must be a finite number, got {init!r}")
         self.init = float(init)

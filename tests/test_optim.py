@@ -422,7 +422,7 @@ CORRUPTIONS: list[tuple[Callable[[dict[str, Any]], None], type[Exception], str]]
     (corrupt(("state", "extra"), [0.0, 0.0]), ValueError, r"unknown keys \['extra'\]"),
     (corrupt(("hyperparameters", "betas"), [0.9, 1.5]), ValueError, r"betas\[1\] must be in"),
     (corrupt(("hyperparameters", "lr"), -1.0), ValueError, "lr must be positive"),
-    (corrupt(("step_count",), -3), ValueError, "step_count must be an int >= 0"),
+    (corrupt(("step_count",), -3), ValueError, "step_count must be >= 0"),
     (corrupt(("state",), None), TypeError, "expected a mapping"),
 ]
 
