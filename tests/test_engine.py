@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from micrograd_ko import DomainError, Value, gradcheck, is_grad_enabled, no_grad
+from micrograd_ko import DomainError, Value, grad, gradcheck, is_grad_enabled, no_grad
 from micrograd_ko.testing import values
 
 
@@ -407,3 +407,49 @@ def test_gradients_are_bitwise_reproducible() -> None:
         return [x.grad for x in xs]
 
     assert run() == run()
+
+
+# ---- faults a new user hit (issue 10) and gaps mutation testing found ---------------------------
+
+
+def test_an_integer_too_large_for_a_float_is_a_value_error_naming_it() -> None:
+    with pytest.raises(ValueError, match="Value data is an integer with 401 digits, too large for a float"):
+        Value(10**400)
+    with pytest.raises(ValueError, match="too large for a float"):
+        Value(2.0) * 10**400
+
+
+def test_an_overflowing_power_has_the_ieee_slope_not_an_overflow_error() -> None:
+    x = Value(1e-160, "x")
+    y = x**-1
+    assert y.data == pytest.approx(1e160)
+    assert y.local_grads == (-math.inf, 0.0)  # -1/x^2 = -1e320 overflows to -inf
+    big = Value(1e200) ** 2
+    assert big.data == math.inf and big.local_grads[0] == pytest.approx(2e200)  # 2x is still a float
+    assert (Value(-1e200) ** 3).data == -math.inf  # an odd power keeps the sign
+
+
+def test_backward_on_a_bare_leaf_seeds_it_and_accumulates() -> None:
+    x = Value(3.0)
+    x.backward()
+    x.backward()
+    assert x.grad == 2.0
+
+
+def test_unary_plus_is_the_value_itself() -> None:
+    x = Value(3.0)
+    assert +x is x
+
+
+@pytest.mark.parametrize("exponent", [0.5, 0.0, 2.0])
+def test_second_derivatives_of_a_power_with_a_value_exponent_at_one(exponent: float) -> None:
+    assert gradcheck(lambda a, n: a**n, [1.0, exponent], order=2).ok
+    # d2/(da dn) a^n = a^(n-1) (1 + n ln a): at a = 1 that is 1, whatever n is
+    assert grad(grad(lambda a, n: a**n, 0), 1)(1.0, exponent).data == pytest.approx(1.0)
+
+
+def test_second_derivatives_of_a_power_with_a_value_exponent_at_zero() -> None:
+    d2 = grad(grad(lambda a, n: a**n, 0), 0)
+    assert d2(0.0, 2.0).data == 2.0  # d2/da2 a^2
+    assert d2(0.0, 3.0).data == 0.0  # d2/da2 a^3 = 6a
+    assert grad(lambda a, n: a**n, 1)(0.0, 2.0).data == 0.0  # d/dn a^n = a^n ln a -> 0 as a -> 0+
