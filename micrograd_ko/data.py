@@ -117,7 +117,7 @@ class Dataset:
 # --- argument checks shared by every function below -------------------------------------------------------------
 
 
-def _rng(func: str, seed: Seed) -> np.random.Generator:
+def _generator(func: str, seed: Seed) -> np.random.Generator:
     return generator(seed, f"{func}(): seed")
 
 
@@ -229,7 +229,7 @@ def moons(
     """
     n = _check_int("moons", "n", n, minimum=2)
     noise = _check_noise("moons", noise)
-    rng = _rng("moons", seed)
+    rng = _generator("moons", seed)
     n_upper = n // 2
     n_lower = n - n_upper
     t_upper = _positions("moons", sampling, rng, n_upper, 0.0, np.pi)
@@ -264,7 +264,7 @@ def circles(
     n = _check_int("circles", "n", n, minimum=2)
     noise = _check_noise("circles", noise)
     factor = _check_fraction("circles", "factor", factor)
-    rng = _rng("circles", seed)
+    rng = _generator("circles", seed)
     n_outer = n // 2
     n_inner = n - n_outer
     if sampling == "grid":
@@ -305,7 +305,7 @@ def spiral(
     n_per_class = _check_int("spiral", "n_per_class", n_per_class, minimum=1)
     classes = _check_int("spiral", "classes", classes, minimum=2)
     noise = _check_noise("spiral", noise)
-    rng = _rng("spiral", seed)
+    rng = _generator("spiral", seed)
     if sampling == "grid":
         radius = np.tile(np.arange(1, n_per_class + 1) / n_per_class, classes)
     else:
@@ -423,7 +423,7 @@ def house_prices(n: int = 200, noise: float = 0.05, seed: Seed = 0) -> Dataset:
     """
     n = _check_int("house_prices", "n", n, minimum=1)
     noise = _check_noise("house_prices", noise)
-    rng = _rng("house_prices", seed)
+    rng = _generator("house_prices", seed)
     area = np.round(rng.uniform(30.0, 200.0, size=n), 1)
     bedrooms = np.clip(np.round(area / 40.0 + rng.normal(0.0, 0.7, size=n)), 1.0, 6.0)
     distance = np.round(rng.uniform(0.5, 40.0, size=n), 1)
@@ -599,7 +599,7 @@ def train_test_split(
     n = features.shape[0]
     if n < 2:
         raise ValueError(f"train_test_split(): needs at least 2 rows to make two non-empty parts, got {n}")
-    rng = _rng("train_test_split", seed)
+    rng = _generator("train_test_split", seed)
     n_test = min(max(round(test_fraction * n), 1), n - 1)
     order = rng.permutation(n)
     test, train = order[:n_test], order[n_test:]
@@ -626,5 +626,5 @@ def batches(
         raise TypeError(f"batches(): shuffle must be True or False, got {type(shuffle).__name__}: {shuffle!r}")
     n = features.shape[0]
     size = n if batch_size is None else min(_check_int("batches", "batch_size", batch_size, minimum=1), n)
-    order = _rng("batches", seed).permutation(n) if shuffle else np.arange(n)
+    order = _generator("batches", seed).permutation(n) if shuffle else np.arange(n)
     return ((features[chunk], targets[chunk]) for chunk in np.split(order, np.arange(size, n, size)))

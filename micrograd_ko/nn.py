@@ -99,10 +99,6 @@ def activation_function(name: str | None) -> Activation:
     return ACTIVATIONS[name]
 
 
-def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
-    return generator(seed, "seed")
-
-
 def _as_inputs(x: Sequence[Operand], expected: int, owner: str) -> list[Value]:
     """Check an input vector's length and turn plain numbers into input Values."""
     if isinstance(x, str | bytes) or not isinstance(x, Sequence | np.ndarray):
@@ -358,7 +354,7 @@ class Neuron(Module):
         # a tuple, so the layer can hand it to the engine as a row of Values it need not check again
         self.w = tuple(
             Value(float(v), label=f"{prefix}w{i + 1}", role="parameter")
-            for i, v in enumerate(_rng(seed).uniform(-limit, limit, self.nin))
+            for i, v in enumerate(generator(seed, "seed").uniform(-limit, limit, self.nin))
         )
         self.b = Value(0.0, label=f"{prefix}b", role="parameter") if bias else None
 
@@ -398,7 +394,7 @@ class Layer(Module):
         self.nin = positive_integer(nin, "Layer nin")
         self.nout = positive_integer(nout, "Layer nout")
         self.activation = activation
-        rng = _rng(seed)
+        rng = generator(seed, "seed")
         prefix = name or "N"
         self.neurons = [
             Neuron(self.nin, activation, bias, seed=rng, name=f"{prefix}{j + 1}" if name else "")
@@ -453,7 +449,7 @@ class MLP(Module):
         activation_function(output_activation)
         self.activation = activation
         self.output_activation = output_activation
-        rng = _rng(seed)
+        rng = generator(seed, "seed")
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
         self.layers = [
@@ -539,7 +535,7 @@ def init_weights(
 
     For a convolution fan_in = in_channels·kh·kw and fan_out = out_channels·kh·kw, as PyTorch counts them.
     """
-    rng = _rng(seed)
+    rng = generator(seed, "seed")
     if isinstance(init, str):
         if init == "uniform":
             limit = 1.0 / math.sqrt(fan_in)
@@ -925,7 +921,7 @@ class Dropout(BatchModule):
         if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p < 1.0:
             raise ValueError(f"Dropout p must be a probability in [0, 1), got {p!r}")
         self.p = float(p)
-        self._rng = _rng(seed)
+        self._rng = generator(seed, "seed")
         self.mask: Any = None
 
     def forward(self, batch: Batch) -> Batch:
