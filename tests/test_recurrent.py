@@ -380,3 +380,19 @@ def test_rnn_learns_the_next_value_of_a_sine_wave() -> None:
     error, baseline = sine_task()
     assert error < 1e-3
     assert error < baseline / 10
+
+
+def test_one_direction_accepts_a_plain_initial_state_and_unroll_checks_its_cell() -> None:
+    rnn, lstm = nn.RNN(1, 2, seed=0), nn.LSTM(1, 2, seed=0)
+    xs = [[0.5], [-0.25]]
+    plain, nested = rnn(xs, [0.1, 0.2]), rnn(xs, [[0.1, 0.2]])
+    assert [v.data for v in plain[1][0]] == [v.data for v in nested[1][0]]
+    _, (h_plain, c_plain) = lstm(xs, ([0.1, 0.2], [0.3, 0.4]))
+    _, (h_nested, c_nested) = lstm(xs, ([[0.1, 0.2]], [[0.3, 0.4]]))
+    assert [v.data for v in h_plain[0] + c_plain[0]] == [v.data for v in h_nested[0] + c_nested[0]]
+    # the LSTM's last output is its final h, and the cell run by hand gives the same numbers
+    outputs, (h_n, _) = lstm(xs)
+    by_hand = nn.unroll(lstm.cells[0], xs)  # type: ignore[arg-type]
+    assert [v.data for v in outputs[-1]] == [v.data for v in h_n[0]] == [v.data for v in by_hand[-1][0]]
+    with pytest.raises(TypeError, match="unroll: expected an RNNCell or LSTMCell, got Linear"):
+        nn.unroll(nn.Linear(1, 2), xs)  # type: ignore[arg-type]
