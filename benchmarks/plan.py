@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.engines import CNN_ENGINES, SCALAR_ENGINES
+from benchmarks.engines import CNN_ENGINES, LSTM_ENGINES, SCALAR_ENGINES
 
 Task = dict[str, Any]
 
@@ -43,6 +43,8 @@ class Config:
     timeout_s: float
     cnn_steps: dict[str, int]
     digits_batch: int
+    lstm_steps: dict[str, int] | None = None
+    sequence_batch: int = 8
     one_process_per_task: bool = True
 
 
@@ -61,6 +63,8 @@ FULL = Config(
     timeout_s=900.0,
     cnn_steps={"micrograd_ko": 10, "torch_tensor": 50},
     digits_batch=32,
+    lstm_steps={"micrograd_ko": 10, "torch_tensor": 50},
+    sequence_batch=8,
 )
 
 QUICK = Config(
@@ -77,6 +81,8 @@ QUICK = Config(
     timeout_s=120.0,
     cnn_steps={"micrograd_ko": 2, "torch_tensor": 2},
     digits_batch=4,
+    lstm_steps={"micrograd_ko": 2, "torch_tensor": 2},
+    sequence_batch=2,
     one_process_per_task=False,
 )
 
@@ -128,11 +134,23 @@ def _rest_tasks(config: Config, engine: str) -> list[Task]:
             }
             for gc in ("off", "on")
         ]
+    if engine in LSTM_ENGINES and config.lstm_steps is not None:
+        tasks += [
+            {
+                "kind": "w5",
+                "gc": gc,
+                "steps": config.lstm_steps[engine],
+                "warmup": config.warmup,
+                "batch": config.sequence_batch,
+            }
+            for gc in ("off", "on")
+        ]
     return tasks
 
 
-WORKLOADS = ("w1", "memory", "w2", "w3", "w4")
-"""Names for `--workloads`: W1 (timing and training run), memory (with graph size), W2, W3, W4 (the CNN step)."""
+WORKLOADS = ("w1", "memory", "w2", "w3", "w4", "w5")
+"""Names for `--workloads`: W1 (timing and training run), memory (with graph size), W2, W3, W4 (the CNN step),
+W5 (the LSTM step)."""
 
 
 def _workload(task: Task) -> str:

@@ -17,6 +17,11 @@ W4, one training step of a small CNN on a batch of 32 handwritten digits
 Linear(36, 10), mean softmax cross-entropy, plain SGD.  micrograd_ko builds
 the model (`cnn_model`, seeded) and PyTorch gets the same weights through
 `Sequential.to_torch()`.
+
+W5, one training step of notebook 12's LSTM: a batch of 8 windows of a sine
+wave, 20 time steps each, LSTM(1, 16) then Linear(16, 1) on the last hidden
+state predicting the next value, mean squared error, plain SGD.  PyTorch gets
+the same weights through `LSTM.to_torch()` and `Linear.to_torch()`.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from micrograd_ko.nn import MLP, Sequential
+    from micrograd_ko.nn import LSTM, MLP, Linear, Sequential
 
 MOONS_POINTS = 100
 MOONS_NOISE = 0.1
@@ -144,3 +149,33 @@ def cnn_model() -> Sequential:
 def class_accuracy(logits: list[list[float]], labels: list[int]) -> float:
     """Fraction of samples whose largest logit is their label."""
     return sum(max(range(len(row)), key=row.__getitem__) == label for row, label in zip(logits, labels)) / len(labels)
+
+
+SEQUENCE_BATCH = 8
+SEQUENCE_LENGTH = 20
+LSTM_HIDDEN = 16
+LSTM_LEARNING_RATE = 0.1
+SINE_STEP = 0.3
+
+
+@dataclass(frozen=True)
+class SequenceProblem:
+    """W5's batch: `inputs[sample][t] = [sin(phase + 0.3·t)]` for t < 20, and each window's next value."""
+
+    inputs: list[list[list[float]]]
+    targets: list[float]
+
+
+def sequence_problem(batch: int = SEQUENCE_BATCH, length: int = SEQUENCE_LENGTH) -> SequenceProblem:
+    """`batch` sine windows with seeded random phases (the task of notebook 12)."""
+    phases = np.random.default_rng(SEED).uniform(0.0, 2.0 * np.pi, batch)
+    times = SINE_STEP * np.arange(length + 1)
+    waves = np.sin(phases[:, None] + times[None, :])
+    return SequenceProblem(waves[:, :length, None].tolist(), waves[:, length].tolist())
+
+
+def lstm_model() -> tuple[LSTM, Linear]:
+    """W5's model, seeded: LSTM(1, 16) and a Linear(16, 1) head on the last hidden state."""
+    from micrograd_ko import nn
+
+    return nn.LSTM(1, LSTM_HIDDEN, seed=SEED), nn.Linear(LSTM_HIDDEN, 1, seed=SEED + 1)

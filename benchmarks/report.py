@@ -91,10 +91,10 @@ def _graph_results(records: list[Record], engine: str, kind: str) -> list[Record
     return rows
 
 
-def _cnn_summary(records: list[Record], engine: str) -> Record:
+def _cnn_summary(records: list[Record], engine: str, kind: str = "w4") -> Record:
     summary: Record = {}
     for gc in ("off", "on"):
-        runs = _ok(records, engine, "w4", gc=gc)
+        runs = _ok(records, engine, kind, gc=gc)
         steps = [s for r in runs for s in r["step_s"]]
         if steps:
             summary[f"gc_{gc}_ms"] = 1000 * statistics.median(steps)
@@ -167,6 +167,8 @@ def summarise(
         "memory": {e: _memory(records, e) for e in present},
         "w4": (w4 := {e: summary for e in present if (summary := _cnn_summary(records, e))}),
         "w4_time_over_torch": _cnn_ratios(w4),
+        "w5": (w5 := {e: summary for e in present if (summary := _cnn_summary(records, e, "w5"))}),
+        "w5_time_over_torch": _cnn_ratios(w5),
         "failures": [
             {"engine": r["engine"], "task": r["task"], "status": r["status"], "message": r.get("message", "")}
             for r in records
@@ -301,13 +303,15 @@ def _task_name(task: Record) -> str:
         return f"W2 N = {task['n']:,}, {gc}"
     if task["kind"] == "w4":
         return f"W4 CNN step, batch {task['batch']}, {gc}"
+    if task["kind"] == "w5":
+        return f"W5 LSTM step, batch {task['batch']}, {gc}"
     if task["kind"] == "w3":
         return f"W3 {'n-ary sum' if task['nary'] else 'Python sum()'} of {task['n']:,}, {gc}"
     return f"{task['kind']}, {gc}" if "gc" in task else task["kind"]
 
 
-def _cnn_table(results: Record) -> list[str]:
-    w4, ratios = results.get("w4", {}), results.get("w4_time_over_torch", {})
+def _cnn_table(results: Record, kind: str = "w4") -> list[str]:
+    w4, ratios = results.get(kind, {}), results.get(f"{kind}_time_over_torch", {})
     lines = [
         "| engine | batch | ms/step GC on | ms/step GC off | time ÷ PyTorch's (on / off) |",
         "|---|---:|---:|---:|---:|",
@@ -351,6 +355,15 @@ def markdown(results: Record) -> str:
             "Median ms per step, eager; PyTorch runs the same weights as batched float64 tensors on one thread.",
             "",
             *_cnn_table(results),
+            "",
+        ]
+    if results.get("w5"):
+        lines += [
+            "## W5: one LSTM training step (LSTM 1→16, 20 time steps, batch 8 sine windows, Linear 16→1, MSE)",
+            "",
+            "Median ms per step, eager; PyTorch runs the same weights as batched float64 tensors on one thread.",
+            "",
+            *_cnn_table(results, "w5"),
             "",
         ]
     failures = results["failures"]

@@ -23,6 +23,7 @@ collects once, so no task inherits another's garbage):
 - w4      CNN training steps on one batch of digits: per-step seconds and losses,
           with the collector set as in w1 (no gc.collect between steps needed:
           neither engine makes cycles, but 'off' collects between steps anyway).
+- w5      LSTM training steps on one batch of sine windows, measured as w4.
 """
 
 from __future__ import annotations
@@ -40,7 +41,15 @@ from types import ModuleType
 from typing import Any
 
 from benchmarks import engines
-from benchmarks.problem import DigitsProblem, MoonsProblem, digits_problem, moons_problem, wide_operands
+from benchmarks.problem import (
+    DigitsProblem,
+    MoonsProblem,
+    SequenceProblem,
+    digits_problem,
+    moons_problem,
+    sequence_problem,
+    wide_operands,
+)
 
 Result = dict[str, Any]
 
@@ -216,7 +225,17 @@ def run_w3(engine: ModuleType, problem: MoonsProblem | None, task: dict[str, Any
 def run_w4(engine: ModuleType, problem: DigitsProblem, task: dict[str, Any]) -> Result:
     if not hasattr(engine, "make_cnn_trainer"):
         raise engines.Unsupported("no CNN adapter: W4 compares micrograd_ko with PyTorch")
-    trainer = engine.make_cnn_trainer(problem)
+    return _training_steps(engine.make_cnn_trainer(problem), task, len(problem.labels))
+
+
+def run_w5(engine: ModuleType, problem: SequenceProblem, task: dict[str, Any]) -> Result:
+    if not hasattr(engine, "make_lstm_trainer"):
+        raise engines.Unsupported("no LSTM adapter: W5 compares micrograd_ko with PyTorch")
+    return _training_steps(engine.make_lstm_trainer(problem), task, len(problem.targets))
+
+
+def _training_steps(trainer: Any, task: dict[str, Any], batch: int) -> Result:
+    """Warm-up steps, then timed steps with the collector set as the task asks (shared by W4 and W5)."""
     gc_mode, warmup, steps = task["gc"], task.get("warmup", 0), task["steps"]
     _set_gc(gc_mode)
     for k in range(warmup):
@@ -231,7 +250,7 @@ def run_w4(engine: ModuleType, problem: DigitsProblem, task: dict[str, Any]) -> 
         losses.append(loss)
         if gc_mode == "off":
             gc.collect()
-    return {"step_s": step_s, "gc_s": gc_s, "losses": losses, "first_step": warmup, "batch": len(problem.labels)}
+    return {"step_s": step_s, "gc_s": gc_s, "losses": losses, "first_step": warmup, "batch": batch}
 
 
 RUNNERS: dict[str, Callable[[ModuleType, Any, dict[str, Any]], Result]] = {
@@ -241,6 +260,7 @@ RUNNERS: dict[str, Callable[[ModuleType, Any, dict[str, Any]], Result]] = {
     "w2": run_w2,
     "w3": run_w3,
     "w4": run_w4,
+    "w5": run_w5,
 }
 
 
@@ -256,6 +276,8 @@ def run_task(engine: ModuleType, task: dict[str, Any], problems: dict[Any, Any])
             if ("digits", batch) not in problems:  # needs scikit-learn: a missing one becomes an ImportError status
                 problems["digits", batch] = digits_problem(batch)
             problem = problems["digits", batch]
+        elif task["kind"] == "w5":
+            problem = problems.setdefault(("sequence", task["batch"]), sequence_problem(task["batch"]))
         result = RUNNERS[task["kind"]](engine, problem, task)
     except engines.Unsupported as error:
         return {"status": "unsupported", "message": str(error)}

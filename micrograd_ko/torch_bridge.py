@@ -66,6 +66,8 @@ def to_torch(model: nn.Module, dtype: Any = None) -> Any:
     one leaves the other unchanged (use `from_torch` to bring weights back).
     """
     torch = _torch("to_torch")
+    if isinstance(model, nn.RecurrentModule):
+        return _recurrent_to_torch(torch, model, torch.float64 if dtype is None else dtype)
     if isinstance(model, nn.BatchModule | nn.Layer):
         return _module_to_torch(torch, model, torch.float64 if dtype is None else dtype)
     if not isinstance(model, MLP):
@@ -276,6 +278,8 @@ def _simple_twin(torch: ModuleType, module: nn.Module, dtype: Any) -> Any:
         twin = tnn.PReLU(module.num_parameters, init=module.init, dtype=dtype)
         _copy(torch, twin.weight, [a.data for a in module.weight], dtype)
         return twin
+    if isinstance(module, nn.RecurrentModule):
+        return _recurrent_to_torch(torch, module, dtype)
     raise TypeError(f"to_torch: {type(module).__name__} has no torch.nn twin")
 
 
@@ -385,7 +389,94 @@ def _simple_from_twin(torch: ModuleType, module: Any, where: str) -> nn.Module:
                     raise _refuse(module, where, f"has {key}={getattr(module, key)!r}; micrograd_ko uses {expected!r}")
             factory = _NAMED_ACTIVATIONS.get(name)
             return factory() if factory is not None else nn.ActivationLayer(name)
+    recurrent = _recurrent_from_torch(torch, module, where)
+    if recurrent is not None:
+        return recurrent
     raise _refuse(module, where, "has no micrograd_ko.nn twin")
 
 
 _NAMED_ACTIVATIONS: dict[str, Any] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+
+
+# =====================================================================================================================
+# Recurrent modules: RNNCell -> RNNCell, LSTMCell -> LSTMCell, RNN -> RNN, LSTM -> LSTM (one layer, unbatched)
+# =====================================================================================================================
+#
+# The cells' state dicts already use torch's names (weight_ih, weight_hh, bias_ih, bias_hh) and layout (gate rows
+# stacked i, f, g, o for the LSTM), so each tensor is copied as is.  A one-layer torch.nn.RNN/LSTM names the same
+# tensors weight_ih_l0, …, and the backward direction's weight_ih_l0_reverse, ….
+
+_TENSORS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+
+def _copy_cell(torch: ModuleType, cell: nn.RNNCell | nn.LSTMCell, target: Any, suffix: str, dtype: Any) -> None:
+    state = cell.state_dict()
+    for key in _TENSORS:
+        if state[key] is not None:
+            _copy(torch, getattr(target, key + suffix), state[key], dtype)
+
+
+def _recurrent_to_torch(torch: ModuleType, module: nn.Module, dtype: Any) -> Any:
+    tnn = torch.nn
+    if isinstance(module, nn.RNNCell | nn.LSTMCell):
+        bias = module.bias_ih is not None
+        if isinstance(module, nn.RNNCell):
+            twin = tnn.RNNCell(
+                module.input_size, module.hidden_size, bias=bias, nonlinearity=module.nonlinearity, dtype=dtype
+            )
+        else:
+            twin = tnn.LSTMCell(module.input_size, module.hidden_size, bias=bias, dtype=dtype)
+        _copy_cell(torch, module, twin, "", dtype)
+        return twin
+    if isinstance(module, nn.RNN | nn.LSTM):
+        bias = module.cells[0].bias_ih is not None
+        shape = {"bias": bias, "bidirectional": module.bidirectional, "dtype": dtype}
+        if isinstance(module, nn.RNN):
+            twin = tnn.RNN(module.input_size, module.hidden_size, nonlinearity=module.nonlinearity, **shape)
+        else:
+            twin = tnn.LSTM(module.input_size, module.hidden_size, **shape)
+        for cell, suffix in zip(module.cells, ("_l0", "_l0_reverse")):
+            assert isinstance(cell, nn.RNNCell | nn.LSTMCell)
+            _copy_cell(torch, cell, twin, suffix, dtype)
+        return twin
+    raise TypeError(f"to_torch: {type(module).__name__} has no torch.nn twin")
+
+
+def _cell_state(module: Any, suffix: str) -> dict[str, Any]:
+    return {
+        key: None if getattr(module, key + suffix, None) is None else _floats(getattr(module, key + suffix))
+        for key in _TENSORS
+    }
+
+
+def _recurrent_from_torch(torch: ModuleType, module: Any, where: str) -> nn.Module | None:
+    """The micrograd_ko twin of a torch RNNCell, LSTMCell, or one-layer RNN/LSTM; None for other modules."""
+    tnn = torch.nn
+    result: nn.RNNCell | nn.LSTMCell | nn.RNN | nn.LSTM
+    if isinstance(module, tnn.RNNCell):
+        result = nn.RNNCell(module.input_size, module.hidden_size, bias=module.bias, nonlinearity=module.nonlinearity)
+        result.load_state_dict(_cell_state(module, ""))
+        return result
+    if isinstance(module, tnn.LSTMCell):
+        result = nn.LSTMCell(module.input_size, module.hidden_size, bias=module.bias)
+        result.load_state_dict(_cell_state(module, ""))
+        return result
+    if isinstance(module, tnn.RNN | tnn.LSTM):
+        if module.num_layers != 1 or module.batch_first or module.dropout or getattr(module, "proj_size", 0):
+            raise _refuse(module, where, "must have num_layers=1, batch_first=False, no dropout and no proj_size")
+        if isinstance(module, tnn.LSTM):
+            result = nn.LSTM(
+                module.input_size, module.hidden_size, bias=module.bias, bidirectional=module.bidirectional
+            )
+        else:
+            result = nn.RNN(
+                module.input_size,
+                module.hidden_size,
+                bias=module.bias,
+                nonlinearity=module.nonlinearity,
+                bidirectional=module.bidirectional,
+            )
+        suffixes = ("_l0", "_l0_reverse")[: len(result.cells)]
+        result.load_state_dict([_cell_state(module, suffix) for suffix in suffixes])
+        return result
+    return None

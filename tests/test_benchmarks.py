@@ -194,5 +194,34 @@ def test_cnn_step_computes_the_same_losses_as_pytorch() -> None:
     assert steps[-1][0][0] < steps[0][0][0]  # the step trains: the loss on the batch falls
 
 
+def test_lstm_step_runs_only_for_the_lstm_engines() -> None:
+    jobs = plan.build_jobs(plan.FULL, list(ENGINES), workloads=("w5",))
+    assert {job.engine for job in jobs} == {"micrograd_ko", "torch_tensor"}
+    assert {task["batch"] for job in jobs for task in job.tasks} == {8}
+    assert {task["kind"] for job in jobs for task in job.tasks} == {"w5"}
+
+
+def test_quick_run_measures_the_lstm_step(quick_run: tuple[dict[str, Any], str]) -> None:
+    results, markdown = quick_run
+    w5 = results["w5"]["micrograd_ko"]
+    assert w5["batch"] == plan.QUICK.sequence_batch
+    assert w5["gc_on_ms"] > 0 and w5["gc_off_ms"] > 0
+    assert "## W5" in markdown
+
+
+def test_lstm_step_computes_the_same_losses_as_pytorch() -> None:
+    pytest.importorskip("torch", reason="PyTorch is not installed (pip install 'micrograd_ko[bench]')")
+    from benchmarks.engines import ours, torch_tensor
+    from benchmarks.problem import SEQUENCE_LENGTH, sequence_problem
+
+    problem = sequence_problem(3)
+    assert len(problem.inputs[0]) == SEQUENCE_LENGTH and len(problem.targets) == 3
+    mine, theirs = ours.make_lstm_trainer(problem), torch_tensor.make_lstm_trainer(problem)
+    losses = [(mine.step(k)[0], theirs.step(k)[0]) for k in range(3)]
+    for loss, torch_loss in losses:
+        assert loss == pytest.approx(torch_loss, rel=1e-12)
+    assert losses[-1][0] < losses[0][0]  # the step trains: the loss on the batch falls
+
+
 def test_unknown_engine_is_refused() -> None:
     assert runner.main(["--quick", "--engines", "no_such_engine"]) == 2

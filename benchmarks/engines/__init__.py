@@ -10,7 +10,9 @@ Every adapter module provides:
   ``wide(leaves, nary)`` -> ``(root, leaf)`` for W3;
 - ``backward(root)``, ``grad(leaf) -> float`` and ``count_nodes(root) -> int``;
 - ``make_cnn_trainer(problem)`` -> an object with ``step(k) -> (loss, accuracy)``
-  for W4 (one CNN training step on a batch of digits).
+  for W4 (one CNN training step on a batch of digits);
+- ``make_lstm_trainer(problem)`` -> an object with ``step(k) -> (loss, 0.0)``
+  for W5 (one LSTM training step on a batch of sine windows).
 
 A function the engine cannot do raises `Unsupported` (micrograd has no n-ary
 sum; the tensor references have no scalar graph to chain).
@@ -90,6 +92,9 @@ SCALAR_ENGINES = ("micrograd_ko", "micrograd", "torch_scalar")
 
 CNN_ENGINES = ("micrograd_ko", "torch_tensor")
 """Engines that run W4, the CNN step: ours, eager, against PyTorch with the same weights."""
+
+LSTM_ENGINES = ("micrograd_ko", "torch_tensor")
+"""Engines that run W5, the LSTM step: ours, eager, against PyTorch with the same weights."""
 
 
 def load(name: str) -> ModuleType:

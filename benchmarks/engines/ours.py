@@ -12,13 +12,16 @@ from benchmarks.problem import (
     CNN_LEARNING_RATE,
     L2_COEFFICIENT,
     LEARNING_RATE,
+    LSTM_LEARNING_RATE,
     MOMENTUM,
     DigitsProblem,
     MoonsProblem,
+    SequenceProblem,
     class_accuracy,
     cnn_model,
     initial_model,
     learning_rate,
+    lstm_model,
     wide_operands,
 )
 from micrograd_ko import losses
@@ -70,6 +73,29 @@ class CnnTrainer:
 
 def make_cnn_trainer(problem: DigitsProblem) -> CnnTrainer:
     return CnnTrainer(problem)
+
+
+class LstmTrainer:
+    """W5: the LSTM's training step on a batch of sine windows, one sequence after another."""
+
+    def __init__(self, problem: SequenceProblem) -> None:
+        self.inputs, self.targets = problem.inputs, problem.targets
+        self.lstm, self.head = lstm_model()
+        self.optimizer = SGD(self.lstm.parameters() + self.head.parameters(), lr=LSTM_LEARNING_RATE)
+
+    def step(self, k: int) -> tuple[float, float]:
+        """Forward over every sequence, mean squared error of the next value, zero_grad, backward, update."""
+        last = [self.lstm(xs)[0][-1] for xs in self.inputs]
+        predictions = [row[0] for row in self.head(last)]
+        loss = losses.mse(predictions, self.targets)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return loss.data, 0.0
+
+
+def make_lstm_trainer(problem: SequenceProblem) -> LstmTrainer:
+    return LstmTrainer(problem)
 
 
 def chain(n: int) -> tuple[Value, Value]:

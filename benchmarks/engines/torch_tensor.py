@@ -12,12 +12,15 @@ from benchmarks.problem import (
     CNN_LEARNING_RATE,
     L2_COEFFICIENT,
     LEARNING_RATE,
+    LSTM_LEARNING_RATE,
     MOMENTUM,
     DigitsProblem,
     MoonsProblem,
+    SequenceProblem,
     class_accuracy,
     cnn_model,
     initial_model,
+    lstm_model,
 )
 
 
@@ -67,6 +70,33 @@ class CnnTrainer:
 
 def make_cnn_trainer(problem: DigitsProblem) -> CnnTrainer:
     return CnnTrainer(problem)
+
+
+class LstmTrainer:
+    """W5 eager in PyTorch: the same LSTM and head (weights copied by `to_torch`), the batch as one tensor."""
+
+    def __init__(self, problem: SequenceProblem) -> None:
+        lstm, head = lstm_model()
+        self.lstm, self.head = lstm.to_torch(), head.to_torch()
+        # torch.nn.LSTM reads (time, batch, features) unless batch_first
+        self.inputs = torch.tensor(problem.inputs, dtype=torch.float64).transpose(0, 1).contiguous()
+        self.targets = torch.tensor(problem.targets, dtype=torch.float64)
+        parameters = [*self.lstm.parameters(), *self.head.parameters()]
+        self.optimizer = torch.optim.SGD(parameters, lr=LSTM_LEARNING_RATE)
+
+    def step(self, k: int) -> tuple[float, float]:
+        """Forward, mean squared error, zero_grad, backward, update; (loss, 0.0)."""
+        outputs, _ = self.lstm(self.inputs)
+        predictions = self.head(outputs[-1])[:, 0]
+        loss = torch.nn.functional.mse_loss(predictions, self.targets)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item(), 0.0
+
+
+def make_lstm_trainer(problem: SequenceProblem) -> LstmTrainer:
+    return LstmTrainer(problem)
 
 
 def _scalar_workload(*_: Any) -> NoReturn:
