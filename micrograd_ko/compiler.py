@@ -53,6 +53,7 @@ Honest limits:
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -71,6 +72,9 @@ IndexArray = npt.NDArray[np.intp]
 Rows = slice | IndexArray
 """Rows of the value buffer: a slice when they are evenly spaced (a view, no copy), else an index array."""
 Reduction = Literal["mean", "sum"]
+
+_DATA = operator.attrgetter("data")
+_NO_INPUTS: FloatArray = np.zeros((1, 0))
 
 
 class CompileError(ValueError):
@@ -413,24 +417,30 @@ class Program:
     def forward(self, batch: Any) -> FloatArray:
         """Every output for every sample: shape (n_samples,) for one output, else (n_samples, n_outputs)."""
         flat = self._as_batch(batch)
-        state = self._prepare(flat.shape[0])
-        values = state.values
-        values[: self.n_inputs] = flat.T
-        n_params = len(self.params)
-        if n_params:
-            state.leaves[:n_params] = np.fromiter((p.data for p in self.params), float, count=n_params)
-            if self.param_rows:
-                values[self._param_row_rows] = state.leaves[self._param_row_params][:, None]
-        for group in self.plan:
-            group.forward(state)
+        # the parameters, read once per call from their Values (an optimizer step in between is seen)
+        theta = np.fromiter(map(_DATA, self.params), float, count=len(self.params))
+        self._run(flat, theta)
         if self.penalty_program is not None:
-            self.penalty_program.forward(np.zeros((1, 0)))
-        self._ran = True
-        outputs = values[self._outputs].T
+            self.penalty_program._run(_NO_INPUTS, theta)
+        assert self._state is not None  # set by _run
+        outputs = self._state.values[self._outputs].T
         result: FloatArray = outputs[:, 0].copy() if self.single_output else outputs.copy()
         if self.check:
             self._check(flat, result)
         return result
+
+    def _run(self, flat: FloatArray, theta: FloatArray) -> None:
+        state = self._prepare(flat.shape[0])
+        values = state.values
+        values[: self.n_inputs] = flat.T
+        n_params = len(theta)
+        if n_params:
+            state.leaves[:n_params] = theta
+            if self.param_rows:
+                values[self._param_row_rows] = theta[self._param_row_params][:, None]
+        for group in self.plan:
+            group.forward(state)
+        self._ran = True
 
     __call__ = forward
 
@@ -449,30 +459,45 @@ class Program:
         total = per_sample.sum() / len(per_sample) if reduction == "mean" else per_sample.sum()
         return float(total) + self.penalty()
 
-    def backward(self, reduction: Reduction = "mean") -> None:
-        """p.grad += the mean (or sum) over the last batch's samples of d(sum of outputs)/d(p), plus the penalty's.
+    def backward(
+        self,
+        reduction: Reduction = "mean",
+        output_weights: Sequence[float] | None = None,
+        accumulate: bool = True,
+    ) -> FloatArray:
+        """p.grad += the mean (or sum) over the last batch's samples of d(outputs)/d(p), plus the penalty's.
 
-        Like eager `backward()`, this accumulates: call `zero_grad()` first in a training loop.
+        The outputs are summed, each weighted by `output_weights` (default all
+        1; a 0 leaves an output out, such as a score returned beside a loss).
+        Like eager `backward()`, this accumulates: call `zero_grad()` first in a
+        training loop.  Returns the gradient, one entry per parameter;
+        `accumulate=False` only returns it, for an optimizer that works on arrays.
         """
         if reduction not in ("mean", "sum"):
             raise ValueError(f"Program.backward: reduction must be 'mean' or 'sum', got {reduction!r}")
         state = self._state
         if state is None or not self._ran:
             raise RuntimeError("Program.backward: call the program on a batch first")
-        grads = self._leaf_gradients(state, 1.0 / state.values.shape[1] if reduction == "mean" else 1.0)
+        weights = [1.0] * len(self.outputs) if output_weights is None else [float(w) for w in output_weights]
+        if len(weights) != len(self.outputs):
+            raise ValueError(f"Program.backward: {len(weights)} output_weights for {len(self.outputs)} outputs")
+        scale = 1.0 / state.values.shape[1] if reduction == "mean" else 1.0
+        grads = self._leaf_gradients(state, [w * scale for w in weights])
         if self.penalty_program is not None:
             penalty_state = self.penalty_program._state
             assert penalty_state is not None  # run by forward
-            grads = grads + self.penalty_program._leaf_gradients(penalty_state, 1.0)
-        for p, g in zip(self.params, grads.tolist()):
-            p.grad += g
+            grads += self.penalty_program._leaf_gradients(penalty_state, [1.0])
+        if accumulate:
+            for p, g in zip(self.params, grads.tolist()):
+                p.grad += g
+        return grads
 
-    def _leaf_gradients(self, state: _State, seed: float) -> FloatArray:
-        """d(sum of outputs, each sample weighted by `seed`)/d(parameter), summed over samples."""
+    def _leaf_gradients(self, state: _State, seeds: list[float]) -> FloatArray:
+        """d(sum of outputs, output j weighted by `seeds[j]`)/d(parameter), summed over samples."""
         grads = state.grads
         grads.fill(0.0)
         state.leaf_grads.fill(0.0)
-        for row in self.outputs:
+        for row, seed in zip(self.outputs, seeds):
             grads[row] += seed
         for group in reversed(self.plan):
             group.backward(state)
@@ -781,42 +806,62 @@ def draw_plan(program: Program) -> Any:
     """The plan as a graphviz.Digraph: one box per group (op, count, how it runs), arrows from producer groups.
 
     Draw it beside `micrograd_ko.draw(output)` of the traced sample to see
-    scalar nodes become a few array operations.
+    scalar nodes become a few array operations.  A penalty's plan is drawn
+    below the main one, in its own frame.
     """
     import graphviz  # only drawing needs it
 
     graph = graphviz.Digraph(name="plan", graph_attr={"rankdir": "LR"}, node_attr={"shape": "box", "fontsize": "10"})
+    graph.node("params", f"parameters ×{len(program.params)}", shape="ellipse")
+    edges = _draw_program(graph, program, "")
+    if program.penalty_program is not None:
+        with graph.subgraph(name="cluster_penalty", graph_attr={"label": "penalty (once per batch)"}) as frame:
+            # edges are added outside the frame, so the shared parameters node stays outside it too
+            edges += _draw_program(frame, program.penalty_program, "p")
+    for tail, head in edges:
+        graph.edge(tail, head)
+    return graph
+
+
+def _group_label(group: Group) -> str:
+    if isinstance(group, MatmulGroup):
+        k = group.w.shape[1]
+        bias = " + b" if group.b is not None else ""
+        return f"matmul: dot ×{group.size}\n({group.size}×{k}) @ ({k}, samples){bias}"
+    return f"{group.kind}: {group.op.name} ×{group.size}\ndepth {group.depth}, {group.arity} inputs each"
+
+
+def _draw_program(graph: Any, program: Program, prefix: str) -> list[tuple[str, str]]:
+    """Add the program's nodes to `graph`; return its edges."""
     n_inputs = program.n_inputs
     first_constant = n_inputs + len(program.param_rows)
     first_node = first_constant + len(program.constants)
-    graph.node("inputs", f"inputs x{n_inputs}\n(samples, {n_inputs})", shape="ellipse")
-    graph.node("params", f"parameters x{len(program.params)}", shape="ellipse")
+    if n_inputs:
+        graph.node(f"{prefix}inputs", f"inputs ×{n_inputs}\n(samples, {n_inputs})", shape="ellipse")
     if len(program.constants):
-        graph.node("constants", f"constants x{len(program.constants)}", shape="ellipse")
+        graph.node(f"{prefix}constants", f"constants ×{len(program.constants)}", shape="ellipse")
     owner: dict[int, str] = {}
+    edges: list[tuple[str, str]] = []
     for index, group in enumerate(program.plan):
         for r in range(group.out.start, group.out.stop):
-            owner[r] = f"g{index}"
+            owner[r] = f"{prefix}g{index}"
 
     def source(r: int) -> str:
         if r < n_inputs:
-            return "inputs"
+            return f"{prefix}inputs"
         if r < first_constant:
             return "params"
         if r < first_node:
-            return "constants"
+            return f"{prefix}constants"
         return owner[r]
 
     for index, group in enumerate(program.plan):
-        label = group.describe().replace(" (depth", "\n(depth")
         fill = {"matmul": "lightblue", "dot": "lightblue", "sum": "lightyellow"}.get(group.kind, "white")
-        graph.node(f"g{index}", label, style="filled", fillcolor=fill)
+        graph.node(f"{prefix}g{index}", _group_label(group), style="filled", fillcolor=fill)
         sources = {source(r) for parents in group.parents for r in parents if r >= 0}
         if isinstance(group, MatmulGroup):
             sources.add("params")
-        for s in sorted(sources):
-            graph.edge(s, f"g{index}")
-    graph.node("out", f"outputs x{len(program.outputs)}", shape="ellipse")
-    for r in dict.fromkeys(program.outputs):
-        graph.edge(source(r), "out")
-    return graph
+        edges += [(name, f"{prefix}g{index}") for name in sorted(sources)]
+    graph.node(f"{prefix}out", f"outputs ×{len(program.outputs)}", shape="ellipse")
+    edges += [(source(r), f"{prefix}out") for r in dict.fromkeys(program.outputs)]
+    return edges
