@@ -251,3 +251,46 @@ def test_plan_size_and_drawing() -> None:
     graph = draw_plan(program)
     assert isinstance(graph, graphviz.Digraph)
     assert graph.source.count("matmul") == 3
+
+
+def test_batched_dots_sums_and_repeated_parents_compile() -> None:
+    w = [Value(v, role="parameter") for v in (0.4, -1.2, 0.7)]
+
+    def fn(s: list[Value]) -> list[Value]:
+        a = Value.dot([s[0], s[1]], [w[0], w[0]], w[1])  # weights vary per sample: no matrix product
+        b = Value.dot([s[1], a], [w[2], w[2]])
+        c = Value.dot(w[:2], [a, a], w[2])  # a matrix product whose input tuple repeats a row
+        total = Value.sum([a, a, b, w[1]])  # a parent listed twice gets both gradients
+        return [total * c, Value.min([a, b, c])]
+
+    program = trace(fn, [0.3, -0.8], w)
+    assert {g.kind for g in program.plan} >= {"dot", "matmul", "sum"}
+    batch = np.random.default_rng(1).uniform(-2.0, 2.0, (9, 2))
+    eager_outputs, eager_grads, scale = eager_reference(fn, batch, w)
+    outputs, grads = compiled_run(program, batch, w)
+    assert_close(outputs, eager_outputs, scale)
+    assert_close(grads, eager_grads, scale * len(batch))
+
+
+def test_output_weights_leave_an_output_out_and_accumulate_false_leaves_grads_alone() -> None:
+    w = Value(0.5, role="parameter")
+    loss_only = trace(lambda s: (s[0] * w).tanh(), [1.0], [w])
+    loss_and_score = trace(lambda s: [(s[0] * w).tanh(), s[0] * w * w], [1.0], [w])
+    batch = np.array([[1.0], [-0.5], [2.0]])
+    loss_only(batch)
+    expected = loss_only.backward(accumulate=False)
+    assert w.grad == 0.0
+    outputs = loss_and_score(batch)
+    assert outputs.shape == (3, 2)
+    got = loss_and_score.backward(output_weights=(1.0, 0.0))
+    np.testing.assert_array_equal(got, expected)
+    assert w.grad == expected[0]
+    with pytest.raises(ValueError, match="output_weights"):
+        loss_and_score.backward(output_weights=(1.0,))
+
+
+def test_backward_needs_a_call_first() -> None:
+    w = Value(0.5, role="parameter")
+    program = trace(lambda s: s[0] * w, [1.0], [w])
+    with pytest.raises(RuntimeError, match="call the program"):
+        program.backward()
