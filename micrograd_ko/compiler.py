@@ -181,7 +181,7 @@ class MapGroup(Group):
         self.inputs = [_rows(column) for column in columns]
         self.unique = [_is_unique(column) for column in columns]
         self.grad_inputs = [k for k in range(self.arity) if needs_grad[k]]
-        self.forward_calls = 1 + sum(not isinstance(rows, slice) for rows in self.inputs)
+        self.forward_calls = 2 + sum(not isinstance(rows, slice) for rows in self.inputs)  # formula, store, gathers
         self.backward_calls = 1 + 2 * len(self.grad_inputs)
         self._saved: list[FloatArray] = []
 
