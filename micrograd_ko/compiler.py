@@ -43,6 +43,10 @@ Honest limits:
   other branch silently gets the example's graph.  `trace(..., check=True)`
   replays a few samples of every batch eagerly and raises `TraceCheckError`
   when the results differ, as `torch.jit.trace`'s check does.
+* Library code reads `.data` too: `losses.softmax` and `log_softmax` shift
+  the logits by the largest one's `.data`.  Traced, that shift is the
+  example's; it cancels exactly, so the numbers agree, but a sample whose
+  logits are far larger than the example's can overflow where eager does not.
 * The domain checks of eager mode are not run: a sample outside an op's
   domain gives NaN or inf, as numpy does, instead of a DomainError.
 * An op whose `array_forward` or `local_grads` does not work on arrays (a

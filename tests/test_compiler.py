@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from micrograd_ko import data, losses, ops
+from micrograd_ko import data, losses, nn, ops
 from micrograd_ko.compiler import CompileError, MatmulGroup, Program, TraceCheckError, draw_plan, trace
 from micrograd_ko.engine import Value
 from micrograd_ko.function import custom_op
@@ -294,3 +294,26 @@ def test_backward_needs_a_call_first() -> None:
     program = trace(lambda s: s[0] * w, [1.0], [w])
     with pytest.raises(RuntimeError, match="call the program"):
         program.backward()
+
+
+def test_batch_layers_and_one_hot_cross_entropy_compile() -> None:
+    """nn.Sequential of Linear layers, per sample; cross-entropy against a one-hot target given as inputs.
+
+    log_softmax shifts the logits by the largest one's `.data`: traced, that shift is a constant of the
+    example, which cancels exactly in log_softmax, so the numbers still agree.
+    """
+    model = nn.Sequential(nn.Linear(2, 8, seed=1), nn.Tanh(), nn.Linear(8, 3, seed=2))
+    params = model.parameters()
+
+    def fn(s: list[Value]) -> Value:
+        logits = model([s[:2]])[0]
+        return -Value.dot(losses.log_softmax(logits), s[2:])
+
+    rng = np.random.default_rng(0)
+    batch = np.column_stack([rng.normal(size=(20, 2)), np.eye(3)[rng.integers(0, 3, 20)]])
+    program = trace(fn, batch[0].tolist(), params, check=True)
+    assert sum(isinstance(g, MatmulGroup) for g in program.plan) == 2
+    eager_outputs, eager_grads, scale = eager_reference(fn, batch, params)
+    outputs, grads = compiled_run(program, batch, params)
+    assert_close(outputs, np.asarray(eager_outputs)[:, 0], scale)
+    assert_close(grads, eager_grads, scale * len(batch))
