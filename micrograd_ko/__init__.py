@@ -6,7 +6,7 @@
 >>> y.backward()
 """
 
-from micrograd_ko import data, losses, nn, ops, optim
+from micrograd_ko import compiler, data, losses, nn, ops, optim
 from micrograd_ko.anomaly import AnomalyError, detect_anomaly
 from micrograd_ko.engine import DomainError, Value, is_grad_enabled, no_grad
 from micrograd_ko.function import CustomOp, custom_op
@@ -21,6 +21,7 @@ __all__ = [
     "GradcheckError",
     "Value",
     "backward_steps",
+    "compiler",
     "custom_op",
     "data",
     "detect_anomaly",

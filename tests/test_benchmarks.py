@@ -20,7 +20,7 @@ from benchmarks import plan, runner
 from benchmarks.engines import ENGINES
 
 ROOT = Path(__file__).resolve().parent.parent
-QUICK_ENGINES = ["micrograd_ko", "micrograd", "numpy"]  # the PyTorch engines only add seconds of import time
+QUICK_ENGINES = ["micrograd_ko", "micrograd", "numpy", "micrograd_ko_compiled"]  # PyTorch only adds import time
 
 
 @pytest.fixture(scope="module")

@@ -84,6 +84,10 @@ ENGINES: dict[str, EngineInfo] = {
     "torch_scalar": EngineInfo("benchmarks.engines.torch_scalar", "torch", "PyTorch, one 0-dim tensor per scalar"),
     "torch_tensor": EngineInfo("benchmarks.engines.torch_tensor", "torch", "PyTorch, batched nn.Linear (reference)"),
     "numpy": EngineInfo("benchmarks.engines.numpy_backprop", "numpy", "numpy, hand-written backprop (reference)"),
+    # compiled mode (issue 13): the same per-sample graph traced once and run over the batch as numpy
+    "micrograd_ko_compiled": EngineInfo(
+        "benchmarks.engines.compiled", "micrograd_ko", "micrograd_ko compiled: traced once, run as numpy"
+    ),
 }
 """Engines in the order the tables list them."""
 
