@@ -1369,14 +1369,15 @@ class _RecurrentCell(RecurrentModule):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool, seed: int | np.random.Generator | None) -> None:
         name = type(self).__name__
-        self.input_size = _positive_int(input_size, f"{name} input_size")
-        self.hidden_size = _positive_int(hidden_size, f"{name} hidden_size")
+        self.input_size = positive_integer(input_size, f"{name} input_size")
+        self.hidden_size = positive_integer(hidden_size, f"{name} hidden_size")
         if not isinstance(bias, bool):
             raise TypeError(f"{name} bias must be True or False, got {bias!r}")
         n_in, n_h, rows = self.input_size, self.hidden_size, len(self.GATES) * self.hidden_size
         limit = 1.0 / math.sqrt(n_h)
         # torch's reset_parameters: every weight and bias from U(-1/sqrt(hidden), 1/sqrt(hidden)), in parameter order
-        flat = iter(_rng(seed).uniform(-limit, limit, rows * (n_in + n_h) + (2 * rows if bias else 0)).tolist())
+        count = rows * (n_in + n_h) + (2 * rows if bias else 0)
+        flat = iter(generator(seed, "seed").uniform(-limit, limit, count).tolist())
         ih, hh, biases = self._labels()
         self.weight_ih = [
             tuple(Value(next(flat), label=ih(r, i), role="parameter") for i in range(n_in)) for r in range(rows)
@@ -1707,7 +1708,7 @@ class RNN(_Recurrent):
         seed: int | np.random.Generator | None = None,
     ) -> None:
         """Create the network; `seed` makes the initial weights reproducible."""
-        rng = _rng(seed)
+        rng = generator(seed, "seed")
         directions = 2 if bidirectional else 1
         super().__init__(
             [RNNCell(input_size, hidden_size, bias, nonlinearity, rng) for _ in range(directions)], bool(bidirectional)
@@ -1759,7 +1760,7 @@ class LSTM(_Recurrent):
         seed: int | np.random.Generator | None = None,
     ) -> None:
         """Create the network; `seed` makes the initial weights reproducible."""
-        rng = _rng(seed)
+        rng = generator(seed, "seed")
         directions = 2 if bidirectional else 1
         super().__init__([LSTMCell(input_size, hidden_size, bias, rng) for _ in range(directions)], bool(bidirectional))
 
