@@ -44,11 +44,13 @@ plt.rcParams["axes.unicode_minus"] = False
 # ## 1. 두 개의 반달
 #
 # 레이블은 $-1$과 $+1$입니다(`labels="pm1"`). 모델은 점수 $s$ 하나를 내고, $s > 0$이면 $+1$, 아니면 $-1$로 예측합니다.
-# 훈련 데이터 100개와, 다른 시드로 만든 테스트 데이터 100개를 준비합니다.
+# 훈련 데이터 100개와, 다른 시드로 만든 테스트 데이터 100개를 준비합니다. 테스트 점은 `sampling="random"`으로 반달 위의 위치까지
+# 새로 뽑습니다. 같은 위치에 잡음만 다시 더하면 테스트 점이 훈련 점 바로 옆에 놓여, 모델이 본 적 없는 점을 얼마나 잘 맞히는지
+# 제대로 잴 수 없습니다.
 
 # %%
 X_train, y_train = data.moons(n=100, noise=0.1, seed=1, labels="pm1")
-X_test, y_test = data.moons(n=100, noise=0.1, seed=2, labels="pm1")
+X_test, y_test = data.moons(n=100, noise=0.1, seed=2, labels="pm1", sampling="random")
 
 fig, ax = plt.subplots(figsize=(5.5, 4))
 for label, color in [(-1, "tab:blue"), (1, "tab:red")]:
@@ -233,7 +235,7 @@ plt.show()
 
 # %%
 X_spiral, y_spiral = data.spiral(n_per_class=30, classes=3, noise=0.05, seed=0)
-X_spiral_test, y_spiral_test = data.spiral(n_per_class=30, classes=3, noise=0.05, seed=1)
+X_spiral_test, y_spiral_test = data.spiral(n_per_class=30, classes=3, noise=0.05, seed=1, sampling="random")
 class_colors = ["tab:blue", "tab:orange", "tab:green"]
 
 fig, ax = plt.subplots(figsize=(5, 4.5))
@@ -335,9 +337,9 @@ for title, i in [
     )
 
 # %% [markdown]
-# 정답 확률이 가장 낮은 점은 헷갈린 점이 아닙니다. 다른 클래스에 거의 모든 확률을 준, **자신 있게 틀린** 점입니다. 손실 $-\log(\text{정답 확률})$은
-# 이런 점에서 가장 큽니다. 반대로 가장 헷갈린 점의 가장 큰 확률도 1/3보다 한참 큽니다. 훈련 손실을 0.05 근처까지 줄인 이 모델은 경계 근처의 점에서도
-# 한 클래스를 꽤 확신합니다.
+# 정답 확률이 가장 낮은 점과 가장 헷갈린 점은 서로 다른 점입니다. 정답 확률이 가장 낮은 점에서 모델은 다른 클래스에 더 큰 확률을 주었고(틀림),
+# 손실 $-\log(\text{정답 확률})$은 이런 점에서 가장 큽니다. 가장 헷갈린 점은 세 확률이 서로 비슷해서 가장 큰 확률도 1/3에 가깝습니다.
+# 나선의 팔들이 모두 시작하는 원점 근처, 곧 결정 경계들이 만나는 곳에 놓인 점입니다.
 #
 # ## 정리
 #
