@@ -206,7 +206,7 @@ def test_save_is_atomic_and_leaves_the_old_file_on_failure(tmp_path: Path, monke
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("micrograd_ko.nn.os.replace", fail)
+    monkeypatch.setattr("micrograd_ko.nn.module.os.replace", fail)
     with pytest.raises(OSError, match="disk full"):
         MLP(2, [3, 1], seed=9).save(path)
     assert path.read_bytes() == old
