@@ -59,7 +59,11 @@ def _text_outputs(nb: nbformat.NotebookNode) -> list[list[str]]:
 
 def test_the_curriculum_is_complete() -> None:
     numbers = [source.name[:2] for source in SOURCES]
-    assert numbers == [f"{n:02d}" for n in range(1, 10)], f"expected notebooks 01..09, found {numbers}"
+    # 10-12 (regularization, CNN, RNN) come from branches built in parallel with 13-14; once all are merged this
+    # can go back to one exact range.
+    expected = {f"{n:02d}" for n in (*range(1, 10), 13, 14)}
+    assert expected <= set(numbers), f"expected notebooks {sorted(expected)}, found {numbers}"
+    assert len(set(numbers)) == len(numbers), f"two notebooks share a number: {numbers}"
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
