@@ -58,6 +58,7 @@ __all__ = [
     "batches",
     "circles",
     "digits",
+    "gaussian_mixture",
     "house_prices",
     "moons",
     "normalize",
@@ -628,3 +629,46 @@ def batches(
     size = n if batch_size is None else min(_check_int("batches", "batch_size", batch_size, minimum=1), n)
     order = _generator("batches", seed).permutation(n) if shuffle else np.arange(n)
     return ((features[chunk], targets[chunk]) for chunk in np.split(order, np.arange(size, n, size)))
+
+
+# =====================================================================================================================
+# Generative models: a 1-D mixture of Gaussians for a GAN to imitate
+# =====================================================================================================================
+
+
+def gaussian_mixture(
+    n: int = 200,
+    means: tuple[float, ...] = (-2.0, 2.0),
+    stds: tuple[float, ...] = (0.5, 0.5),
+    weights: tuple[float, ...] | None = None,
+    seed: Seed = 0,
+) -> Dataset:
+    """``n`` draws from a 1-D mixture of Gaussians: p(x) = sum_k w_k N(x; mean_k, std_k^2).
+
+    Each draw first picks a component k with probability ``weights[k]`` (equal
+    weights by default), then x = mean_k + std_k * N(0, 1).  ``X`` is float64
+    ``(n, 1)`` and ``y`` holds each draw's component k (int64), so a test can
+    compare a generator's samples with each mode separately.  This is the data
+    notebook 14's GAN learns to imitate.
+    """
+    func = "gaussian_mixture"
+    count = _check_int(func, "n", n, minimum=1)
+    centres = [_check_real(func, "means", m) for m in means]
+    spreads = [_check_real(func, "stds", s) for s in stds]
+    if not centres or len(spreads) != len(centres):
+        raise ValueError(f"{func}(): means and stds must be non-empty and of equal length, got {means!r} and {stds!r}")
+    if not all(math.isfinite(m) for m in centres) or not all(math.isfinite(s) and s > 0 for s in spreads):
+        raise ValueError(f"{func}(): means must be finite and stds finite and > 0, got {means!r} and {stds!r}")
+    if weights is None:
+        probabilities = np.full(len(centres), 1.0 / len(centres))
+    else:
+        probabilities = np.array([_check_real(func, "weights", w) for w in weights])
+        if len(probabilities) != len(centres) or not np.all(np.isfinite(probabilities)) or np.any(probabilities < 0):
+            raise ValueError(f"{func}(): weights must be {len(centres)} finite numbers >= 0, got {weights!r}")
+        if probabilities.sum() <= 0:
+            raise ValueError(f"{func}(): weights must not all be 0, got {weights!r}")
+        probabilities = probabilities / probabilities.sum()
+    rng = _generator(func, seed)
+    components = rng.choice(len(centres), size=count, p=probabilities).astype(np.int64)
+    x = np.array(centres)[components] + np.array(spreads)[components] * rng.standard_normal(count)
+    return Dataset(x.reshape(-1, 1), components, ("x",), "component")

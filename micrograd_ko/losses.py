@@ -14,6 +14,7 @@ Which loss for which problem:
     multi-class, probabilities                cross_entropy         (output through softmax)
     multi-class, raw scores (logits)          softmax_cross_entropy (prefer this: it is stable)
     keeping weights small                     l2                    (add coefficient * l2(params))
+    a GAN, from the discriminator's logits    gan_discriminator_loss, gan_generator_loss
 
 Bad input raises early: lists of different lengths, empty lists, a class
 index out of range, targets that are not one-hot / not 0 or 1 / not -1 or +1.
@@ -31,6 +32,8 @@ from micrograd_ko.engine import Operand, Value
 __all__ = [
     "binary_cross_entropy",
     "cross_entropy",
+    "gan_discriminator_loss",
+    "gan_generator_loss",
     "hinge",
     "l2",
     "log_softmax",
@@ -261,3 +264,48 @@ def l2(params: Iterable[Value]) -> Value:
     if not ps:
         raise ValueError("l2: params is empty; there is nothing to penalise")
     return Value.dot(ps, ps)
+
+
+# ---- generative adversarial networks (GAN) -------------------------------------------------------------
+
+
+GAN_GENERATOR_LOSSES = ("non_saturating", "minimax")
+"""The generator losses `gan_generator_loss` knows."""
+
+
+def gan_discriminator_loss(real_logits: Iterable[Operand], fake_logits: Iterable[Operand]) -> Value:
+    """-V(D, G): the discriminator's loss, from its logits s (D(x) = sigmoid(s)) on real and generated samples.
+
+    V(D, G) = E_real[log D(x)] + E_fake[log(1 - D(G(z)))], the minimax game of
+    Goodfellow et al. (2014); the discriminator maximises V, so it minimises
+    -V = mean softplus(-s_real) + mean softplus(s_fake), using
+    -log sigmoid(s) = softplus(-s) and -log(1 - sigmoid(s)) = softplus(s),
+    which stay finite however sure D is (no eps needed).  At D = 1/2 everywhere
+    the loss is 2 log 2.
+    """
+    loss = "gan_discriminator_loss"
+    real = _values(real_logits, loss, "real_logits")
+    fake = _values(fake_logits, loss, "fake_logits")
+    real_term = Value.sum([(-s).softplus() for s in real]) / len(real)  # -E[log D(x)]
+    fake_term = Value.sum([s.softplus() for s in fake]) / len(fake)  # -E[log(1 - D(G(z)))]
+    return real_term + fake_term
+
+
+def gan_generator_loss(fake_logits: Iterable[Operand], kind: str = "non_saturating") -> Value:
+    """The generator's loss, from the discriminator's logits s on generated samples (D(G(z)) = sigmoid(s)).
+
+    - 'minimax': the seed's game as written, minimise E[log(1 - D(G(z)))] = -mean softplus(s).
+      Its gradient d/ds = -sigmoid(s)/n vanishes when D confidently rejects the
+      fakes (s very negative), which is exactly the situation early in training.
+    - 'non_saturating' (default, the usual choice): minimise -E[log D(G(z))] =
+      mean softplus(-s), whose gradient d/ds = -(1 - sigmoid(s))/n is largest there.
+
+    Both push D(G(z)) up; they share their fixed point and differ in how hard they push.
+    """
+    loss = "gan_generator_loss"
+    if kind not in GAN_GENERATOR_LOSSES:
+        raise ValueError(f"{loss}: kind must be one of {', '.join(GAN_GENERATOR_LOSSES)}, got {kind!r}")
+    fake = _values(fake_logits, loss, "fake_logits")
+    if kind == "minimax":
+        return -Value.sum([s.softplus() for s in fake]) / len(fake)
+    return Value.sum([(-s).softplus() for s in fake]) / len(fake)
