@@ -61,7 +61,7 @@ plt.show()
 # $$\text{out}[o][i][j] = b_o + \sum_{c}\sum_{a}\sum_{b} W[o][c][a][b]\cdot x[c][i\cdot s + a - p][j\cdot s + b - p]$$
 #
 # ($s$: 보폭(stride), $p$: 패딩(padding)). 학습하기 전에, 가중치를 손으로 정해 무엇을 찾는 필터인지 봅니다. 소벨(Sobel) 필터는
-# 왼쪽과 오른쪽(또는 위와 아래)의 밝기 차이를 잽니다. 그래서 **세로 가장자리(vertical edge)** 에서 크게 반응합니다.
+# 왼쪽과 오른쪽(또는 위와 아래)의 픽셀 값 차이를 잽니다. 그래서 **세로 가장자리(vertical edge)** 에서 크게 반응합니다.
 # `nn.Conv2d(1, 2, 3, padding=1, bias=False)`의 두 출력 채널에 세로·가로 가장자리 필터를 넣습니다.
 
 # %%
@@ -78,7 +78,7 @@ with no_grad():
     maps = np.array([[[v.data for v in row] for row in channel] for channel in edges([image])[0]])
 print(f"입력 이미지 {nn.shape_of(image)} → 출력 {maps.shape} (채널 2개, 패딩 1이라 크기 유지), 정답 {y_test[0]}")
 
-fig, axes = plt.subplots(1, 3, figsize=(10, 3.2))
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
 axes[0].imshow(np.array(image[0]), cmap="gray_r")
 axes[0].set_title(f"입력 (숫자 {y_test[0]})")
 for ax, m, title in zip(axes[1:], maps, ["세로 가장자리 필터의 활성화 맵", "가로 가장자리 필터의 활성화 맵"]):
@@ -89,6 +89,7 @@ for ax, m, title in zip(axes[1:], maps, ["세로 가장자리 필터의 활성�
 for ax in axes:
     ax.set_xlabel("열(col)")
     ax.set_ylabel("행(row)")
+fig.subplots_adjust(wspace=0.45)
 plt.show()
 
 # 한 픽셀을 손으로: 출력 (3, 2) 자리 = 입력의 (2..4, 1..3) 창과 필터의 원소별 곱의 합
@@ -97,7 +98,7 @@ print("입력의 창(window):\n", np.round(window, 3))
 print(f"Σ 창 × 세로 필터 = {np.sum(window * SOBEL_VERTICAL):.4f},  Conv2d의 출력 [0][3][2] = {maps[0, 3, 2]:.4f}")
 
 # %% [markdown]
-# 빨간색(양수)은 왼쪽이 밝고 오른쪽이 어두운 자리, 파란색(음수)은 그 반대인 자리입니다. 필터 **하나가 무늬 하나** 를 찾고,
+# 빨간색(양수)은 왼쪽 픽셀의 값(잉크)이 오른쪽보다 큰 자리, 파란색(음수)은 그 반대인 자리입니다. 즉 획의 왼쪽 끝과 오른쪽 끝이 다른 색으로 드러납니다. 필터 **하나가 무늬 하나** 를 찾고,
 # 필터 개수만큼 활성화 맵(= 출력 **채널, channel**)이 생깁니다. 같은 필터를 모든 자리에 쓰므로(가중치 공유, weight sharing) 무늬가 어디에 있든 찾습니다.
 #
 # ## 2. 채널, 보폭, 패딩, 풀링과 출력 크기
@@ -108,6 +109,9 @@ print(f"Σ 창 × 세로 필터 = {np.sum(window * SOBEL_VERTICAL):.4f},  Conv2d
 #
 # 입니다($k$: 필터 크기). `nn.output_size`가 이 식이고, 층을 실제로 통과시킨 결과의 모양(`nn.shape_of`)과 비교합니다.
 # 매개변수 개수는 필터마다 $C_{in}\cdot k\cdot k$개의 가중치와 편향 하나이므로 $C_{out}(C_{in} k^2 + 1)$개입니다.
+#
+# **실행하기 전에 예측해 보세요.** 8×8 이미지에 3×3 필터를 보폭 2, 패딩 1로 적용하면 출력은 몇×몇일까요?
+# 채널 2개짜리 입력에 5×5 필터 3개를 쓰는 층의 매개변수는 몇 개일까요?
 
 # %%
 two_channel = [np.stack([X_test[0].reshape(8, 8), X_test[1].reshape(8, 8)]).tolist()]  # 채널 2개짜리 8×8 입력 하나
@@ -142,6 +146,8 @@ with no_grad():
         print(f"{pool!r} →", np.array([[v.data for v in row] for row in pool([tiny])[0][0]]).tolist())
 
 # %% [markdown]
+# **실행하기 전에 예측해 보세요.** 위의 4×4 입력에 2×2 최대 풀링을 하고 네 출력의 합을 역전파하면, 어느 픽셀의 기울기가 0이 아닐까요?
+#
 # 최대 풀링의 역전파는 창에서 **가장 컸던 자리 하나** 에만 기울기를 보냅니다(그 자리만 출력에 영향을 주니까요).
 
 # %%
@@ -194,8 +200,7 @@ for epoch in range(4):
 
 model.eval()
 predicted = predict(model, X_test)
-train_accuracy, test_accuracy = float(np.mean(predict(model, X_train) == y_train)), float(np.mean(predicted == y_test))
-print(f"훈련 정확도 {train_accuracy:.1%}, 테스트 정확도 {test_accuracy:.1%} (테스트 이미지 {len(y_test)}장)")
+print(f"테스트 정확도 {np.mean(predicted == y_test):.1%} (테스트 이미지 {len(y_test)}장, 맞힌 것 {np.sum(predicted == y_test)}장)")
 
 fig, ax = plt.subplots(figsize=(6, 3.2))
 ax.plot(np.arange(1, sum(map(len, epoch_losses)) + 1), np.concatenate(epoch_losses), linewidth=0.8)
@@ -205,7 +210,7 @@ ax.set_title("CNN의 학습 곡선")
 plt.show()
 
 # %% [markdown]
-# 매개변수 410개짜리 모델이 몇 초 학습으로 처음 보는 숫자의 90% 이상을 맞힙니다. 어떤 숫자를 헷갈렸는지 봅니다.
+# 매개변수 수백 개짜리 모델이 몇 초 학습으로 처음 보는 숫자의 90% 이상을 맞힙니다. 어떤 숫자를 헷갈렸는지 봅니다.
 
 # %%
 confusion = np.zeros((10, 10), dtype=int)
@@ -310,5 +315,5 @@ print(f"완전 연결: 출력 10개의 dot (가중치 36 + 입력 36 + 편향 1 
 # - 합성곱 층은 작은 필터를 이미지 위로 밀며 내적을 계산해 활성화 맵을 만듭니다. 필터 개수 = 출력 채널 수이고, 같은 필터를 모든 자리에서 씁니다.
 # - 출력 크기는 $\lfloor(\text{size} + 2p - k)/s\rfloor + 1$. 풀링은 매개변수 없이 크기를 줄입니다.
 # - CNN의 하이퍼파라미터: 필터의 개수와 크기(합성곱), 창의 크기와 보폭(풀링), 층과 뉴런의 수(완전 연결).
-# - 합성곱 3×3 필터 4개와 완전 연결 층 하나(매개변수 410개)로 8×8 숫자를 90% 넘게 맞혔습니다.
+# - 합성곱 3×3 필터 4개와 완전 연결 층 하나로 8×8 숫자를 90% 넘게 맞혔습니다.
 # - 엔진에서 합성곱은 dot 노드 여러 개일 뿐이라, 지금까지의 역전파가 그대로 작동합니다.
