@@ -22,6 +22,13 @@ How the recording becomes fast is the execution plan (`Program.plan`):
 * **Matrix products.**  The `dot` nodes of a dense layer read one shared tuple
   of inputs with weights that are parameters, so their group is one matrix
   product W @ X plus a bias: (16, k) @ (k, n_samples).
+* **Convolutions.**  A convolution's output pixels are dot nodes that read
+  different windows (patches) but the same rows of weights.  Matrix-product
+  groups of one depth with the same weights merge into one 'conv' group:
+  the patches are gathered into one matrix and multiplied once (im2col),
+  (O, k) @ (k, positions x n_samples).  An unrolled RNN or LSTM needs
+  nothing new: every time step's gate rows share the input tuple [x_t | h],
+  so each step is one matrix product (one program per sequence length).
 * **Backward** walks the groups in reverse.  Each group multiplies its
   output gradients by the op's `local_grads` (the op table's formula, run
   with `ops.ARRAYS`) and adds the result into its parents' rows, with a slice
