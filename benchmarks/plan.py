@@ -75,9 +75,9 @@ FULL = Config(
     wide_n=100_000,
     repeats=3,
     timeout_s=900.0,
-    cnn_steps={"micrograd_ko": 10, "torch_tensor": 50},
+    cnn_steps={"micrograd_ko": 10, "torch_tensor": 50, "micrograd_ko_compiled": 50},
     digits_batch=32,
-    lstm_steps={"micrograd_ko": 10, "torch_tensor": 50},
+    lstm_steps={"micrograd_ko": 10, "torch_tensor": 50, "micrograd_ko_compiled": 50},
     sequence_batch=8,
 )
 
@@ -107,9 +107,9 @@ QUICK = Config(
     wide_n=1_000,
     repeats=2,
     timeout_s=120.0,
-    cnn_steps={"micrograd_ko": 2, "torch_tensor": 2},
+    cnn_steps={"micrograd_ko": 2, "torch_tensor": 2, "micrograd_ko_compiled": 2},
     digits_batch=4,
-    lstm_steps={"micrograd_ko": 2, "torch_tensor": 2},
+    lstm_steps={"micrograd_ko": 2, "torch_tensor": 2, "micrograd_ko_compiled": 2},
     sequence_batch=2,
     one_process_per_task=False,
 )

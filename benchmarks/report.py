@@ -114,6 +114,17 @@ def _cnn_ratios(w4: dict[str, Record]) -> Record:
         mine, theirs = ours.get(f"gc_{gc}_losses"), torch.get(f"gc_{gc}_losses")
         if mine and theirs:
             ratios[f"max_abs_loss_difference_gc_{gc}"] = max(abs(a - b) for a, b in zip(mine, theirs))
+    # compiled mode (issue 13): its time over PyTorch's and over eager micrograd_ko's, and its losses against eager's
+    compiled = w4.get("micrograd_ko_compiled", {})
+    for gc in ("off", "on"):
+        ms = compiled.get(f"gc_{gc}_ms")
+        if ms and torch.get(f"gc_{gc}_ms"):
+            ratios[f"compiled_gc_{gc}"] = ms / torch[f"gc_{gc}_ms"]
+        if ms and ours.get(f"gc_{gc}_ms"):
+            ratios[f"eager_over_compiled_gc_{gc}"] = ours[f"gc_{gc}_ms"] / ms
+        mine, eager = compiled.get(f"gc_{gc}_losses"), ours.get(f"gc_{gc}_losses")
+        if mine and eager:
+            ratios[f"compiled_max_abs_loss_difference_gc_{gc}"] = max(abs(a - b) for a, b in zip(mine, eager))
     return ratios
 
 
@@ -317,7 +328,12 @@ def _cnn_table(results: Record, kind: str = "w4") -> list[str]:
         "|---|---:|---:|---:|---:|",
     ]
     for engine, s in w4.items():
-        ratio = f"{_ratio(ratios.get('gc_on'))} / {_ratio(ratios.get('gc_off'))}" if engine == "micrograd_ko" else "–"
+        prefix = {"micrograd_ko": "", "micrograd_ko_compiled": "compiled_"}.get(engine)
+        ratio = (
+            f"{_ratio(ratios.get(f'{prefix}gc_on'))} / {_ratio(ratios.get(f'{prefix}gc_off'))}"
+            if prefix is not None
+            else "–"
+        )
         lines.append(
             f"| {engine} | {s.get('batch', '–')} | {_ms(s.get('gc_on_ms'), True)} | {_ms(s.get('gc_off_ms'), True)} "
             f"| {ratio} |"
@@ -325,6 +341,16 @@ def _cnn_table(results: Record, kind: str = "w4") -> list[str]:
     difference = ratios.get("max_abs_loss_difference_gc_on")
     if difference is not None:
         lines += ["", f"Largest loss difference between the two engines over the timed steps: {difference:.1e}."]
+    speedup = [ratios.get(f"eager_over_compiled_gc_{gc}") for gc in ("on", "off")]
+    compiled_difference = ratios.get("compiled_max_abs_loss_difference_gc_on")
+    if any(speedup) or compiled_difference is not None:
+        lines += [
+            "",
+            f"Compiled mode: eager micrograd_ko's time ÷ compiled's {_ratio(speedup[0])} / {_ratio(speedup[1])} "
+            "(GC on / off); largest loss difference from eager "
+            + ("–" if compiled_difference is None else f"{compiled_difference:.1e}")
+            + ".",
+        ]
     return lines
 
 

@@ -22,6 +22,13 @@ How the recording becomes fast is the execution plan (`Program.plan`):
 * **Matrix products.**  The `dot` nodes of a dense layer read one shared tuple
   of inputs with weights that are parameters, so their group is one matrix
   product W @ X plus a bias: (16, k) @ (k, n_samples).
+* **Convolutions.**  A convolution's output pixels are dot nodes that read
+  different windows (patches) but the same rows of weights.  Matrix-product
+  groups of one depth with the same weights merge into one 'conv' group:
+  the patches are gathered into one matrix and multiplied once (im2col),
+  (O, k) @ (k, positions x n_samples).  An unrolled RNN or LSTM needs
+  nothing new: every time step's gate rows share the input tuple [x_t | h],
+  so each step is one matrix product (one program per sequence length).
 * **Backward** walks the groups in reverse.  Each group multiplies its
   output gradients by the op's `local_grads` (the op table's formula, run
   with `ops.ARRAYS`) and adds the result into its parents' rows, with a slice
@@ -69,7 +76,7 @@ from micrograd_ko import ops
 from micrograd_ko.engine import Value, no_grad, set_grad_enabled
 from micrograd_ko.ops import ARRAYS, Op
 
-__all__ = ["CompileError", "Group", "PlanSize", "Program", "TraceCheckError", "draw_plan", "trace"]
+__all__ = ["CompileError", "ConvGroup", "Group", "PlanSize", "Program", "TraceCheckError", "draw_plan", "trace"]
 
 FloatArray = npt.NDArray[np.float64]
 IndexArray = npt.NDArray[np.intp]
@@ -263,6 +270,80 @@ class MatmulGroup(Group):
         k = self.w.shape[1]
         bias = " + b" if self.b is not None else ""
         return f"matmul dot x{self.size} (depth {self.depth}): ({self.size}x{k}) @ ({k}, samples){bias}"
+
+
+class ConvGroup(Group):
+    """Dot nodes that share one weight matrix over many input tuples: a convolution, as one matrix product over patches.
+
+    A convolution's output pixel (o, p) is W[o] · patch[p] + b[o]: every
+    position p reads its own window of pixels (its patch) but the same rows of
+    weights.  The group's nodes sit in rows o * P + p, so its output rows are
+    one (O, P * samples) matrix; forward gathers the patches into a
+    (k, P * samples) matrix and runs ONE product W @ patches (im2col).
+    Backward: dW = g @ patches.T, db = g summed over positions and samples,
+    and W.T @ g scatter-added back to the pixels (overlapping windows share
+    pixels, so the scatter sums repeated rows: sort once at trace time, then
+    `np.add.reduceat` per call).
+    """
+
+    kind = "conv"
+
+    def __init__(
+        self,
+        op: Op,
+        depth: int,
+        out: slice,
+        parents: list[list[int]],
+        weights: list[list[int]],
+        bias: list[int] | None,
+        patches: list[list[int]],
+        x_needs_grad: bool,
+    ) -> None:
+        super().__init__(op, depth, out, parents)
+        self.w = np.asarray(weights, dtype=np.intp)  # (O, k) indices into the leaf vector
+        self.w_unique = _is_unique(self.w.ravel().tolist())
+        self.b = None if bias is None else np.asarray(bias, dtype=np.intp)
+        self.b_unique = bias is None or _is_unique(bias)
+        self.positions = len(patches)
+        self.patches = np.asarray(patches, dtype=np.intp).T.copy()  # (k, P): value row of input k at position p
+        self.x_needs_grad = x_needs_grad
+        flat = self.patches.ravel()
+        self._order = np.argsort(flat, kind="stable")
+        ordered = flat[self._order]
+        self._starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        self._targets = ordered[self._starts]
+        self.forward_calls = 4 + (0 if self.b is None else 2)
+        self.backward_calls = 4 + (5 if x_needs_grad else 0) + (0 if self.b is None else 2)
+        self._w: FloatArray = np.zeros((0, 0))
+        self._x: FloatArray = np.zeros((0, 0))
+
+    def forward(self, state: _State) -> None:
+        values = state.values
+        samples = values.shape[1]
+        self._w = w = state.leaves[self.w]
+        k = self.w.shape[1]
+        self._x = x = values[self.patches].reshape(k, self.positions * samples)
+        out = values[self.out].reshape(len(self.w), self.positions * samples)  # a view: the rows are consecutive
+        np.matmul(w, x, out=out)
+        if self.b is not None:
+            out += state.leaves[self.b][:, None]
+
+    def backward(self, state: _State) -> None:
+        grads = state.grads
+        samples = grads.shape[1]
+        g = grads[self.out].reshape(len(self.w), self.positions * samples)
+        _add_into(state.leaf_grads, self.w, self.w_unique, g @ self._x.T)
+        if self.b is not None:
+            _add_into(state.leaf_grads, self.b, self.b_unique, g.sum(axis=1))
+        if self.x_needs_grad:
+            dx = (self._w.T @ g).reshape(-1, samples)  # row k * P + p: input k of position p
+            grads[self._targets] += np.add.reduceat(dx[self._order], self._starts, axis=0)
+
+    def describe(self) -> str:
+        o, k = self.w.shape
+        bias = " + b" if self.b is not None else ""
+        shape = f"({o}x{k}) @ ({k}, {self.positions} positions x samples)"
+        return f"conv   dot x{self.size} (depth {self.depth}): {shape}{bias}"
 
 
 class DotGroup(Group):
@@ -704,6 +785,7 @@ def _compile(
             if all(kind[id(p)] in ("param", "constant") for p in leaves):
                 extra = ("matmul", tuple(id(x) for x in node._parents[k : 2 * k]))
         groups.setdefault((depth[id(node)], op.name, arity, extra), []).append(node)
+    groups = _merge_convolutions(groups)
     ordered = sorted(groups.items(), key=lambda item: item[0][0])  # stable: first appearance within a depth
 
     # rows: inputs, parameters read through the buffer, constants, then each group's nodes together
@@ -728,7 +810,15 @@ def _compile(
         op = _lookup(name)
         parent_rows = [[row.get(id(p), -1) for p in node._parents] for node in members]
         grad_at = [any(needs[id(node._parents[k])] for node in members) for k in range(arity)]
-        if extra is not None:
+        if extra is not None and extra[0] == "conv":
+            k, channels = arity // 2, extra[1]
+            positions = len(members) // channels
+            firsts = members[::positions]  # position 0 of every channel: the weight rows
+            weights = [[leaf_of[id(p)] for p in node._parents[:k]] for node in firsts]
+            bias = [leaf_of[id(node._parents[2 * k])] for node in firsts] if arity % 2 else None
+            patches = [[row[id(p)] for p in members[p]._parents[k : 2 * k]] for p in range(positions)]
+            plan.append(ConvGroup(op, d, out, parent_rows, weights, bias, patches, any(grad_at[k : 2 * k])))
+        elif extra is not None:
             k = arity // 2
             weights = [[leaf_of[id(p)] for p in node._parents[:k]] for node in members]
             bias = [leaf_of[id(node._parents[2 * k])] for node in members] if arity % 2 else None
@@ -740,11 +830,55 @@ def _compile(
         else:
             plan.append(MapGroup(op, d, out, parent_rows, grad_at))
     program = Program(
-        shape, params, constant_values, param_rows, plan, next_row, [row[id(v)] for v in outputs],
-        single, sum(kind[id(n)] == "node" for n in nodes), fn,
+        shape,
+        params,
+        constant_values,
+        param_rows,
+        plan,
+        next_row,
+        [row[id(v)] for v in outputs],
+        single,
+        sum(kind[id(n)] == "node" for n in nodes),
+        fn,
     )
     _verify(program, inputs, nodes, row)
     return program
+
+
+def _merge_convolutions(groups: dict[tuple[Any, ...], list[Value]]) -> dict[tuple[Any, ...], list[Value]]:
+    """Merge matrix-product groups of one depth that use the same weights (and biases): a convolution's positions.
+
+    Each window position of a convolution is its own matmul candidate (its
+    own input tuple), but all of them meet the same rows of weights.  Those
+    become one 'conv' group whose nodes are ordered channel by channel
+    (node o * P + p: weight row o at position p), so its outputs are one
+    (O, P * samples) matrix.  Groups that share their weights with no other
+    stay matmul groups (a dense layer).
+    """
+    by_weights: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for key, members in groups.items():
+        d, _, arity, extra = key
+        if extra is None or extra[0] != "matmul":
+            continue
+        k = arity // 2
+        signature = tuple(tuple(id(p) for p in node._parents[:k] + node._parents[2 * k :]) for node in members)
+        by_weights.setdefault((d, arity, signature), []).append(key)
+    merged: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for (d, arity, signature), keys in by_weights.items():
+        if len(keys) > 1:
+            for key in keys:
+                merged[key] = (d, "dot", arity, ("conv", len(signature), signature))
+    result: dict[tuple[Any, ...], list[Value]] = {}
+    for key, members in groups.items():
+        if key not in merged:
+            result[key] = members
+            continue
+        target = merged[key]
+        if target not in result:
+            sources = [groups[k] for k in merged if merged[k] == target]
+            # channel by channel: row o * P + p is weight row o at position p
+            result[target] = [position[o] for o in range(target[3][1]) for position in sources]
+    return result
 
 
 def _verify(program: Program, inputs: list[Value], nodes: list[Value], row: dict[int, int]) -> None:
@@ -832,6 +966,10 @@ def _group_label(group: Group) -> str:
         k = group.w.shape[1]
         bias = " + b" if group.b is not None else ""
         return f"matmul: dot ×{group.size}\n({group.size}×{k}) @ ({k}, samples){bias}"
+    if isinstance(group, ConvGroup):
+        o, k = group.w.shape
+        bias = " + b" if group.b is not None else ""
+        return f"conv: dot ×{group.size}\n({o}×{k}) @ ({k}, {group.positions} positions × samples){bias}"
     return f"{group.kind}: {group.op.name} ×{group.size}\ndepth {group.depth}, {group.arity} inputs each"
 
 
@@ -860,10 +998,11 @@ def _draw_program(graph: Any, program: Program, prefix: str) -> list[tuple[str, 
         return owner[r]
 
     for index, group in enumerate(program.plan):
-        fill = {"matmul": "lightblue", "dot": "lightblue", "sum": "lightyellow"}.get(group.kind, "white")
+        fills = {"matmul": "lightblue", "conv": "lightblue", "dot": "lightblue", "sum": "lightyellow"}
+        fill = fills.get(group.kind, "white")
         graph.node(f"{prefix}g{index}", _group_label(group), style="filled", fillcolor=fill)
         sources = {source(r) for parents in group.parents for r in parents if r >= 0}
-        if isinstance(group, MatmulGroup):
+        if isinstance(group, MatmulGroup | ConvGroup):
             sources.add("params")
         edges += [(name, f"{prefix}g{index}") for name in sorted(sources)]
     graph.node(f"{prefix}out", f"outputs ×{len(program.outputs)}", shape="ellipse")

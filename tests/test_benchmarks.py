@@ -166,7 +166,7 @@ def test_full_plan_interleaves_engines_and_isolates_tasks() -> None:
 
 def test_cnn_step_runs_only_for_the_cnn_engines() -> None:
     jobs = plan.build_jobs(plan.FULL, list(ENGINES), workloads=("w4",))
-    assert {job.engine for job in jobs} == {"micrograd_ko", "torch_tensor"}
+    assert {job.engine for job in jobs} == {"micrograd_ko", "torch_tensor", "micrograd_ko_compiled"}
     assert {job.tasks[0]["batch"] for job in jobs} == {32}
 
 
@@ -196,7 +196,7 @@ def test_cnn_step_computes_the_same_losses_as_pytorch() -> None:
 
 def test_lstm_step_runs_only_for_the_lstm_engines() -> None:
     jobs = plan.build_jobs(plan.FULL, list(ENGINES), workloads=("w5",))
-    assert {job.engine for job in jobs} == {"micrograd_ko", "torch_tensor"}
+    assert {job.engine for job in jobs} == {"micrograd_ko", "torch_tensor", "micrograd_ko_compiled"}
     assert {task["batch"] for job in jobs for task in job.tasks} == {8}
     assert {task["kind"] for job in jobs for task in job.tasks} == {"w5"}
 
@@ -225,3 +225,22 @@ def test_lstm_step_computes_the_same_losses_as_pytorch() -> None:
 
 def test_unknown_engine_is_refused() -> None:
     assert runner.main(["--quick", "--engines", "no_such_engine"]) == 2
+
+
+def test_compiled_cnn_and_lstm_steps_give_eager_losses() -> None:
+    """W4 and W5 compiled (issue 13): the same loss as the eager adapter at every step, to 1e-12."""
+    pytest.importorskip("sklearn", reason='scikit-learn is not installed (pip install "micrograd_ko[notebooks]")')
+    from benchmarks.engines import compiled, ours
+    from benchmarks.problem import digits_problem, sequence_problem
+
+    digits, sequences = digits_problem(8), sequence_problem(3, 6)
+    pairs = [
+        (ours.make_cnn_trainer(digits), compiled.make_cnn_trainer(digits)),
+        (ours.make_lstm_trainer(sequences), compiled.make_lstm_trainer(sequences)),
+    ]
+    for eager, fast in pairs:
+        steps = [(eager.step(k), fast.step(k)) for k in range(3)]
+        for (loss, accuracy), (compiled_loss, compiled_accuracy) in steps:
+            assert compiled_loss == pytest.approx(loss, rel=1e-12)
+            assert compiled_accuracy == accuracy
+        assert steps[-1][1][0] < steps[0][1][0]  # the compiled step trains too

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from micrograd_ko import data, losses, nn, ops
-from micrograd_ko.compiler import CompileError, MatmulGroup, Program, TraceCheckError, draw_plan, trace
+from micrograd_ko.compiler import CompileError, ConvGroup, MatmulGroup, Program, TraceCheckError, draw_plan, trace
 from micrograd_ko.engine import Value
 from micrograd_ko.function import custom_op
 from micrograd_ko.nn import MLP
@@ -317,3 +317,159 @@ def test_batch_layers_and_one_hot_cross_entropy_compile() -> None:
     outputs, grads = compiled_run(program, batch, params)
     assert_close(outputs, np.asarray(eager_outputs)[:, 0], scale)
     assert_close(grads, eager_grads, scale * len(batch))
+
+
+# ---- the curriculum's layers: convolutions and recurrent networks -------------------------------------------------
+
+
+def digits_batch(n: int, start: int = 0) -> np.ndarray:
+    """Rows of 64 pixels of an 8x8 digit, then the label one-hot (10 numbers)."""
+    X, y = data.digits()
+    return np.column_stack([X[start : start + n], np.eye(10)[y[start : start + n]]])
+
+
+def digits_cnn() -> nn.Sequential:
+    """The CNN of tests/test_layers.py's digits test: conv 3x3 (1 -> 4), ReLU, 2x2 max pool, Linear(36, 10)."""
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3, init="he", seed=0), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(36, 10, seed=1)
+    )
+
+
+def cnn_loss(model: nn.Sequential) -> object:
+    """One sample's cross-entropy: the image is the first 64 inputs, the one-hot label the last 10."""
+
+    def fn(s: list[Value]) -> Value:
+        image = [[s[r * 8 : (r + 1) * 8] for r in range(8)]]
+        logits = model([image])[0]
+        return -Value.dot(losses.log_softmax(logits), s[64:])
+
+    return fn
+
+
+def test_cnn_step_compiled_equals_eager_with_one_matrix_product_per_convolution() -> None:
+    pytest.importorskip("sklearn", reason='scikit-learn is not installed (pip install "micrograd_ko[notebooks]")')
+    model = digits_cnn()
+    params = model.parameters()
+    fn = cnn_loss(model)
+    batch = digits_batch(12)
+    program = trace(fn, batch[0].tolist(), params)
+    convs = [g for g in program.plan if isinstance(g, ConvGroup)]
+    # 4 channels x 36 positions: one product (4 x 9) @ (9, 36 x samples)
+    assert [(g.size, g.w.shape, g.positions) for g in convs] == [(144, (4, 9), 36)]
+    assert sum(isinstance(g, MatmulGroup) for g in program.plan) == 1  # the linear head
+    eager_outputs, eager_grads, scale = eager_reference(fn, batch, params)
+    outputs, grads = compiled_run(program, batch, params)
+    assert_close(outputs, np.asarray(eager_outputs)[:, 0], scale)
+    assert_close(grads, eager_grads, scale * len(batch))
+    assert "conv" in draw_plan(program).source
+
+
+def test_padded_strided_and_stacked_convolutions_compile() -> None:
+    """Padding gives border windows fewer weights (their own groups); a second conv scatters into shared pixels."""
+    model = nn.Sequential(
+        nn.Conv2d(2, 3, 3, padding=1, seed=3),
+        nn.Tanh(),
+        nn.Conv2d(3, 2, 2, seed=4),  # overlapping windows: backward adds several patches into one pixel
+        nn.ReLU(),
+        nn.Conv2d(2, 2, (2, 3), stride=(1, 2), bias=False, seed=5),
+        nn.Flatten(),
+    )
+    params = model.parameters()
+
+    def fn(s: list[Value]) -> list[Value]:
+        image = [[s[(c * 5 + r) * 6 : (c * 5 + r + 1) * 6] for r in range(5)] for c in range(2)]
+        return model([image])[0]
+
+    rng = np.random.default_rng(7)
+    batch = rng.normal(size=(9, 60))
+    program = trace(fn, batch[0].tolist(), params, check=True)
+    convs = [g for g in program.plan if isinstance(g, ConvGroup)]
+    assert len(convs) >= 3 and any(g.x_needs_grad for g in convs)
+    eager_outputs, eager_grads, scale = eager_reference(fn, batch, params)
+    outputs, grads = compiled_run(program, batch, params)
+    assert_close(outputs, eager_outputs, scale)
+    assert_close(grads, eager_grads, scale * len(batch))
+
+
+def test_cnn_training_compiled_equals_eager_loss_at_every_step() -> None:
+    pytest.importorskip("sklearn", reason='scikit-learn is not installed (pip install "micrograd_ko[notebooks]")')
+    eager_model, compiled_model = digits_cnn(), digits_cnn()
+    eager_opt = SGD(eager_model.parameters(), lr=0.1)
+    params = compiled_model.parameters()
+    compiled_opt = SGD(params, lr=0.1)
+    program = trace(cnn_loss(compiled_model), digits_batch(1).ravel().tolist(), params)
+    for step in range(3):
+        batch = digits_batch(8, start=8 * step)
+        images = [[[row[r * 8 : (r + 1) * 8].tolist() for r in range(8)]] for row in batch]
+        logits = eager_model(images)
+        labels = batch[:, 64:].argmax(axis=1)
+        eager_loss = Value.sum(losses.softmax_cross_entropy(row, int(c)) for row, c in zip(logits, labels)) / 8
+        eager_opt.zero_grad()
+        eager_loss.backward()
+        eager_opt.step()
+
+        compiled_opt.zero_grad()
+        compiled_loss = program.loss(batch)
+        program.backward()
+        compiled_opt.step()
+        assert compiled_loss == pytest.approx(eager_loss.data, rel=RTOL, abs=0.0)
+    assert_close([p.data for p in params], [p.data for p in eager_model.parameters()])
+
+
+def lstm_model(seed: int = 0) -> tuple[nn.LSTM, nn.Linear]:
+    return nn.LSTM(1, 4, seed=seed), nn.Linear(4, 1, seed=seed + 1)
+
+
+def lstm_loss(lstm: nn.LSTM, head: nn.Linear, length: int) -> object:
+    """One window's squared error: the first `length` inputs are the sequence, the last the next value."""
+
+    def fn(s: list[Value]) -> Value:
+        outputs, _ = lstm([[x] for x in s[:length]])
+        prediction = head([outputs[-1]])[0][0]  # the last hidden state
+        return (prediction - s[length]) ** 2
+
+    return fn
+
+
+def sine_windows(n: int, length: int, seed: int) -> np.ndarray:
+    phases = np.random.default_rng(seed).uniform(0, 2 * np.pi, n)
+    return np.sin(phases[:, None] + 0.3 * np.arange(length + 1))
+
+
+def test_lstm_step_compiled_equals_eager_one_program_per_sequence_length() -> None:
+    lstm, head = lstm_model()
+    params = lstm.parameters() + head.parameters()
+    for length in (1, 6):  # unrolled: each length is its own program
+        fn = lstm_loss(lstm, head, length)
+        batch = sine_windows(10, length, seed=length)
+        program = trace(fn, batch[0].tolist(), params, check=True)
+        # every time step's four gates are one matrix product (16 x (1 + 4)) @ (5, samples)
+        assert sum(isinstance(g, MatmulGroup) for g in program.plan) == length + 1
+        eager_outputs, eager_grads, scale = eager_reference(fn, batch, params)
+        outputs, grads = compiled_run(program, batch, params)
+        assert_close(outputs, np.asarray(eager_outputs)[:, 0], scale)
+        assert_close(grads, eager_grads, scale * len(batch))
+
+
+def test_lstm_training_compiled_equals_eager_loss_at_every_step() -> None:
+    length = 8
+    eager_lstm, eager_head = lstm_model()
+    lstm, head = lstm_model()
+    eager_params = eager_lstm.parameters() + eager_head.parameters()
+    params = lstm.parameters() + head.parameters()
+    eager_opt, compiled_opt = SGD(eager_params, lr=0.1), SGD(params, lr=0.1)
+    eager_fn = lstm_loss(eager_lstm, eager_head, length)
+    program = trace(lstm_loss(lstm, head, length), sine_windows(1, length, 0)[0].tolist(), params)
+    for step in range(4):
+        batch = sine_windows(6, length, seed=10 + step)
+        eager_loss = Value.sum(eager_fn([Value(x) for x in row]) for row in batch.tolist()) / len(batch)  # type: ignore[operator]
+        eager_opt.zero_grad()
+        eager_loss.backward()
+        eager_opt.step()
+
+        compiled_opt.zero_grad()
+        compiled_loss = program.loss(batch)
+        program.backward()
+        compiled_opt.step()
+        assert compiled_loss == pytest.approx(eager_loss.data, rel=RTOL, abs=0.0)
+    assert_close([p.data for p in params], [p.data for p in eager_params])

@@ -59,10 +59,7 @@ def _text_outputs(nb: nbformat.NotebookNode) -> list[list[str]]:
 
 def test_the_curriculum_is_complete() -> None:
     numbers = [source.name[:2] for source in SOURCES]
-    # 01..14 in order, each number once (15, compiled mode, joins when its branch lands)
-    expected = {f"{n:02d}" for n in range(1, 15)}
-    assert expected <= set(numbers), f"expected notebooks {sorted(expected)}, found {numbers}"
-    assert len(set(numbers)) == len(numbers), f"two notebooks share a number: {numbers}"
+    assert numbers == [f"{n:02d}" for n in range(1, 16)], f"expected notebooks 01..15, found {numbers}"
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)

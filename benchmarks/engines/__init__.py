@@ -94,10 +94,10 @@ ENGINES: dict[str, EngineInfo] = {
 SCALAR_ENGINES = ("micrograd_ko", "micrograd", "torch_scalar")
 """Engines that build a graph of scalars (the others are tensor references, W1 only)."""
 
-CNN_ENGINES = ("micrograd_ko", "torch_tensor")
+CNN_ENGINES = ("micrograd_ko", "torch_tensor", "micrograd_ko_compiled")
 """Engines that run W4, the CNN step: ours, eager, against PyTorch with the same weights."""
 
-LSTM_ENGINES = ("micrograd_ko", "torch_tensor")
+LSTM_ENGINES = ("micrograd_ko", "torch_tensor", "micrograd_ko_compiled")
 """Engines that run W5, the LSTM step: ours, eager, against PyTorch with the same weights."""
 
 

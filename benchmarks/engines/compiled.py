@@ -18,13 +18,20 @@ import numpy as np
 
 from benchmarks.engines import Unsupported
 from benchmarks.problem import (
+    CNN_LEARNING_RATE,
     L2_COEFFICIENT,
     LEARNING_RATE,
+    LSTM_LEARNING_RATE,
     MOMENTUM,
+    DigitsProblem,
     MoonsProblem,
+    SequenceProblem,
     accuracy,
+    class_accuracy,
+    cnn_model,
     initial_model,
     learning_rate,
+    lstm_model,
 )
 from micrograd_ko import losses
 from micrograd_ko.compiler import Program, trace
@@ -93,8 +100,91 @@ def make_trainer(problem: MoonsProblem, optimizer: str = "numpy") -> MoonsTraine
     return MoonsTrainer(problem, optimizer)
 
 
+# ---- W4 and W5: the curriculum's CNN and LSTM, compiled ----------------------------------------------
+
+
+class _SgdProgramTrainer:
+    """A traced per-sample loss (output 0) over one fixed batch, then plain SGD as numpy: p <- p - lr g.
+
+    optim.SGD without momentum does the same float operation per parameter,
+    so the losses equal the eager adapter's.  Extra outputs (the CNN's logits)
+    are returned beside the loss and left out of the gradient.
+    """
+
+    def __init__(self, program: Program, params: list[Value], batch: np.ndarray, lr: float) -> None:
+        self.program, self.params, self.batch, self.lr = program, params, batch, lr
+        self.theta = np.asarray([p.data for p in params])
+        n_outputs = len(program.outputs)
+        self.weights = (1.0,) + (0.0,) * (n_outputs - 1)
+
+    def _step(self) -> np.ndarray:
+        outputs = self.program(self.batch)
+        grads = self.program.backward(output_weights=self.weights, accumulate=False)
+        self.theta = self.theta - self.lr * grads
+        for p, value in zip(self.params, self.theta.tolist()):
+            p.data = value
+        return outputs
+
+
+class CnnTrainer(_SgdProgramTrainer):
+    """W4 compiled: one sample is 64 pixels then the label one-hot; its outputs the cross-entropy and the logits."""
+
+    def __init__(self, problem: DigitsProblem) -> None:
+        model = cnn_model()
+        params = model.parameters()
+        pixels = np.asarray(problem.images, dtype=float).reshape(len(problem.labels), -1)
+        side = round(pixels.shape[1] ** 0.5)
+        batch = np.column_stack([pixels, np.eye(10)[problem.labels]])
+
+        def per_sample(s: list[Value]) -> list[Value]:
+            image = [[s[r * side : (r + 1) * side] for r in range(side)]]
+            logits = model([image])[0]
+            return [-Value.dot(losses.log_softmax(logits), s[side * side :]), *logits]
+
+        program = trace(per_sample, batch[0].tolist(), params)
+        super().__init__(program, params, batch, CNN_LEARNING_RATE)
+        self.labels = problem.labels
+
+    def step(self, k: int) -> tuple[float, float]:
+        """Forward and backward over the batch, SGD; (mean loss, accuracy) before the update."""
+        outputs = self._step()
+        return float(outputs[:, 0].sum() / len(outputs)), class_accuracy(outputs[:, 1:].tolist(), self.labels)
+
+
+def make_cnn_trainer(problem: DigitsProblem) -> CnnTrainer:
+    return CnnTrainer(problem)
+
+
+class LstmTrainer(_SgdProgramTrainer):
+    """W5 compiled: one sample is a sine window then its next value; one program for the sequence length."""
+
+    def __init__(self, problem: SequenceProblem) -> None:
+        lstm, head = lstm_model()
+        params = lstm.parameters() + head.parameters()
+        windows = np.asarray(problem.inputs, dtype=float)[:, :, 0]
+        length = windows.shape[1]
+        batch = np.column_stack([windows, problem.targets])
+
+        def per_sample(s: list[Value]) -> Value:
+            last = lstm([[x] for x in s[:length]])[0][-1]
+            error = head([last])[0][0] - s[length]
+            return error * error  # losses.mse's Value.dot(diffs, diffs) for one item
+
+        program = trace(per_sample, batch[0].tolist(), params)
+        super().__init__(program, params, batch, LSTM_LEARNING_RATE)
+
+    def step(self, k: int) -> tuple[float, float]:
+        """Forward and backward over the batch, SGD; (mean squared error, 0.0) before the update."""
+        outputs = self._step()
+        return float(outputs.sum() / len(outputs)), 0.0
+
+
+def make_lstm_trainer(problem: SequenceProblem) -> LstmTrainer:
+    return LstmTrainer(problem)
+
+
 def _scalar_workload(*_: Any) -> NoReturn:
-    raise Unsupported("compiled mode runs W1 only")
+    raise Unsupported("compiled mode runs W1, W4 and W5 only")
 
 
 chain = wide_leaves = wide = backward = grad = count_nodes = _scalar_workload
