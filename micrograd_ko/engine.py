@@ -24,10 +24,10 @@ Two optional paths sit beside this one, each in its own module:
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from itertools import repeat
+from operator import mul
 from typing import Literal, Union, cast
 
 from micrograd_ko import ops
@@ -159,7 +159,7 @@ def _apply(op: Op, parents: tuple[Value, ...]) -> Value:
 def _dot_node(ws: tuple[Value, ...], xs: tuple[Value, ...], x_data: list[float], bias: Operand | None) -> Value:
     """The node of `Value.dot`; `x_data` is the inputs' data, read once by the caller."""
     w_data = [w.data for w in ws]
-    total = sum(map(operator.mul, w_data, x_data), 0.0)  # operator.mul: ~4x cheaper per call than float.__mul__
+    total = sum(map(mul, w_data, x_data), 0.0)  # operator.mul: ~4x cheaper per call than float.__mul__
     if bias is None:
         return _result(total, "dot", ws + xs, (*x_data, *w_data))
     b = bias if isinstance(bias, Value) else _constant(bias, "dot")
