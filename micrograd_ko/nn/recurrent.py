@@ -345,6 +345,17 @@ class _Recurrent(RecurrentModule):
         self.bidirectional = bidirectional
         self.input_size, self.hidden_size = cells[0].input_size, cells[0].hidden_size
 
+    def _recorded_architecture(self) -> dict[str, Any]:
+        recorded = {
+            "class": type(self).__name__,
+            "input_size": self.input_size,
+            "hidden_size": self.hidden_size,
+            "bias": self.cells[0].bias_ih is not None,
+            "bidirectional": self.bidirectional,
+        }
+        nonlinearity = getattr(self, "nonlinearity", None)  # RNN's; an LSTM's gates are fixed
+        return recorded if nonlinearity is None else {**recorded, "nonlinearity": nonlinearity}
+
     def children(self) -> list[Module]:
         """The forward cell, then the backward cell when bidirectional (torch's `_reverse` parameters)."""
         return list(self.cells)
@@ -422,16 +433,6 @@ class RNN(_Recurrent):
         outputs, finals = self._run(steps, initial)
         return outputs, finals
 
-    def _recorded_architecture(self) -> dict[str, Any]:
-        return {
-            "class": "RNN",
-            "input_size": self.input_size,
-            "hidden_size": self.hidden_size,
-            "bias": self.cells[0].bias_ih is not None,
-            "nonlinearity": self.nonlinearity,
-            "bidirectional": self.bidirectional,
-        }
-
     def __repr__(self) -> str:
         return (
             f"RNN({self.input_size}, {self.hidden_size}, bias={self.cells[0].bias_ih is not None}, "
@@ -480,15 +481,6 @@ class LSTM(_Recurrent):
             initial = [cell._state((h, c)) for h, c in zip(hs, cs)]
         outputs, finals = self._run(steps, initial)
         return outputs, ([h for h, _ in finals], [c for _, c in finals])
-
-    def _recorded_architecture(self) -> dict[str, Any]:
-        return {
-            "class": "LSTM",
-            "input_size": self.input_size,
-            "hidden_size": self.hidden_size,
-            "bias": self.cells[0].bias_ih is not None,
-            "bidirectional": self.bidirectional,
-        }
 
     def __repr__(self) -> str:
         return (
