@@ -1,24 +1,15 @@
 """The scalar autograd engine: a `Value` records every operation into a DAG.
 
-Each operation creates a new `Value` that remembers three things about how it
-was made: its parents (in argument order), the name of the operation, and the
-local derivative d(out)/d(parent) for each parent, computed as plain floats at
-forward time.  `backward()` then walks the graph once in reverse topological
-order and applies the chain rule:
+Each operation makes a new `Value` that remembers its parents (in argument
+order), the op's name, and d(out)/d(parent) for each parent as plain floats.
+`backward()` walks the graph once in reverse topological order and applies
+the chain rule: parent.grad += local_derivative * node.grad.  The formulas
+live in the op table (`micrograd_ko.ops`), one block per op.
 
-    parent.grad += local_derivative * node.grad
-
-The formulas live in the op table (`micrograd_ko.ops`), one block per op;
-the methods here look them up.  Keeping the local derivatives as data
-(instead of a closure that refers back to its own node, as many small engines
-do) means the graph contains no reference cycles: reference counting frees it
-the moment the last reference to the output goes away, without waiting for
-Python's cyclic garbage collector.  Parents are a tuple, never a set, so
-`a + a` keeps both edges and gradients are summed in the same order on every run.
-
-Two optional paths sit beside this one, each in its own module:
-`micrograd_ko.higher_order` (`backward(create_graph=True)`, `grad`) and
-`micrograd_ko.anomaly` (`detect_anomaly`).
+Local derivatives are data, not closures over their own node, so the graph
+has no reference cycles and reference counting frees it at once.  Parents are
+a tuple, never a set: `a + a` keeps both edges and sums are reproducible.
+Higher-order derivatives and anomaly mode live in their own modules.
 """
 
 from __future__ import annotations
@@ -70,11 +61,9 @@ def set_grad_enabled(enabled: bool) -> Iterator[None]:
 
 
 def no_grad() -> AbstractContextManager[None]:
-    """Context manager under which new operations record no parents.
+    """Context manager under which new operations record no parents (for evaluation and parameter updates).
 
-    Use it for evaluation and for parameter updates: the results are plain
-    leaves, so no graph is kept alive and `backward()` cannot flow through them.
-    Blocks nest; the previous state is restored on exit, even after an exception.
+    The results are plain leaves, so no graph is kept alive.  Blocks nest; the state comes back even after an error.
     """
     return set_grad_enabled(False)
 
@@ -110,11 +99,7 @@ _result: Recorder = _plain_result
 
 
 def record(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
-    """Record a new node the way every op does: value, op name, parents, d(out)/d(parent).
-
-    The node honours `no_grad()` and `detect_anomaly()` like any other.
-    `local_grads` must hold one float per parent.
-    """
+    """Record a node as every op does (honouring no_grad and detect_anomaly); one local derivative per parent."""
     if len(local_grads) != len(parents):
         raise ValueError(f"record {op!r}: {len(parents)} parents but {len(local_grads)} local derivatives")
     return _result(data, op, parents, local_grads)
@@ -182,6 +167,16 @@ _SOFTPLUS, _STEP, _SUM = ops.lookup("softplus"), ops.lookup("step"), ops.lookup(
 _MAX, _MIN = ops.lookup("max"), ops.lookup("min")
 
 
+def _elementary(op: Op) -> Callable[[Value], Value]:
+    """The Value method of the one-input op `op`: one node from the table's block, documented by it."""
+
+    def method(self: Value) -> Value:
+        return _apply(op, (self,))
+
+    method.__name__, method.__qualname__, method.__doc__ = op.name, f"Value.{op.name}", op.doc
+    return method
+
+
 class Value:
     """A scalar in a computation graph: its `data`, its `grad`, and how it was made.
 
@@ -204,11 +199,7 @@ class Value:
     _grad_value: Value  # unset until a create_graph backward reaches the node
 
     def __init__(self, data: float, label: str = "", role: Role = "input") -> None:
-        """Create a leaf holding `data` (converted to float).
-
-        `label` is free text shown by the renderer; `role` is 'input' (default),
-        'parameter' (trainable: optimizers accept only these) or 'constant'.
-        """
+        """A leaf holding `data` as a float; `label` is drawn by viz; `role` is 'input', 'parameter' or 'constant'."""
         self.data = real_number(data, "Value data")
         self.grad = 0.0
         if not isinstance(label, str):
@@ -240,14 +231,9 @@ class Value:
 
     @property
     def grad_value(self) -> Value | None:
-        """The gradient as a Value with its own graph, from the last `backward(create_graph=True)`.
+        """d(root)/d(self) as a Value with its own graph, from the last `backward(create_graph=True)`, else None.
 
-        `grad` is always a plain float, so the ordinary training loop never
-        builds a second graph; `create_graph=True` additionally leaves here
-        d(root)/d(self) as a Value that can itself be differentiated
-        (`x.grad_value.backward()` gives a second derivative).  Unlike `grad`
-        it does not accumulate across calls: each create_graph backward
-        replaces it.  None until such a backward reaches this node.
+        Unlike the float `grad` it can be differentiated again, and each such backward replaces it.
         """
         try:  # the slot stays unset on the hot path (ops never write it)
             return self._grad_value
@@ -308,11 +294,9 @@ class Value:
         return self
 
     def __pow__(self, exponent: Operand) -> Value:
-        """a ** n; d/da = n a^(n-1); for a Value exponent, d/dn = a^n ln a.
+        """a ** n; d/da = n a^(n-1), d/dn = a^n ln a (0.0 for a number exponent, a constant parent).
 
-        A number exponent is recorded as a constant parent whose derivative is
-        not needed (0.0).  Raises DomainError for a negative base with a
-        non-integer exponent and ZeroDivisionError for 0 to a negative power.
+        DomainError for a negative base with a fractional exponent; ZeroDivisionError for 0 to a negative power.
         """
         if not isinstance(exponent, Value):
             exponent = _constant(exponent, "**")
@@ -326,88 +310,39 @@ class Value:
     def __rpow__(self, other: float) -> Value:
         return _constant(other, "**") ** self
 
-    # ---- elementary functions: each one block of the op table ---------------------------------
+    # ---- elementary functions: each one block of the op table, documented there -----------------
 
-    def __abs__(self) -> Value:
-        """|a|; d/da = sign(a), taken as 0 at a = 0 (a subgradient)."""
-        return _apply(_ABS, (self,))
-
-    abs = __abs__  # x.abs() as well as abs(x), as in PyTorch
-
-    def exp(self) -> Value:
-        """e^a; d/da = e^a.  Overflows to inf like IEEE arithmetic."""
-        return _apply(_EXP, (self,))
-
-    def log(self) -> Value:
-        """Natural logarithm ln a; d/da = 1/a.  Raises DomainError for a <= 0."""
-        return _apply(_LOG, (self,))
-
-    def sqrt(self) -> Value:
-        """Square root; d/da = 1 / (2 sqrt a), infinite at 0.  Raises DomainError for a < 0."""
-        return _apply(_SQRT, (self,))
-
-    def sin(self) -> Value:
-        """Sine (radians); d/da = cos a."""
-        return _apply(_SIN, (self,))
-
-    def cos(self) -> Value:
-        """Cosine (radians); d/da = -sin a."""
-        return _apply(_COS, (self,))
-
-    def tanh(self) -> Value:
-        """Hyperbolic tangent, output in (-1, 1); d/da = 1 - tanh(a)^2."""
-        return _apply(_TANH, (self,))
-
-    def sigmoid(self) -> Value:
-        """Logistic function 1 / (1 + e^-a), output in (0, 1); d/da = s (1 - s); never overflows."""
-        return _apply(_SIGMOID, (self,))
+    __abs__ = abs = _elementary(_ABS)  # abs(x) and x.abs(), as in PyTorch
+    exp = _elementary(_EXP)
+    log = _elementary(_LOG)
+    sqrt = _elementary(_SQRT)
+    sin = _elementary(_SIN)
+    cos = _elementary(_COS)
+    tanh = _elementary(_TANH)
+    sigmoid = _elementary(_SIGMOID)
+    softplus = _elementary(_SOFTPLUS)
+    step = _elementary(_STEP)
 
     def relu(self) -> Value:
-        """Rectifier max(0, a); d/da = 1 for a > 0, else 0.
-
-        Hand-inlined (the hottest activation, and shared derivative tuples); the op table's block is the reference.
-        """
+        """Rectifier max(0, a); d/da = 1 for a > 0, else 0 (hand-inlined: the hottest activation)."""
         a = self.data
         if a > 0.0:
             return _result(a, "relu", (self,), _ONE)
         return _result(0.0, "relu", (self,), _ZERO)
 
     def leaky_relu(self, alpha: Operand = _LEAKY_RELU.defaults[0]) -> Value:
-        """a for a > 0, alpha * a otherwise; d/da = 1 or alpha, d/dalpha = min(a, 0).
-
-        `alpha` may be a Value (PReLU's learned slope); a number becomes a constant parent.
-        """
-        slope = alpha if isinstance(alpha, Value) else _constant(alpha, "leaky_relu")
-        return _apply(_LEAKY_RELU, (self, slope))
+        """a for a > 0, alpha a otherwise; d/da = 1 or alpha, d/dalpha = min(a, 0).  `alpha` may be a Value (PReLU)."""
+        return _apply(_LEAKY_RELU, (self, alpha if isinstance(alpha, Value) else _constant(alpha, "leaky_relu")))
 
     def elu(self, alpha: Operand = _ELU.defaults[0]) -> Value:
         """a for a > 0, alpha (e^a - 1) otherwise; d/da = 1 or alpha e^a, d/dalpha = e^a - 1 or 0."""
-        scale = alpha if isinstance(alpha, Value) else _constant(alpha, "elu")
-        return _apply(_ELU, (self, scale))
-
-    def softplus(self) -> Value:
-        """Smooth rectifier ln(1 + e^a); d/da = sigmoid(a).  Never overflows."""
-        return _apply(_SOFTPLUS, (self,))
-
-    def step(self) -> Value:
-        """Threshold (Heaviside) function: 1 for a > 0, else 0.
-
-        Its derivative is 0 wherever it exists (and undefined at 0), so the
-        gradient that reaches anything before a step is always 0: gradient
-        descent gets no signal about which way to move the weights.  That is
-        why the perceptron rule, not backpropagation, trains threshold units,
-        and why smooth activations such as sigmoid replaced it.
-        """
-        return _apply(_STEP, (self,))
+        return _apply(_ELU, (self, alpha if isinstance(alpha, Value) else _constant(alpha, "elu")))
 
     # ---- n-ary nodes --------------------------------------------------------------
 
     @staticmethod
     def sum(values: Iterable[Operand]) -> Value:
-        """One node for v1 + v2 + ... + vn (d/dvi = 1), instead of a chain of n - 1 '+' nodes.
-
-        Summed exactly (math.fsum); a sum that overflows gives +-inf or NaN as IEEE addition does.
-        """
+        """One node for v1 + ... + vn (d/dvi = 1) instead of a chain of '+' nodes; summed exactly (math.fsum)."""
         parents = tuple(v if isinstance(v, Value) else _constant(v, "sum") for v in values)
         return _result(_SUM.forward(*(p.data for p in parents)), "sum", parents, (1.0,) * len(parents))
 
@@ -423,11 +358,7 @@ class Value:
 
     @staticmethod
     def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Value:
-        """One node for w1*x1 + ... + wn*xn (+ bias); d/dwi = xi, d/dxi = wi, d/dbias = 1.
-
-        Parents are the weights, then the inputs, then the bias.  Raises
-        ValueError when the two sequences differ in length.
-        """
+        """One node for w1*x1 + ... + wn*xn (+ bias), parents w, x, bias; d/dwi = xi, d/dxi = wi, d/dbias = 1."""
         if len(weights) != len(inputs):
             raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs; they must have the same length")
         xs = _operands(inputs, "dot")
@@ -439,10 +370,8 @@ class Value:
         inputs: Sequence[Operand],
         biases: Sequence[Operand | None] | None = None,
     ) -> list[Value]:
-        """One dot node per row of weights, all reading the same inputs: a whole layer of neurons.
+        """[Value.dot(ws, inputs, b) for each row]: a layer's neurons, the inputs checked and read once.
 
-        The same nodes as [Value.dot(ws, inputs, b) for ws, b in zip(weight_rows, biases)],
-        but the inputs are checked and read once instead of once per row.
         `biases` holds one bias (or None) per row; None means no bias anywhere.
         """
         if biases is None:
@@ -460,27 +389,18 @@ class Value:
     # ---- backpropagation -----------------------------------------------------------
 
     def topological_order(self) -> list[Value]:
-        """Every node this one depends on, each listed after all of its parents; self is last.
+        """Every node this one depends on, each after all of its parents, self last; parents in argument order.
 
-        Iterative depth-first search, so a chain of a million nodes needs no
-        recursion.  Parents are explored in argument order, so for `x1*w1 + x2*w2`
-        the x1*w1 branch is listed before the x2*w2 branch.
+        Iterative depth-first search, so a chain of a million nodes needs no recursion.
         """
         return _depth_first(self, for_backward=False)
 
     def backward(self, create_graph: bool = False) -> None:
-        """Reverse-mode backpropagation from this node.
+        """Reverse-mode backpropagation: seed this node with 1, then the chain rule in reverse topological order.
 
-        Sets this node's grad to 1.0 and then, in reverse topological order,
-        adds each node's contribution local_derivative * grad to its parents.
-        A node used twice receives both contributions.  As in PyTorch, leaves
-        (inputs, parameters, constants) accumulate across calls, so training
-        loops call zero_grad() first; every computed node's grad is reset, so it
-        always holds d(self)/d(node) for this call alone.
-
-        With `create_graph=True` the gradient is also built as a graph (see
-        `micrograd_ko.higher_order`): every node reached gets `grad_value`, a
-        Value whose own `backward()` gives second derivatives.
+        A node used twice receives both contributions.  As in PyTorch, leaves accumulate across calls (call
+        zero_grad() first); computed nodes are reset, so they hold d(self)/d(node) for this call alone.
+        `create_graph=True` also builds the gradient as a graph (`grad_value`; see `micrograd_ko.higher_order`).
         """
         if create_graph:
             from micrograd_ko.higher_order import backward_with_graph  # optional machinery, loaded when used
@@ -506,11 +426,10 @@ _after_node: NodeHook | None = None
 
 
 def propagate(order: list[Value], after_node: NodeHook | None = None) -> None:
-    """The chain rule over `order` (a topological order, root seeded): parent.grad += local * node.grad.
+    """The chain rule over `order` (topological, root seeded): parent.grad += local * node.grad.
 
-    Every backward pass runs this loop: `Value.backward`, anomaly mode (whose
-    `after_node` checks what the node just sent) and `viz.backward_steps`
-    (which records a frame after each node).
+    Every backward pass runs this one loop: `backward`, anomaly mode (its hook checks what each node sent)
+    and `viz.backward_steps` (its hook records a frame after each node).
     """
     isfinite = math.isfinite
     for node in reversed(order):
@@ -528,11 +447,8 @@ def propagate(order: list[Value], after_node: NodeHook | None = None) -> None:
 def _depth_first(root: Value, for_backward: bool) -> list[Value]:
     """Iterative post-order search from `root`: every node after all of its parents, root last.
 
-    Parents are explored in argument order.  For backward, leaves are left out
-    (they have no parents to pass a gradient to, and skipping them spares a
-    push, a pop and a set entry for every weight and input) and each computed
-    node's grad is reset on its first visit, so no second pass is needed; the
-    computed nodes still come in exactly `topological_order()`'s order.
+    For backward, leaves are left out (nothing to pass a gradient to: a push, a pop and a set entry saved per
+    weight and input) and each computed node's grad is reset on its first visit, so no second pass is needed.
     """
     order: list[Value] = []
     visited: set[Value] = set()

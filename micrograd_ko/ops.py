@@ -477,7 +477,9 @@ register(Op(
     activation=True, distance_to_kink=lambda a: abs(a), kinks=((0.0,),),
     torch_function=lambda torch, a: (a > 0).to(a.dtype) + 0.0 * a,  # 0 or 1, derivative 0, still on the graph
     doc="Threshold (Heaviside) function: 1 for a > 0, else 0.  Its derivative is 0 wherever it exists "
-    "(and undefined at 0), so no gradient passes through it.",
+    "(and undefined at 0), so the gradient reaching anything before a step is always 0: gradient descent gets no "
+    "signal about which way to move the weights.  That is why the perceptron rule, not backpropagation, trains "
+    "threshold units, and why smooth activations such as sigmoid replaced it.",
 ))
 register(Op(
     "leaky_relu", 2, lambda a, alpha: a if a > 0.0 else alpha * a,
