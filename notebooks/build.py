@@ -151,6 +151,8 @@ def tidy_outputs(nb: nbformat.NotebookNode) -> None:
             if output.get("output_type") == "stream":
                 text = _OVERWRITTEN.sub("", output["text"].replace("\r\n", "\n"))
                 text = _PROGRESS_TIMING.sub("", text)
+                # a redrawn bar is padded with spaces to blank out a longer earlier state: keep none of them
+                text = "\n".join(line.rstrip() for line in text.split("\n"))
                 # A bar's closing newline may arrive after another stream's output (the kernel flushes stdout
                 # and stderr separately), where it would be dropped as blank: end every output with one here.
                 output["text"] = text if not text.strip() or text.endswith("\n") else text + "\n"

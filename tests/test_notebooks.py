@@ -49,8 +49,8 @@ def _text_outputs(nb: nbformat.NotebookNode) -> list[list[str]]:
             continue
         shown = []
         for output in cell.outputs:
-            if output.output_type == "stream":
-                shown.append(output.text)
+            if output.output_type == "stream":  # trailing blanks are a progress bar's padding, not text
+                shown.append("\n".join(line.rstrip() for line in output.text.split("\n")))
             elif "text/plain" in output.get("data", {}) and len(output.data) == 1:
                 shown.append(output.data["text/plain"])
         texts.append(shown)
@@ -204,3 +204,14 @@ def test_tidy_outputs_drops_address_reprs_beside_pictures() -> None:
     build.tidy_outputs(nb)
     assert list(cell.outputs[0]["data"]) == ["image/svg+xml"]
     assert cell.outputs[1]["data"] == {"text/plain": "<object at 0x7f00>"}
+
+
+def test_tidy_outputs_drops_the_padding_of_a_redrawn_bar() -> None:
+    # tqdm pads a shorter redraw with spaces; left in, they make one run's text differ from another's.
+    cell = nbformat.v4.new_code_cell("")
+    bar = "\r100%|###| 200/200 [00:03<00:00, 55.2it/s]  \n"
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=bar)]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [cell]
+    build.tidy_outputs(nb)
+    assert cell.outputs[0]["text"] == "100%|###| 200/200\n"
