@@ -131,11 +131,12 @@ def _apply(op: Op, parents: tuple[Value, ...]) -> Value:
     needs no gradient, so its local derivative is recorded as 0.
     """
     inputs = [p.data for p in parents]
-    problem = op.check(*inputs)
-    if problem is not None:
-        raise _undefined(op, parents, problem)
+    if op.check is not None:
+        problem = op.check(*inputs)
+        if problem is not None:
+            raise _undefined(op, parents, problem)
     out = op.forward(*inputs)
-    local_grads = tuple(op.local_grads(FLOATS, out, *inputs))
+    local_grads = op.local_grads(FLOATS, out, *inputs)
     if len(parents) > 1:
         local_grads = tuple(0.0 if p.role == "constant" else g for p, g in zip(parents, local_grads))
     return _result(out, op.name, parents, local_grads)
@@ -170,8 +171,14 @@ _MAX, _MIN = ops.lookup("max"), ops.lookup("min")
 def _elementary(op: Op) -> Callable[[Value], Value]:
     """The Value method of the one-input op `op`: one node from the table's block, documented by it."""
 
+    name, check, forward, local_grads = op.name, op.check, op.forward, op.local_grads  # read once, not per call
+
     def method(self: Value) -> Value:
-        return _apply(op, (self,))
+        a = self.data
+        if check is not None and (problem := check(a)) is not None:
+            raise _undefined(op, (self,), problem)
+        out = forward(a)
+        return _result(out, name, (self,), local_grads(FLOATS, out, a))
 
     method.__name__, method.__qualname__, method.__doc__ = op.name, f"Value.{op.name}", op.doc
     return method

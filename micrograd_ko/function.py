@@ -134,7 +134,7 @@ class CustomOp:
             raise TypeError(f"{self.name}: forward must return a number, got a Value; compute with floats")
         return real_number(result, f"{self.name}: forward's result")
 
-    def _checked_local_grads(self, m: Any, out: Any, *inputs: Any) -> Sequence[Any]:
+    def _checked_local_grads(self, m: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
         result = self.local_grads(m, out, *inputs)
         entries = tuple(result) if isinstance(result, Sequence) and not isinstance(result, str) else (result,)
         if len(entries) != len(inputs):
@@ -167,9 +167,9 @@ def custom_op(
     return define
 
 
-def _as_problem(check: Callable[..., str | None] | None) -> Callable[..., Problem | None]:
+def _as_problem(check: Callable[..., str | None] | None) -> Callable[..., Problem | None] | None:
     if check is None:
-        return ops.no_problem
+        return None
 
     def problem(*inputs: float) -> Problem | None:
         reason = check(*inputs)

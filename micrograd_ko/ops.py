@@ -81,13 +81,8 @@ class TorchModule:
 Kind = Literal["operator", "function", "n-ary"]
 """How an op is written: an operator (`a + b`, `-a`), a function (`tanh(a)`), or a function of any number of inputs."""
 
-LocalGrads = Callable[..., Sequence[Any]]
-"""local_grads(m, out, *inputs) -> d(out)/d(input) for each input, in the numbers of namespace `m`."""
-
-
-def no_problem(*inputs: float) -> Problem | None:
-    """The domain check of an op defined everywhere."""
-    return None
+LocalGrads = Callable[..., tuple[Any, ...]]
+"""local_grads(m, out, *inputs) -> a tuple of d(out)/d(input), one per input, in the numbers of namespace `m`."""
 
 
 def _everywhere(*inputs: float) -> float:
@@ -101,8 +96,8 @@ class Op:
     `forward` maps floats to a float (an infinity where IEEE arithmetic
     overflows, never an OverflowError); `array_forward` is the same formula on
     numpy arrays.  `local_grads(m, out, *inputs)` returns one derivative per
-    input (see the module docstring).  `check(*inputs)` returns a Problem when
-    the inputs are outside the domain, before `forward` runs.
+    input (see the module docstring).  `check(*inputs)` (None for an op defined
+    everywhere) returns a Problem when the inputs are outside the domain, before `forward` runs.
 
     `distance_to_edge(*inputs)` and `distance_to_kink(*inputs)` say how far a
     point is from the edge of the domain and from the nearest point where the
@@ -119,7 +114,7 @@ class Op:
     kind: Kind = "function"
     symbol: str = ""
     defaults: tuple[float, ...] = ()
-    check: Callable[..., Problem | None] = no_problem
+    check: Callable[..., Problem | None] | None = None
     label: str = ""
     drawable: bool = True
     activation: bool = False

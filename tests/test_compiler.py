@@ -87,7 +87,7 @@ def test_random_graphs_compiled_equal_eager_values_and_parameter_gradients(
     assert_close(grads, eager_grads, scale * len(batch))
 
 
-@custom_op("softsign", local_grads=lambda m, out, x: 1.0 / (1.0 + abs(x)) ** 2)
+@custom_op("compiled_softsign", local_grads=lambda m, out, x: 1.0 / (1.0 + abs(x)) ** 2)
 def softsign(x: float) -> float:
     """x / (1 + |x|): its array form is np.vectorize of this, the default."""
     return x / (1.0 + abs(x))
