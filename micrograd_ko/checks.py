@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
+from typing import TypeVar
 
 import numpy as np
 
-__all__ = ["finite_number", "generator", "integer", "positive_integer", "real_number"]
+__all__ = ["finite_number", "generator", "integer", "one_of", "positive_integer", "real_number"]
+
+Name = TypeVar("Name", bound=str)
 
 
 def real_number(value: object, what: str) -> float:
@@ -73,3 +77,11 @@ def generator(seed: object, what: str) -> np.random.Generator:
     if seed < 0:
         raise ValueError(f"{what} must be a non-negative int, got {seed}")
     return np.random.default_rng(int(seed))
+
+
+def one_of(value: object, choices: Sequence[Name], what: str) -> Name:
+    """`value` when it is one of the names in `choices`; ValueError listing them otherwise."""
+    for choice in choices:
+        if isinstance(value, str) and value == choice:
+            return choice
+    raise ValueError(f"{what} must be one of {', '.join(map(str, choices))}; got {value!r}")

@@ -40,7 +40,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from micrograd_ko.checks import generator, integer, real_number
+from micrograd_ko.checks import generator, integer, one_of, real_number
 
 __all__ = [
     "DIGIT_SHAPE",
@@ -148,19 +148,15 @@ def _positions(
     func: str, sampling: object, rng: np.random.Generator, count: int, low: float, high: float
 ) -> FloatArray:
     """``count`` parameters (angles, radii) in [low, high]: evenly spaced, or uniform random draws."""
-    if sampling == "grid":
+    if one_of(sampling, SAMPLING_CHOICES, f"{func}(): sampling") == "grid":
         return np.linspace(low, high, count)
-    if sampling == "random":
-        return np.sort(rng.uniform(low, high, count))
-    raise ValueError(f"{func}(): sampling must be one of {SAMPLING_CHOICES}, got {sampling!r}")
+    return np.sort(rng.uniform(low, high, count))
 
 
 def _binary_labels(func: str, labels: object, classes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    if labels == "01":
+    if one_of(labels, LABEL_CHOICES, f"{func}(): labels") == "01":
         return classes
-    if labels == "pm1":
-        return 2 * classes - 1
-    raise ValueError(f"{func}(): labels must be one of {LABEL_CHOICES}, got {labels!r}")
+    return 2 * classes - 1
 
 
 def _as_features(func: str, X: object) -> FloatArray:

@@ -1,15 +1,11 @@
 """The scalar autograd engine: a `Value` records every operation into a DAG.
 
-Each operation makes a new `Value` that remembers its parents (in argument
-order), the op's name, and d(out)/d(parent) for each parent as plain floats.
-`backward()` walks the graph once in reverse topological order and applies
-the chain rule: parent.grad += local_derivative * node.grad.  The formulas
-live in the op table (`micrograd_ko.ops`), one block per op.
+Each operation makes a new `Value` that remembers its parents (in argument order), the op's name, and
+d(out)/d(parent) for each parent as plain floats; the formulas live in the op table (`micrograd_ko.ops`).
+`backward()` walks the graph once in reverse topological order: parent.grad += local_derivative * node.grad.
 
-Local derivatives are data, not closures over their own node, so the graph
-has no reference cycles and reference counting frees it at once.  Parents are
-a tuple, never a set: `a + a` keeps both edges and sums are reproducible.
-Higher-order derivatives and anomaly mode live in their own modules.
+Local derivatives are data, not closures over their own node, so the graph has no reference cycles and
+reference counting frees it at once.  Parents are a tuple, never a set: `a + a` keeps both edges.
 """
 
 from __future__ import annotations
@@ -22,7 +18,7 @@ from operator import mul
 from typing import Literal, Union, cast
 
 from micrograd_ko import ops
-from micrograd_ko.checks import real_number
+from micrograd_ko.checks import one_of, real_number
 from micrograd_ko.ops import FLOATS, DomainError, Op
 
 __all__ = ["ROLES", "DomainError", "Operand", "Role", "Value", "is_grad_enabled", "no_grad", "record"]
@@ -61,10 +57,7 @@ def set_grad_enabled(enabled: bool) -> Iterator[None]:
 
 
 def no_grad() -> AbstractContextManager[None]:
-    """Context manager under which new operations record no parents (for evaluation and parameter updates).
-
-    The results are plain leaves, so no graph is kept alive.  Blocks nest; the state comes back even after an error.
-    """
+    """Context manager under which new ops record no parents (evaluation, parameter updates): no graph is kept."""
     return set_grad_enabled(False)
 
 
@@ -81,13 +74,9 @@ def _plain_result(data: float, op: str, parents: tuple[Value, ...], local_grads:
     out.label = ""
     out.role = "result"
     if _grad_enabled:
-        out._op = op
-        out._parents = parents
-        out._local_grads = local_grads
+        out._op, out._parents, out._local_grads = op, parents, local_grads
     else:
-        out._op = ""
-        out._parents = ()
-        out._local_grads = ()
+        out._op, out._parents, out._local_grads = "", (), ()
     return out
 
 
@@ -125,11 +114,7 @@ def _undefined(op: Op, parents: tuple[Value, ...], problem: ops.Problem) -> Exce
 
 
 def _apply(op: Op, parents: tuple[Value, ...]) -> Value:
-    """One node of `op` over `parents`: domain check, forward formula, local derivatives, all from the table.
-
-    A constant parent (a number the user typed, such as the 2 of `x ** 2`)
-    needs no gradient, so its local derivative is recorded as 0.
-    """
+    """One node of `op` over `parents`: domain check, forward formula, local derivatives, all from the table."""
     inputs = [p.data for p in parents]
     if op.check is not None:
         problem = op.check(*inputs)
@@ -137,7 +122,7 @@ def _apply(op: Op, parents: tuple[Value, ...]) -> Value:
             raise _undefined(op, parents, problem)
     out = op.forward(*inputs)
     local_grads = op.local_grads(FLOATS, out, *inputs)
-    if len(parents) > 1:
+    if len(parents) > 1:  # a constant (the 2 of `x ** 2`) needs no gradient
         local_grads = tuple(0.0 if p.role == "constant" else g for p, g in zip(parents, local_grads))
     return _result(out, op.name, parents, local_grads)
 
@@ -152,26 +137,14 @@ def _dot_node(ws: tuple[Value, ...], xs: tuple[Value, ...], x_data: list[float],
     return _result(total + b.data, "dot", (*ws, *xs, b), (*x_data, *w_data, 1.0))
 
 
-def _dot_rows(
-    weight_rows: Sequence[tuple[Value, ...]], inputs: tuple[Value, ...], biases: Sequence[Operand | None]
-) -> list[Value]:
-    """`Value.dots` without its checks, for callers that own their weights (every row a tuple of Values)."""
-    x_data = [x.data for x in inputs]
-    return [_dot_node(ws, inputs, x_data, b) for ws, b in zip(weight_rows, biases)]
-
-
-_DIVIDE, _POWER = ops.lookup("/"), ops.lookup("**")
-_ABS, _EXP, _LOG, _SQRT = ops.lookup("abs"), ops.lookup("exp"), ops.lookup("log"), ops.lookup("sqrt")
-_SIN, _COS, _TANH, _SIGMOID = ops.lookup("sin"), ops.lookup("cos"), ops.lookup("tanh"), ops.lookup("sigmoid")
+_DIVIDE, _POWER, _SUM, _MAX, _MIN = (ops.lookup(name) for name in ("/", "**", "sum", "max", "min"))
 _LEAKY_RELU, _ELU = ops.lookup("leaky_relu"), ops.lookup("elu")
-_SOFTPLUS, _STEP, _SUM = ops.lookup("softplus"), ops.lookup("step"), ops.lookup("sum")
-_MAX, _MIN = ops.lookup("max"), ops.lookup("min")
 
 
-def _elementary(op: Op) -> Callable[[Value], Value]:
-    """The Value method of the one-input op `op`: one node from the table's block, documented by it."""
-
-    name, check, forward, local_grads = op.name, op.check, op.forward, op.local_grads  # read once, not per call
+def _elementary(name: str) -> Callable[[Value], Value]:
+    """The Value method of the one-input op `name`: one node from the table's block, documented by it."""
+    op = ops.lookup(name)
+    check, forward, local_grads = op.check, op.forward, op.local_grads  # read once, not per call
 
     def method(self: Value) -> Value:
         a = self.data
@@ -180,7 +153,7 @@ def _elementary(op: Op) -> Callable[[Value], Value]:
         out = forward(a)
         return _result(out, name, (self,), local_grads(FLOATS, out, a))
 
-    method.__name__, method.__qualname__, method.__doc__ = op.name, f"Value.{op.name}", op.doc
+    method.__name__, method.__qualname__, method.__doc__ = name, f"Value.{name}", op.doc
     return method
 
 
@@ -212,9 +185,7 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.label = label
-        if role not in ROLES:
-            raise ValueError(f"Value role must be one of {', '.join(ROLES)}; got {role!r}")
-        self.role = role
+        self.role = one_of(role, ROLES, "Value role")
         self._op = ""
         self._parents = ()
         self._local_grads = ()
@@ -238,10 +209,7 @@ class Value:
 
     @property
     def grad_value(self) -> Value | None:
-        """d(root)/d(self) as a Value with its own graph, from the last `backward(create_graph=True)`, else None.
-
-        Unlike the float `grad` it can be differentiated again, and each such backward replaces it.
-        """
+        """d(root)/d(self) as a Value (differentiable again) from the last `backward(create_graph=True)`, else None."""
         try:  # the slot stays unset on the hot path (ops never write it)
             return self._grad_value
         except AttributeError:
@@ -319,16 +287,16 @@ class Value:
 
     # ---- elementary functions: each one block of the op table, documented there -----------------
 
-    __abs__ = abs = _elementary(_ABS)  # abs(x) and x.abs(), as in PyTorch
-    exp = _elementary(_EXP)
-    log = _elementary(_LOG)
-    sqrt = _elementary(_SQRT)
-    sin = _elementary(_SIN)
-    cos = _elementary(_COS)
-    tanh = _elementary(_TANH)
-    sigmoid = _elementary(_SIGMOID)
-    softplus = _elementary(_SOFTPLUS)
-    step = _elementary(_STEP)
+    __abs__ = abs = _elementary("abs")  # abs(x) and x.abs(), as in PyTorch
+    exp = _elementary("exp")
+    log = _elementary("log")
+    sqrt = _elementary("sqrt")
+    sin = _elementary("sin")
+    cos = _elementary("cos")
+    tanh = _elementary("tanh")
+    sigmoid = _elementary("sigmoid")
+    softplus = _elementary("softplus")
+    step = _elementary("step")
 
     def relu(self) -> Value:
         """Rectifier max(0, a); d/da = 1 for a > 0, else 0 (hand-inlined: the hottest activation)."""
@@ -350,7 +318,7 @@ class Value:
     @staticmethod
     def sum(values: Iterable[Operand]) -> Value:
         """One node for v1 + ... + vn (d/dvi = 1) instead of a chain of '+' nodes; summed exactly (math.fsum)."""
-        parents = tuple(v if isinstance(v, Value) else _constant(v, "sum") for v in values)
+        parents = _operands(tuple(values), "sum")
         return _result(_SUM.forward(*(p.data for p in parents)), "sum", parents, (1.0,) * len(parents))
 
     @staticmethod
@@ -371,35 +339,10 @@ class Value:
         xs = _operands(inputs, "dot")
         return _dot_node(_operands(weights, "dot"), xs, [x.data for x in xs], bias)
 
-    @staticmethod
-    def dots(
-        weight_rows: Sequence[Sequence[Operand]],
-        inputs: Sequence[Operand],
-        biases: Sequence[Operand | None] | None = None,
-    ) -> list[Value]:
-        """[Value.dot(ws, inputs, b) for each row]: a layer's neurons, the inputs checked and read once.
-
-        `biases` holds one bias (or None) per row; None means no bias anywhere.
-        """
-        if biases is None:
-            biases = [None] * len(weight_rows)
-        elif len(biases) != len(weight_rows):
-            raise ValueError(f"dots: {len(weight_rows)} rows of weights but {len(biases)} biases")
-        xs = _operands(inputs, "dot")
-        rows = []
-        for row, weights in enumerate(weight_rows):
-            if len(weights) != len(xs):
-                raise ValueError(f"dots: row {row} has {len(weights)} weights but there are {len(xs)} inputs")
-            rows.append(_operands(weights, "dot"))
-        return _dot_rows(rows, xs, biases)
-
     # ---- backpropagation -----------------------------------------------------------
 
     def topological_order(self) -> list[Value]:
-        """Every node this one depends on, each after all of its parents, self last; parents in argument order.
-
-        Iterative depth-first search, so a chain of a million nodes needs no recursion.
-        """
+        """Every node this one depends on, each after all of its parents, self last (iterative: no recursion limit)."""
         return _depth_first(self, for_backward=False)
 
     def backward(self, create_graph: bool = False) -> None:
@@ -418,7 +361,7 @@ class Value:
 
 
 def _extreme(op: Op, values: Iterable[Operand]) -> Value:
-    parents = tuple(v if isinstance(v, Value) else _constant(v, op.name) for v in values)
+    parents = _operands(tuple(values), op.name)
     if not parents:
         raise ValueError(f"{op.name}: needs at least one value, got none")
     return _apply(op, parents)
@@ -435,8 +378,7 @@ _after_node: NodeHook | None = None
 def propagate(order: list[Value], after_node: NodeHook | None = None) -> None:
     """The chain rule over `order` (topological, root seeded): parent.grad += local * node.grad.
 
-    Every backward pass runs this one loop: `backward`, anomaly mode (its hook checks what each node sent)
-    and `viz.backward_steps` (its hook records a frame after each node).
+    Every backward pass runs this loop: `backward`, anomaly mode and `viz.backward_steps` (their hooks check or record).
     """
     isfinite = math.isfinite
     for node in reversed(order):
@@ -454,8 +396,7 @@ def propagate(order: list[Value], after_node: NodeHook | None = None) -> None:
 def _depth_first(root: Value, for_backward: bool) -> list[Value]:
     """Iterative post-order search from `root`: every node after all of its parents, root last.
 
-    For backward, leaves are left out (nothing to pass a gradient to: a push, a pop and a set entry saved per
-    weight and input) and each computed node's grad is reset on its first visit, so no second pass is needed.
+    For backward, leaves are left out (nothing to send them a gradient to) and computed nodes' grads are reset.
     """
     order: list[Value] = []
     visited: set[Value] = set()

@@ -26,7 +26,7 @@ import math
 import numbers
 from collections.abc import Iterable
 
-from micrograd_ko.checks import finite_number, integer
+from micrograd_ko.checks import finite_number, integer, one_of
 from micrograd_ko.engine import Operand, Value
 
 __all__ = [
@@ -303,8 +303,7 @@ def gan_generator_loss(fake_logits: Iterable[Operand], kind: str = "non_saturati
     Both push D(G(z)) up; they share their fixed point and differ in how hard they push.
     """
     loss = "gan_generator_loss"
-    if kind not in GAN_GENERATOR_LOSSES:
-        raise ValueError(f"{loss}: kind must be one of {', '.join(GAN_GENERATOR_LOSSES)}, got {kind!r}")
+    one_of(kind, GAN_GENERATOR_LOSSES, f"{loss}: kind")
     fake = _values(fake_logits, loss, "fake_logits")
     if kind == "minimax":
         return -Value.sum([s.softplus() for s in fake]) / len(fake)

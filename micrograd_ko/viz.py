@@ -48,7 +48,7 @@ from typing import Any
 
 import graphviz
 
-from micrograd_ko.checks import integer
+from micrograd_ko.checks import integer, one_of
 from micrograd_ko.engine import Value, propagate
 
 __all__ = [
@@ -289,8 +289,7 @@ def _check_value(root: object, function: str) -> None:
 
 
 def _check_options(rankdir: str, digits: int) -> None:
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
+    one_of(rankdir, RANKDIRS, "draw: rankdir")
     if integer(digits, "draw: digits", minimum=1) > 17:
         raise ValueError(f"draw: digits must be an integer from 1 to 17; got {digits!r}")
 

@@ -1,4 +1,4 @@
-"""The engine's fast paths (Value.dots, the zero-gradient skip in backward) give exactly the plain results."""
+"""The fast paths (nn.functional.linear, the zero-gradient skip in backward) give exactly the plain results."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from micrograd_ko import Value, data, losses
 from micrograd_ko.nn import MLP
+from micrograd_ko.nn.functional import linear
 
 
 def _plain_backward(root: Value) -> None:
@@ -23,12 +24,12 @@ def _plain_backward(root: Value) -> None:
             parent.grad += local * node.grad
 
 
-def test_dots_builds_the_same_nodes_as_dot() -> None:
+def test_linear_builds_the_same_nodes_as_dot() -> None:
     rng = np.random.default_rng(0)
     inputs = [Value(float(v)) for v in rng.normal(size=5)]
     rows = [[Value(float(v), role="parameter") for v in rng.normal(size=5)] for _ in range(4)]
     biases: list[Value | float | None] = [Value(0.5), None, 2.0, Value(-1.0)]
-    many = Value.dots(rows, inputs, biases)
+    many = linear(inputs, rows, biases)
     assert len(many) == len(rows)
     for node, row, bias in zip(many, rows, biases):
         single = Value.dot(row, inputs, bias=bias)
@@ -39,18 +40,18 @@ def test_dots_builds_the_same_nodes_as_dot() -> None:
         assert len(node.parents) == len(single.parents)
 
 
-def test_dots_accepts_numbers_and_no_biases() -> None:
-    outputs = Value.dots([[1.0, 2.0], [3, Value(4.0)]], [Value(0.5), 0.25])
+def test_linear_accepts_numbers_and_no_biases() -> None:
+    outputs = linear([Value(0.5), 0.25], [[1.0, 2.0], [3, Value(4.0)]])
     assert [o.data for o in outputs] == [1.0, 2.5]
     assert all(len(o.parents) == 4 for o in outputs)
 
 
-def test_dots_refuses_mismatched_shapes() -> None:
+def test_linear_refuses_mismatched_shapes() -> None:
     x = [Value(1.0), Value(2.0)]
     with pytest.raises(ValueError, match="row 1 has 3 weights but there are 2 inputs"):
-        Value.dots([[1.0, 2.0], [1.0, 2.0, 3.0]], x)
+        linear(x, [[1.0, 2.0], [1.0, 2.0, 3.0]])
     with pytest.raises(ValueError, match="2 rows of weights but 1 biases"):
-        Value.dots([[1.0, 2.0], [1.0, 2.0]], x, [None])
+        linear(x, [[1.0, 2.0], [1.0, 2.0]], [None])
 
 
 def test_backward_equals_the_plain_chain_rule_on_a_relu_network() -> None:
@@ -71,3 +72,22 @@ def test_a_zero_gradient_still_carries_nan_through_an_infinite_slope() -> None:
     y = x.sqrt().relu() * 0.0  # upstream 0, local derivative inf: 0 * inf = NaN as in IEEE arithmetic
     y.backward()
     assert math.isnan(x.grad)
+
+
+def test_linear_matches_torch_functional_linear() -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed (pip install 'micrograd_ko[torch]')")
+    rng = np.random.default_rng(1)
+    x_np, w_np, b_np = rng.normal(size=4), rng.normal(size=(3, 4)), rng.normal(size=3)
+    xs = [Value(float(v)) for v in x_np]
+    weight = [[Value(float(v), role="parameter") for v in row] for row in w_np]
+    bias = [Value(float(v), role="parameter") for v in b_np]
+    outputs = linear(xs, weight, bias)
+    Value.sum([(i + 1) * y for i, y in enumerate(outputs)]).backward()
+
+    x_t, w_t, b_t = (torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (x_np, w_np, b_np))
+    out_t = torch.nn.functional.linear(x_t, w_t, b_t)
+    (out_t * torch.arange(1, 4, dtype=torch.float64)).sum().backward()
+    np.testing.assert_allclose([y.data for y in outputs], out_t.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose([x.grad for x in xs], x_t.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose([[w.grad for w in row] for row in weight], w_t.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose([b.grad for b in bias], b_t.grad.numpy(), rtol=1e-12)

@@ -32,9 +32,11 @@ out the same layer's tensors, so weights map one to one.
 The package has one file per family: `module` (Module, files, activations by
 name), `dense` (Neuron, Layer, MLP), `batch` (Sequential, Residual, Linear,
 activation layers, Flatten, Dropout, BatchNorm1d, PReLU), `conv` (Conv2d,
-pools) and `recurrent` (RNNCell, LSTMCell, RNN, LSTM).
+pools) and `recurrent` (RNNCell, LSTMCell, RNN, LSTM); `functional` holds
+`linear`, the arithmetic the dense, batch, conv and recurrent layers share.
 """
 
+from micrograd_ko.nn import functional
 from micrograd_ko.nn.batch import (
     INITS,
     ActivationLayer,
@@ -88,6 +90,7 @@ __all__ = [
     "Sigmoid",
     "Tanh",
     "activation_function",
+    "functional",
     "init_weights",
     "output_size",
     "shape_of",

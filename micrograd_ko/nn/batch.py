@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from micrograd_ko.checks import generator, positive_integer
-from micrograd_ko.engine import Value, _dot_rows
+from micrograd_ko.engine import Value
+from micrograd_ko.nn.functional import _linear_rows
 from micrograd_ko.nn.module import Module, _check_layout, activation_function
 
 # =====================================================================================================================
@@ -318,7 +319,7 @@ class Linear(BatchModule):
         for i, sample in enumerate(batch):
             if len(sample) != self.in_features or not all(isinstance(x, Value) for x in sample):
                 raise ValueError(f"Linear: sample {i} has shape {shape_of(sample)}; expected ({self.in_features},)")
-            out.append(_dot_rows(self.weight, tuple(sample), biases))
+            out.append(_linear_rows(self.weight, tuple(sample), biases))
         return out
 
     def parameters(self) -> list[Value]:

@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 
 from micrograd_ko.checks import positive_integer
-from micrograd_ko.engine import Value, _dot_rows
+from micrograd_ko.engine import Value
 from micrograd_ko.nn.batch import Batch, BatchModule, Init, _pair, init_weights, shape_of
+from micrograd_ko.nn.functional import _linear_rows
 
 # =====================================================================================================================
 # Convolution and pooling: images are nested lists [channel][row][col]
@@ -109,7 +110,7 @@ class Conv2d(BatchModule):
         out: list[list[list[Value]]] = [[[] for _ in range(rows_out)] for _ in range(self.out_channels)]
         for position, (take, weight_rows) in enumerate(windows):
             i = position // cols_out
-            for o, pixel in enumerate(_dot_rows(weight_rows, take(pixels), self._biases)):
+            for o, pixel in enumerate(_linear_rows(weight_rows, take(pixels), self._biases)):
                 out[o][i].append(pixel)
         return out
 

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from micrograd_ko.checks import generator, positive_integer
-from micrograd_ko.engine import Operand, Value, _dot_rows
+from micrograd_ko.engine import Operand, Value
+from micrograd_ko.nn.functional import _linear_rows
 from micrograd_ko.nn.module import Module, _as_inputs, _read_document, _short, activation_function
 
 _MLP_ARGUMENTS = ("nin", "nouts", "activation", "output_activation", "bias")
@@ -131,9 +132,9 @@ class Layer(Module):
 
     def _forward(self, inputs: list[Value]) -> list[Value]:
         # inputs were validated once by the caller and the weights are this layer's own tuples of
-        # parameters, so the engine's unchecked _dot_rows serves: one read of the inputs for all neurons
+        # parameters, so the unchecked _linear_rows serves: one read of the inputs for all neurons
         neurons = self.neurons
-        outputs = _dot_rows([n.w for n in neurons], tuple(inputs), [n.b for n in neurons])
+        outputs = _linear_rows([n.w for n in neurons], tuple(inputs), [n.b for n in neurons])
         act = neurons[0]._act
         return outputs if act is None else [act(out) for out in outputs]
 

@@ -1,0 +1,38 @@
+"""Layer arithmetic as plain functions, like `torch.nn.functional`: the modules' shared building blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from micrograd_ko.engine import Operand, Value, _dot_node, _operands
+
+__all__ = ["linear"]
+
+
+def linear(
+    inputs: Sequence[Operand], weight: Sequence[Sequence[Operand]], bias: Sequence[Operand | None] | None = None
+) -> list[Value]:
+    """A layer's neurons: y_j = w_j1*x1 + ... + w_jn*xn + b_j, one `Value.dot` node per row of `weight`.
+
+    As in `torch.nn.functional.linear`, `weight` is laid out [out][in] and `bias` holds one number per output
+    (None: no bias; a None entry: no bias for that row).  The inputs are checked and read once for all rows.
+    """
+    if bias is None:
+        bias = [None] * len(weight)
+    elif len(bias) != len(weight):
+        raise ValueError(f"linear: {len(weight)} rows of weights but {len(bias)} biases")
+    xs = _operands(inputs, "dot")
+    rows = []
+    for row, weights in enumerate(weight):
+        if len(weights) != len(xs):
+            raise ValueError(f"linear: row {row} has {len(weights)} weights but there are {len(xs)} inputs")
+        rows.append(_operands(weights, "dot"))
+    return _linear_rows(rows, xs, bias)
+
+
+def _linear_rows(
+    weight_rows: Sequence[tuple[Value, ...]], inputs: tuple[Value, ...], biases: Sequence[Operand | None]
+) -> list[Value]:
+    """`linear` without its checks, for modules that own their weights (every row already a tuple of Values)."""
+    x_data = [x.data for x in inputs]
+    return [_dot_node(ws, inputs, x_data, b) for ws, b in zip(weight_rows, biases)]
