@@ -185,7 +185,7 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.label = label
-        self.role = one_of(role, ROLES, "Value role")
+        self.role = role if role in ROLES else one_of(role, ROLES, "Value role")  # no call per constant
         self._op = ""
         self._parents = ()
         self._local_grads = ()
