@@ -21,7 +21,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from micrograd_ko import DomainError, Value, gradcheck, ops
+from micrograd_ko import DomainError, Value, engine, gradcheck, ops
 from micrograd_ko.expression import FUNCTIONS
 from micrograd_ko.function import apply
 from micrograd_ko.higher_order import VALUES
@@ -204,3 +204,6 @@ def test_the_readme_shows_the_real_sin_block() -> None:
     for line in block.group(1).splitlines():
         code = line.split("  #")[0].rstrip()
         assert code in source, f"README's sin block has {code!r}, which micrograd_ko/ops.py does not"
+    method = re.search(r"메서드 한 줄\(`(.+?)`", README.read_text(encoding="utf-8"))
+    assert method is not None
+    assert f"    {method.group(1)}\n" in Path(engine.__file__).read_text(encoding="utf-8"), method.group(1)
