@@ -95,7 +95,10 @@ def record(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[
 
 
 def _constant(number: object, op: str) -> Value:
-    return Value(real_number(number, f"{op}: operand"), role="constant")
+    """A number an op was given, as a 'constant' leaf: checked here once, not again by `Value.__init__`."""
+    out = _plain_result(real_number(number, f"{op}: operand"), "", (), ())
+    out.role = "constant"
+    return out
 
 
 def _operands(items: Sequence[Operand], op: str) -> tuple[Value, ...]:
@@ -185,7 +188,7 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.label = label
-        self.role = role if role in ROLES else one_of(role, ROLES, "Value role")  # no call per constant
+        self.role = one_of(role, ROLES, "Value role")
         self._op = ""
         self._parents = ()
         self._local_grads = ()

@@ -453,3 +453,13 @@ def test_second_derivatives_of_a_power_with_a_value_exponent_at_zero() -> None:
     assert d2(0.0, 2.0).data == 2.0  # d2/da2 a^2
     assert d2(0.0, 3.0).data == 0.0  # d2/da2 a^3 = 6a
     assert grad(lambda a, n: a**n, 1)(0.0, 2.0).data == 0.0  # d/dn a^n = a^n ln a -> 0 as a -> 0+
+
+
+def test_a_wrapped_number_is_a_constant_leaf_like_one_made_by_hand() -> None:
+    x = Value(3.0)
+    y = x * 2
+    two = y.parents[1]
+    assert (two.data, two.grad, two.label, two.role, two.op, two.parents) == (2.0, 0.0, "", "constant", "", ())
+    assert two.grad_value is None
+    with no_grad():
+        assert (x + 1).parents == ()

@@ -52,6 +52,8 @@ def test_linear_refuses_mismatched_shapes() -> None:
         linear(x, [[1.0, 2.0], [1.0, 2.0, 3.0]])
     with pytest.raises(ValueError, match="2 rows of weights but 1 biases"):
         linear(x, [[1.0, 2.0], [1.0, 2.0]], [None])
+    with pytest.raises(TypeError, match="linear: operand must be a real number, got str"):
+        linear(x, [[1.0, "2"]])  # type: ignore[list-item]
 
 
 def test_backward_equals_the_plain_chain_rule_on_a_relu_network() -> None:

@@ -21,12 +21,12 @@ def linear(
         bias = [None] * len(weight)
     elif len(bias) != len(weight):
         raise ValueError(f"linear: {len(weight)} rows of weights but {len(bias)} biases")
-    xs = _operands(inputs, "dot")
+    xs = _operands(inputs, "linear")
     rows = []
     for row, weights in enumerate(weight):
         if len(weights) != len(xs):
             raise ValueError(f"linear: row {row} has {len(weights)} weights but there are {len(xs)} inputs")
-        rows.append(_operands(weights, "dot"))
+        rows.append(_operands(weights, "linear"))
     return _linear_rows(rows, xs, bias)
 
 
