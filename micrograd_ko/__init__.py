@@ -6,12 +6,20 @@
 >>> y.backward()
 """
 
-from micrograd_ko import compiler, data, losses, nn, ops, optim
-from micrograd_ko.anomaly import AnomalyError, detect_anomaly
-from micrograd_ko.engine import DomainError, Value, is_grad_enabled, no_grad
-from micrograd_ko.function import CustomOp, custom_op
+from micrograd_ko import compiler, data, losses, nn, optim
+from micrograd_ko.autograd import (
+    AnomalyError,
+    CustomOp,
+    DomainError,
+    Value,
+    custom_op,
+    detect_anomaly,
+    grad,
+    is_grad_enabled,
+    no_grad,
+    ops,
+)
 from micrograd_ko.gradcheck import GradcheckError, gradcheck
-from micrograd_ko.higher_order import grad
 from micrograd_ko.viz import backward_steps, draw, save, step_through
 
 __all__ = [

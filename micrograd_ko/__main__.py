@@ -50,11 +50,11 @@ def _dispatch(args: list[str]) -> int:
         return 0 if args else 2
     command, rest = args[0], args[1:]
     if command == "demo":
-        from micrograd_ko.demo import main as demo_main
+        from micrograd_ko.cli.demo import main as demo_main
 
         return demo_main(rest)
     if command == "draw":
-        from micrograd_ko.drawcli import main as draw_main
+        from micrograd_ko.cli.draw import main as draw_main
 
         return draw_main(rest)
     print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)

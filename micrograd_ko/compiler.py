@@ -72,9 +72,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from micrograd_ko import ops
-from micrograd_ko.engine import Value, no_grad, set_grad_enabled
-from micrograd_ko.ops import ARRAYS, Op
+from micrograd_ko.autograd import Value, no_grad, ops, set_grad_enabled
+from micrograd_ko.autograd.ops import ARRAYS, Op
 
 __all__ = ["CompileError", "ConvGroup", "Group", "PlanSize", "Program", "TraceCheckError", "draw_plan", "trace"]
 

@@ -40,7 +40,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from micrograd_ko.checks import generator, integer, one_of, real_number
+from micrograd_ko.autograd.checks import generator, integer, one_of, real_number
 
 __all__ = [
     "DIGIT_SHAPE",

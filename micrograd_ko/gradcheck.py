@@ -29,8 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from micrograd_ko.engine import Operand, Value, no_grad
-from micrograd_ko.higher_order import grad
+from micrograd_ko.autograd import Operand, Value, no_grad
+from micrograd_ko.autograd.higher_order import grad
 
 __all__ = ["GradcheckError", "GradcheckReport", "GradcheckRow", "Status", "gradcheck"]
 

@@ -26,8 +26,8 @@ import math
 import numbers
 from collections.abc import Iterable
 
-from micrograd_ko.checks import finite_number, integer, one_of
-from micrograd_ko.engine import Operand, Value
+from micrograd_ko.autograd import Operand, Value
+from micrograd_ko.autograd.checks import finite_number, integer, one_of
 
 __all__ = [
     "binary_cross_entropy",

@@ -27,8 +27,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from micrograd_ko.checks import finite_number, integer
-from micrograd_ko.engine import Value
+from micrograd_ko.autograd import Value
+from micrograd_ko.autograd.checks import finite_number, integer
 
 __all__ = ["SGD", "AdaGrad", "Adam", "Nadam", "Optimizer", "RMSProp"]
 

@@ -34,7 +34,7 @@ from typing import Any
 
 import graphviz
 
-from micrograd_ko.engine import Value
+from micrograd_ko.autograd import Value
 from micrograd_ko.viz import (
     _INSTALL_GRAPHVIZ,
     _PENDING_TEXT,

@@ -42,9 +42,9 @@ except ModuleNotFoundError as missing:  # an optional dependency: say how to get
         'micrograd_ko.testing needs hypothesis: pip install "micrograd_ko[testing]"', name=missing.name
     ) from missing
 
-from micrograd_ko import ops as op_table
-from micrograd_ko.engine import Value
-from micrograd_ko.function import apply
+from micrograd_ko.autograd import Value
+from micrograd_ko.autograd import ops as op_table
+from micrograd_ko.autograd.custom import apply
 from micrograd_ko.gradcheck import GradcheckReport, gradcheck
 
 __all__ = [

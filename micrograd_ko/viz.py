@@ -48,8 +48,8 @@ from typing import Any
 
 import graphviz
 
-from micrograd_ko.checks import integer, one_of
-from micrograd_ko.engine import Value, propagate
+from micrograd_ko.autograd import Value, propagate
+from micrograd_ko.autograd.checks import integer, one_of
 
 __all__ = [
     "FONT_FAMILY",

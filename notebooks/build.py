@@ -8,7 +8,7 @@ repository sees the results.  This script regenerates those .ipynb files:
     python notebooks/build.py            # every notebook
     python notebooks/build.py 03 07      # only the notebooks with these numbers
 
-(`make notebooks` runs the first form.)  `tests/test_notebooks.py` uses the
+(`make notebooks` runs the first form.)  `tests/project/test_notebooks.py` uses the
 same functions to execute every source and to check that each committed
 .ipynb has the same cells as its source.
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_ko import CustomOp, GradcheckError, Value, grad
-from micrograd_ko import ops as op_table
+from micrograd_ko.autograd import ops as op_table
 from micrograd_ko.testing import (
     EDGE,
     KINK,

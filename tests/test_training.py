@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from micrograd_ko import Value, data, losses
-from micrograd_ko.demo import main as demo_main
-from micrograd_ko.demo import train_moons
+from micrograd_ko.cli.demo import main as demo_main
+from micrograd_ko.cli.demo import train_moons
 from micrograd_ko.nn import MLP
 from micrograd_ko.optim import SGD
 

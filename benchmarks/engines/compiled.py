@@ -34,8 +34,8 @@ from benchmarks.problem import (
     lstm_model,
 )
 from micrograd_ko import losses
+from micrograd_ko.autograd import Value
 from micrograd_ko.compiler import Program, trace
-from micrograd_ko.engine import Value
 from micrograd_ko.optim import SGD
 
 

@@ -25,7 +25,7 @@ from benchmarks.problem import (
     wide_operands,
 )
 from micrograd_ko import losses
-from micrograd_ko.engine import Value
+from micrograd_ko.autograd import Value
 from micrograd_ko.optim import SGD
 
 

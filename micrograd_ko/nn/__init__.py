@@ -26,7 +26,7 @@ some of them (batch normalisation) need statistics over the batch:
   (`Neuron`, `Layer`, `MLP`) is applied to each sample of the batch.
 
 Every batch layer has `to_torch()` and `from_torch()` (see
-`micrograd_ko.torch_bridge`); their parameters are laid out as PyTorch lays
+`micrograd_ko.interop.torch`); their parameters are laid out as PyTorch lays
 out the same layer's tensors, so weights map one to one.
 
 The package has one file per family: `module` (Module, files, activations by

@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from micrograd_ko.checks import generator, positive_integer
-from micrograd_ko.engine import Value
+from micrograd_ko.autograd import Value
+from micrograd_ko.autograd.checks import generator, positive_integer
 from micrograd_ko.nn.functional import _linear_rows
 from micrograd_ko.nn.module import Module, _check_layout, activation_function
 
@@ -155,14 +155,14 @@ class BatchModule(Module):
 
     def to_torch(self, dtype: Any = None) -> Any:
         """The equivalent `torch.nn` module with copies of the weights (float64 unless `dtype` says otherwise)."""
-        from micrograd_ko.torch_bridge import to_torch  # torch is optional: import it only when asked
+        from micrograd_ko.interop.torch import to_torch  # torch is optional: import it only when asked
 
         return to_torch(self, dtype)
 
     @classmethod
     def from_torch(cls: type[_BM], module: Any) -> _BM:
         """This layer built from its `torch.nn` twin, weights (and running statistics) copied."""
-        from micrograd_ko.torch_bridge import module_from_torch
+        from micrograd_ko.interop.torch import module_from_torch
 
         result = module_from_torch(module)
         if not isinstance(result, cls):

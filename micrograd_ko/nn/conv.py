@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from micrograd_ko.checks import positive_integer
-from micrograd_ko.engine import Value
+from micrograd_ko.autograd import Value
+from micrograd_ko.autograd.checks import positive_integer
 from micrograd_ko.nn.batch import Batch, BatchModule, Init, _pair, init_weights, shape_of
 from micrograd_ko.nn.functional import _linear_rows
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from micrograd_ko.checks import generator, positive_integer
-from micrograd_ko.engine import Operand, Value
+from micrograd_ko.autograd import Operand, Value
+from micrograd_ko.autograd.checks import generator, positive_integer
 from micrograd_ko.nn.functional import _linear_rows
 from micrograd_ko.nn.module import Module, _as_inputs, _read_document, _short, activation_function
 
@@ -221,16 +221,16 @@ class MLP(Module):
         """An equivalent `torch.nn.Sequential` (Linear + activation per layer) with copies of the weights.
 
         float64 unless `dtype` says otherwise.  Needs PyTorch (ImportError otherwise);
-        see `micrograd_ko.torch_bridge`.
+        see `micrograd_ko.interop.torch`.
         """
-        from micrograd_ko.torch_bridge import to_torch  # torch is optional: import it only when asked
+        from micrograd_ko.interop.torch import to_torch  # torch is optional: import it only when asked
 
         return to_torch(self, dtype)
 
     @classmethod
     def from_torch(cls, sequential: Any) -> MLP:
         """The MLP equivalent to a `torch.nn.Sequential` of Linear layers and activations, weights copied."""
-        from micrograd_ko.torch_bridge import from_torch
+        from micrograd_ko.interop.torch import from_torch
 
         return from_torch(sequential)
 

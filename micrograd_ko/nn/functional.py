@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from micrograd_ko.engine import Operand, Value, _dot_node, _operands
+from micrograd_ko.autograd.value import Operand, Value, _dot_node, _operands
 
 __all__ = ["linear"]
 

@@ -14,8 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from micrograd_ko import ops
-from micrograd_ko.engine import Operand, Value
+from micrograd_ko.autograd import Operand, Value, ops
 
 Activation = Callable[[Value], Value] | None
 

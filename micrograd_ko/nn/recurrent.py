@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from micrograd_ko.checks import generator, positive_integer
-from micrograd_ko.engine import Operand, Value
+from micrograd_ko.autograd import Operand, Value
+from micrograd_ko.autograd.checks import generator, positive_integer
 from micrograd_ko.nn.batch import _load_children
 from micrograd_ko.nn.functional import _linear_rows
 from micrograd_ko.nn.module import Module, _as_inputs, _check_layout, _flatten, _short
@@ -40,14 +40,14 @@ class RecurrentModule(Module):
 
     def to_torch(self, dtype: Any = None) -> Any:
         """The `torch.nn` twin (RNNCell, LSTMCell, RNN or LSTM) with copies of the weights (float64 by default)."""
-        from micrograd_ko.torch_bridge import to_torch  # torch is optional: import it only when asked
+        from micrograd_ko.interop.torch import to_torch  # torch is optional: import it only when asked
 
         return to_torch(self, dtype)
 
     @classmethod
     def from_torch(cls: type[_RM], module: Any) -> _RM:
         """This module built from its `torch.nn` twin, weights copied."""
-        from micrograd_ko.torch_bridge import module_from_torch
+        from micrograd_ko.interop.torch import module_from_torch
 
         result = module_from_torch(module)
         if not isinstance(result, cls):

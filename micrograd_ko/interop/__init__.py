@@ -1,0 +1,1 @@
+"""Bridges to other frameworks: `interop.torch` converts modules to and from PyTorch."""

@@ -1,0 +1,209 @@
+"""Every op of the op table, tested the same way by one helper; and the table is complete.
+
+For each op: the engine's value against the table's forward formula, the
+formula on numpy arrays and PyTorch's twin (float64); the first derivative
+against central differences and torch.autograd; the second derivative against
+finite differences of the first; the three namespaces (floats, Values,
+arrays) giving the same local derivatives; the subgradient at its kinks; and
+no exception but the documented ones for any float, huge or tiny.  A new block
+in `micrograd_ko.autograd.ops` is picked up by every test here without an edit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from micrograd_ko import DomainError, Value, engine, gradcheck, ops
+from micrograd_ko.autograd.custom import apply
+from micrograd_ko.autograd.higher_order import VALUES
+from micrograd_ko.autograd.ops import ARRAYS, FLOATS, Op
+from micrograd_ko.cli.expression import FUNCTIONS
+from micrograd_ko.nn import ACTIVATIONS
+from micrograd_ko.testing import EDGE, KINK, OPS
+
+BUILT_IN = list(ops.all_ops(builtin_only=True))
+N_ARY_INPUTS = {"dot": 5}  # two weights, two inputs and a bias
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def call_engine(op: Op, operands: Sequence[Value]) -> Value:
+    """The op the way a user calls it: an operator, a Value method, or a static n-ary method."""
+    if op.kind == "operator":
+        return apply(op.name, *operands)
+    if op.name == "dot":
+        n = len(operands) // 2
+        return Value.dot(operands[:n], operands[n : 2 * n], operands[2 * n] if len(operands) % 2 else None)
+    method = getattr(Value, op.name)
+    return method(list(operands)) if op.kind == "n-ary" else method(*operands)
+
+
+def arity_of(op: Op) -> int:
+    return op.arity if op.arity is not None else N_ARY_INPUTS.get(op.name, 3)
+
+
+def inside(op: Op, point: Sequence[float]) -> bool:
+    """The point keeps a margin from the domain's edge and from kinks, as the strategies of testing do."""
+    if op.name == "**" and point[0] < EDGE:
+        return False  # the exponent is a Value here too, so the base must be positive
+    return op.distance_to_edge(*point) >= EDGE and op.distance_to_kink(*point) >= KINK
+
+
+def points(op: Op) -> st.SearchStrategy[list[float]]:
+    coordinate = st.floats(-3.0, 3.0, allow_nan=False, allow_subnormal=False)
+    return st.lists(coordinate, min_size=arity_of(op), max_size=arity_of(op)).filter(lambda p: inside(op, p))
+
+
+@pytest.mark.parametrize("op", BUILT_IN, ids=lambda op: op.name)
+@given(data=st.data())
+def test_every_op_value_and_derivatives(op: Op, data: st.DataObject) -> None:
+    point = data.draw(points(op))
+    leaves = [Value(x) for x in point]
+    out = call_engine(op, leaves)
+    assume(math.isfinite(out.data) and abs(out.data) < 1e6)
+    expected = op.forward(*point)
+    assert out.data == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert float(op.array_forward(*map(np.float64, point))) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    # the node's local derivatives are the table's formula, including on the hand-inlined paths
+    assert out.local_grads == pytest.approx(tuple(op.local_grads(FLOATS, out.data, *point)), rel=1e-12, abs=1e-12)
+    report = gradcheck(lambda *xs: call_engine(op, xs), point, order=2, raise_on_failure=False)
+    assert report.ok, report
+
+
+@pytest.mark.parametrize("op", BUILT_IN, ids=lambda op: op.name)
+@given(data=st.data())
+def test_every_local_derivative_is_the_same_on_floats_values_and_arrays(op: Op, data: st.DataObject) -> None:
+    batch = [data.draw(points(op)) for _ in range(3)]
+    for point in batch:
+        out = op.forward(*point)
+        assume(math.isfinite(out))
+        on_floats = op.local_grads(FLOATS, out, *point)
+        node = Value(out)
+        on_values = op.local_grads(VALUES, node, *(Value(x) for x in point))
+        assert [v.data if isinstance(v, Value) else v for v in on_values] == pytest.approx(on_floats, rel=1e-12)
+    columns = [np.array(column) for column in zip(*batch)]
+    outs = op.array_forward(*columns)
+    on_arrays = op.local_grads(ARRAYS, outs, *columns)
+    for i, point in enumerate(batch):
+        expected = op.local_grads(FLOATS, op.forward(*point), *point)
+        assert [float(np.broadcast_to(g, outs.shape)[i]) for g in on_arrays] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("op", BUILT_IN, ids=lambda op: op.name)
+@given(data=st.data())
+def test_every_op_matches_its_torch_twin(op: Op, data: st.DataObject) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed: the comparison needs the [torch] extra")
+    assert op.torch_function is not None
+    point = data.draw(points(op))
+    leaves = [Value(x) for x in point]
+    out = call_engine(op, leaves)
+    assume(math.isfinite(out.data) and abs(out.data) < 1e6)
+    out.backward()
+    tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
+    twin = op.torch_function(torch, *tensors)
+    assert out.data == pytest.approx(twin.item(), rel=1e-12, abs=1e-12)
+    grads = torch.autograd.grad(twin, tensors, allow_unused=True)
+    expected = [0.0 if g is None else g.item() for g in grads]
+    assert [leaf.grad for leaf in leaves] == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+KINKS = [(op, point) for op in BUILT_IN for point in op.kinks]
+
+
+@pytest.mark.parametrize(("op", "point"), KINKS, ids=[f"{op.name}{point}" for op, point in KINKS])
+def test_at_a_kink_the_engine_takes_the_documented_subgradient(op: Op, point: tuple[float, ...]) -> None:
+    out = call_engine(op, [Value(x) for x in point])
+    assert out.local_grads == tuple(op.local_grads(FLOATS, out.data, *point))
+    report = gradcheck(lambda *xs: call_engine(op, xs), list(point), raise_on_failure=False)
+    statuses = {row.status for row in report.rows}
+    assert "not differentiable" in statuses and "mismatch" not in statuses
+
+
+EXTREME = st.one_of(
+    st.floats(allow_nan=False),
+    st.sampled_from([1e-160, -1e-160, 1e308, -1e308, 5e-324, 0.0, -0.0, math.inf, -math.inf]),
+)
+
+
+@pytest.mark.parametrize("op", BUILT_IN, ids=lambda op: op.name)
+@given(data=st.data())
+def test_extreme_floats_give_ieee_results_or_a_documented_error(op: Op, data: st.DataObject) -> None:
+    point = data.draw(st.lists(EXTREME, min_size=arity_of(op), max_size=arity_of(op)))
+    leaves = [Value(x) for x in point]
+    try:
+        out = call_engine(op, leaves)
+    except (DomainError, ZeroDivisionError) as error:
+        assert op.message_name in str(error)
+        return
+    assert isinstance(out.data, float) and all(isinstance(g, float) for g in out.local_grads)
+    out.backward()
+
+
+def test_the_table_is_complete() -> None:
+    readme = README.read_text(encoding="utf-8")
+    for op in BUILT_IN:
+        assert op.doc, f"{op.name} has no doc"
+        assert callable(op.forward) and callable(op.array_forward) and callable(op.local_grads)
+        assert op.torch_function is not None, f"{op.name} has no torch twin"
+        assert op.name in OPS, f"{op.name} is not drawn by the hypothesis strategies"
+        if op.kind == "operator":
+            assert op.symbol, f"operator {op.name} has no symbol"
+        else:
+            assert hasattr(Value, op.name), f"{op.name} has no Value method"
+            assert (op.name in FUNCTIONS) == op.drawable, f"{op.name}: the draw command's list disagrees"
+        assert (op.name in ACTIVATIONS) == op.activation
+        assert bool(op.kinks) == (op.distance_to_kink(*[1.0] * arity_of(op)) != math.inf)
+        assert re.search(rf"`{re.escape(op.display)}`", readme), f"README does not list {op.name}"
+    assert set(OPS) == {op.name for op in BUILT_IN}
+
+
+def test_apply_reaches_every_op_and_fills_defaults() -> None:
+    x = Value(-2.0)
+    assert apply("leaky_relu", x).data == pytest.approx(-0.02)
+    assert apply("**", x, 2).local_grads == (x ** 2).local_grads
+    with pytest.raises(TypeError, match="tanh: takes 1 inputs, got 2"):
+        apply("tanh", x, x)
+    with pytest.raises(KeyError, match="no op named 'nope'"):
+        apply("nope", x)
+
+
+def test_built_in_ops_cannot_be_replaced_or_removed() -> None:
+    with pytest.raises(ValueError, match="'tanh' is a built-in op"):
+        ops.register(ops.lookup("tanh"))
+    with pytest.raises(ValueError, match="'tanh' is a built-in op"):
+        ops.unregister("tanh")
+
+
+def test_new_ops_max_min_sin_cos_and_a_learned_slope() -> None:
+    a, b, c = Value(1.0), Value(3.0), Value(3.0)
+    top = Value.max([a, b, c])
+    top.backward()
+    assert (top.data, a.grad, b.grad, c.grad) == (3.0, 0.0, 1.0, 0.0)  # the first arg-max takes it
+    assert Value.min([b, a, 2.0]).local_grads == (0.0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="max: needs at least one value"):
+        Value.max([])
+    x, alpha = Value(-2.0), Value(0.25, role="parameter")
+    y = x.leaky_relu(alpha)
+    y.backward()
+    assert (y.data, x.grad, alpha.grad) == (-0.5, 0.25, -2.0)  # d/dalpha = min(x, 0)
+    t = Value(0.3)
+    assert (t.sin().data, t.cos().data) == (math.sin(0.3), math.cos(0.3))
+
+
+def test_the_readme_shows_the_real_sin_block() -> None:
+    block = re.search(r"```py\n(register\(Op\(\n.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
+    assert block is not None
+    source = Path(ops.__file__).read_text(encoding="utf-8")
+    for line in block.group(1).splitlines():
+        code = line.split("  #")[0].rstrip()
+        assert code in source, f"README's sin block has {code!r}, which micrograd_ko/autograd/ops.py does not"
+    method = re.search(r"메서드 한 줄\(`(.+?)`", README.read_text(encoding="utf-8"))
+    assert method is not None
+    assert f"    {method.group(1)}\n" in Path(engine.__file__).read_text(encoding="utf-8"), method.group(1)

@@ -1,0 +1,171 @@
+"""The step-through viewer: one layout, frames as data that replay backward_steps exactly, a small offline page."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from micrograd_ko import Value, step_through
+from micrograd_ko.stepview import StepThrough, save_steps
+from micrograd_ko.viz import GraphTooLargeError, GraphvizNotFoundError, backward_steps
+from tests.viz.test_viz import neuron, random_graphs
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+requires_dot = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make test installs it)"
+)
+
+
+def formula_graph(terms: int = 23) -> Value:
+    """tanh(x*1 + w*2) + tanh(x*2 + w*3) + ...: 23 terms give the 162-Value formula of issue 10."""
+    x, w = Value(0.3, label="x"), Value(-0.2, label="w", role="parameter")
+    total = (x * 1 + w * 2).tanh()
+    for k in range(2, terms + 1):
+        total = total + (x * k + w * (k + 1)).tanh()
+    return total
+
+
+def viewer_data(fragment: str) -> dict[str, Any]:
+    (payload,) = re.findall(r'<script type="application/json" class="mgk-data">(.*?)</script>', fragment, re.S)
+    data: dict[str, Any] = json.loads(payload)
+    return data
+
+
+def replay(data: dict[str, Any], k: int) -> list[list[Any]]:
+    """What the page script shows at frame k: every cell unknown, then the changes of frames 0..k."""
+    cells = [list(data["unknown"]) for _ in data["arity"]]
+    for frame in data["frames"][: k + 1]:
+        for change in frame["changes"]:
+            cells[change[0]] = change[1:]
+    return cells
+
+
+def svg_of(fragment: str) -> ET.Element:
+    (svg,) = re.findall(r"<svg.*?</svg>", fragment, re.S)
+    return ET.fromstring(svg)
+
+
+def check_frames_replay_backward_steps(root: Value, digits: int = 17) -> None:
+    viewer = step_through(root, digits=digits)
+    data = viewer_data(viewer.html())
+    steps = list(backward_steps(root))
+    assert len(data["frames"]) == len(steps)
+    assert data["arity"] == [len(node.parents) for node in steps[0].nodes]
+    for k, step in enumerate(steps):
+        assert data["frames"][k]["active"] == step.position
+        cells = replay(data, k)
+        for i, (grad, final) in enumerate(zip(step.grads, step.final)):
+            text, background, _, italic = cells[i]
+            if grad is None:
+                assert text == "grad ?"
+                continue
+            assert float(text.removeprefix("grad ")) == grad  # 17 digits: the exact float
+            assert italic == (0 if final else 1)
+            assert (background != "none") == final  # only final grads are coloured
+    root.backward()
+    last = replay(data, len(steps) - 1)
+    assert [float(cell[0].removeprefix("grad ")) for cell in last] == [node.grad for node in steps[0].nodes]
+
+
+@requires_dot
+def test_frames_replay_backward_steps_exactly_for_the_neuron() -> None:
+    out = neuron()
+    check_frames_replay_backward_steps(out)
+
+
+@requires_dot
+@settings(max_examples=15)
+@given(random_graphs())
+def test_frames_replay_backward_steps_exactly_on_random_graphs(root: Value) -> None:
+    check_frames_replay_backward_steps(root)
+
+
+@requires_dot
+def test_one_svg_with_ids_for_every_grad_cell_showing_the_first_frame() -> None:
+    out = neuron()
+    viewer = step_through(out, element_id="v")
+    fragment = viewer.html()
+    assert fragment.count("<svg") == 1
+    svg = svg_of(fragment)
+    ids = {element.get("id"): element for element in svg.iter() if element.get("id")}
+    data = viewer_data(fragment)
+    first = replay(data, 0)
+    for i, cell in enumerate(first):
+        text, background = ids[f"v-gt{i}"], ids[f"v-gc{i}"]
+        assert text.tag == f"{SVG}text" and background.tag == f"{SVG}polygon"
+        assert [text.text, background.get("fill"), text.get("fill")] == cell[:3]  # readable without scripts too
+    active = {element.get("id") for element in svg.iter() if "mgk-active" in element.get("class", "")}
+    assert active == {"v-v9", "v-e9_0"}  # the output (tanh, one operand) is processed first
+    assert all(node.grad == 0.0 for node in out.topological_order())  # the real grads are untouched
+
+
+@requires_dot
+def test_two_viewers_never_share_an_element_id() -> None:
+    out = neuron()
+    first, second = step_through(out), step_through(out)
+    assert first.element_id != second.element_id
+    assert first._repr_html_() == first.html()
+    for viewer, other in ((first, second), (second, first)):
+        ids = re.findall(r'\bid="([^"]+)"', viewer.html())
+        assert ids and all(i.startswith(f"{viewer.element_id}") for i in ids)
+        assert not set(ids) & set(re.findall(r'\bid="([^"]+)"', other.html()))
+
+
+@requires_dot
+def test_a_label_that_closes_a_script_cannot_break_the_page() -> None:
+    y = Value(1.0, label="</script><script>alert(1)</script>") * 2
+    fragment = step_through(y).html()
+    assert fragment.count("</script>") == 2  # the data block and the viewer's own script
+    assert "&lt;/script&gt;" in fragment  # shown as text in the caption and the SVG
+
+
+@requires_dot
+def test_162_value_formula_page_is_one_small_offline_file(tmp_path: Path) -> None:
+    root = formula_graph()
+    assert len(root.topological_order()) == 162
+    page = save_steps(root, tmp_path / "steps")
+    assert page == tmp_path / "steps" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    assert page.stat().st_size < 2_000_000  # 70 MB before the graph was laid out once
+    assert text.count("<svg") == 1
+    assert len(viewer_data(text)["frames"]) == 162
+    assert not re.search(r"""(src|href)=["']?(https?:|//)""", text)  # nothing fetched from elsewhere
+    assert 'data-page-keys="true"' in text  # arrow keys work anywhere on the page
+
+
+def test_bad_arguments_are_rejected() -> None:
+    with pytest.raises(TypeError, match="step_through"):
+        step_through(3.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="element_id"):
+        step_through(Value(1.0), element_id="1 bad")
+    with pytest.raises(GraphTooLargeError, match="164 Values"):
+        step_through(formula_graph() + 1, max_nodes=162)  # one constant and one sum more
+
+
+def test_missing_dot_says_how_to_install_and_save_steps_keeps_the_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "")
+    out = neuron()
+    with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz"):
+        step_through(out)
+    with pytest.raises(GraphvizNotFoundError, match=r"steps/graph\.dot"):
+        save_steps(out, tmp_path / "steps")
+    assert "digraph" in (tmp_path / "steps" / "graph.dot").read_text(encoding="utf-8")
+    assert not (tmp_path / "steps" / "index.html").exists()
+
+
+def test_step_through_is_exported_next_to_backward_steps() -> None:
+    import micrograd_ko
+
+    assert micrograd_ko.step_through is step_through
+    assert {"backward_steps", "step_through"} <= set(micrograd_ko.__all__)
+    assert StepThrough.__doc__
