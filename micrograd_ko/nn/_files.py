@@ -135,7 +135,9 @@ def check_architecture(module: Recordable, document: dict[str, Any], path: str |
 def build(architecture: Any, path: str | os.PathLike[str]) -> Any:
     """The module an architecture record describes, built with its constructor (weights fresh)."""
     if not isinstance(architecture, dict) or architecture.get("class") not in CLASSES:
-        raise ValueError(f"from_file: {path} does not record an architecture it can build (found {_short(architecture)})")
+        raise ValueError(
+            f"from_file: {path} does not record an architecture it can build (found {_short(architecture)})"
+        )
     cls = CLASSES[architecture["class"]]
     positional: list[Any] = []
     keywords: dict[str, Any] = {}
@@ -270,7 +272,7 @@ _LARGEST_FLOAT = int(sys.float_info.max)
 
 
 def flatten(state: Any, layout: Any) -> list[float]:
-    """The numbers of a checked `state` in the order of `layout` (a dict's keys in the module's order, not the file's)."""
+    """The numbers of a checked `state` in the order of `layout` (dict keys in the module's order, not the file's)."""
     if isinstance(layout, dict):
         return [x for key in layout for x in flatten(state[key], layout[key])]
     if isinstance(layout, list):

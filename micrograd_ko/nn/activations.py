@@ -86,7 +86,7 @@ class Sigmoid(ActivationLayer):
         return {}
 
 
-NAMED_LAYERS: dict[str, type[ActivationLayer]] = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
+NAMED_LAYERS: dict[str, Callable[[], ActivationLayer]] = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
 """The activations that have a layer class of their own, as in torch.nn (the others are `ActivationLayer(name)`)."""
 
 

@@ -15,6 +15,7 @@ from micrograd_ko.nn.activations import activation_function
 from micrograd_ko.nn.functional import _linear_rows
 from micrograd_ko.nn.module import Module
 
+
 class Neuron(Module):
     """act(w · x + b): weights w (one per input), an optional bias b, an activation.
 

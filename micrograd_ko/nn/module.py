@@ -6,8 +6,8 @@ import inspect
 import os
 from typing import Any, TypeVar
 
-from micrograd_ko.autograd import Value
 import micrograd_ko.nn._files as _files
+from micrograd_ko.autograd import Value
 from micrograd_ko.nn._shapes import Batch, _as_batch
 
 _M = TypeVar("_M", bound="Module")

@@ -301,7 +301,11 @@ class _Recurrent(RecurrentModule):
 
     def _shape(self) -> dict[str, Any]:
         """The arguments RNN and LSTM share."""
-        return {"input_size": self.input_size, "hidden_size": self.hidden_size, "bias": self.cells[0].bias_ih is not None}
+        return {
+            "input_size": self.input_size,
+            "hidden_size": self.hidden_size,
+            "bias": self.cells[0].bias_ih is not None,
+        }
 
     def children(self) -> list[Module]:
         """The forward cell, then the backward cell when bidirectional (torch's `_reverse` parameters)."""
