@@ -275,6 +275,26 @@ def test_output_size_formula() -> None:
     assert nn.output_size(28, 5) == 24
     assert nn.output_size(8, 3, stride=2, padding=1) == 4
     assert nn.output_size(7, 2, stride=2) == 3
+    assert nn.output_size(5, 5) == 1 and nn.output_size(3, 5, padding=1) == 1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "says"),
+    [
+        ((3, 5), ValueError, r"output_size: kernel must be at most the padded size 3 .*, got 5"),
+        ((4, 5), ValueError, r"output_size: kernel must be at most the padded size 4 .*, got 5"),
+        ((8.5, 3), TypeError, r"output_size: size must be an int.*, got .*8\.5"),
+        ((8, 3.0), TypeError, r"output_size: kernel must be an int.*, got .*3\.0"),
+        ((0, 1), ValueError, r"output_size: size must be .*>= 1, got 0"),
+        ((8, 3, 0), ValueError, r"output_size: stride must be .*>= 1, got 0"),
+        ((8, 3, 1, -1), ValueError, r"output_size: padding must be .*>= 0, got -1"),
+    ],
+)
+def test_output_size_refuses_what_no_layer_accepts(
+    arguments: tuple[Any, ...], error: type[Exception], says: str
+) -> None:
+    with pytest.raises(error, match=says):
+        nn.output_size(*arguments)
 
 
 # ---- pooling ---------------------------------------------------------------------------------------------------------
