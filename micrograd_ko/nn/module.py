@@ -19,7 +19,7 @@ from micrograd_ko.autograd import Operand, Value, ops
 Activation = Callable[[Value], Value] | None
 
 ACTIVATIONS: dict[str, Activation] = {
-    **{op.name: getattr(Value, op.name) for op in ops.all_ops(builtin_only=True) if op.activation},
+    **{op.name: getattr(Value, op.name) for op in ops.all_ops(builtin_only=True) if op.listed.activation},
     "linear": None,
 }
 """Activation functions by name; 'linear' (or None) means no activation."""
