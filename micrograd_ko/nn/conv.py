@@ -8,10 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from micrograd_ko.autograd import Value
+from micrograd_ko.autograd import Value, dot_rows
 from micrograd_ko.autograd.checks import integer, positive_integer
 from micrograd_ko.nn._shapes import Batch, _pair, shape_of
-from micrograd_ko.nn.functional import _linear_rows
 from micrograd_ko.nn.init import Init, init_weights
 from micrograd_ko.nn.module import BatchModule
 
@@ -124,7 +123,7 @@ class Conv2d(BatchModule):
         out: list[list[list[Value]]] = [[[] for _ in range(rows_out)] for _ in range(self.out_channels)]
         for position, (take, weight_rows) in enumerate(windows):
             i = position // cols_out
-            for o, pixel in enumerate(_linear_rows(weight_rows, take(pixels), self._biases)):
+            for o, pixel in enumerate(dot_rows(weight_rows, take(pixels), self._biases)):
                 out[o][i].append(pixel)
         return out
 
