@@ -66,6 +66,8 @@ class Conv2d(BatchModule):
     and `padding` are ints or (height, width) pairs.
     """
 
+    named_in_repr = frozenset({"kernel_size"})
+
     def __init__(
         self,
         in_channels: int,
@@ -187,6 +189,8 @@ class Conv2d(BatchModule):
 
 class _Pool2d(BatchModule):
     """Shared windowing of the pooling layers: each channel on its own, windows of kernel_size every stride."""
+
+    named_in_repr = frozenset({"kernel_size"})
 
     def __init__(self, kernel_size: int | tuple[int, int], stride: int | tuple[int, int] | None = None) -> None:
         """`stride` defaults to `kernel_size` (windows side by side, no overlap), as in PyTorch."""

@@ -665,3 +665,9 @@ def test_sequential_with_maxpool_and_prelu_round_trips_through_torch(torch: Any,
     other = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1, seed=9), nn.PReLU(2, init=0.5), nn.MaxPool2d(2), nn.Flatten())
     other.load(tmp_path / "m.json")
     assert _outputs(other, batch) == expected
+
+
+def test_conv_and_pool_reprs_write_kernel_size_by_name_as_pytorch_does() -> None:
+    assert repr(nn.Conv2d(1, 2, 3)) == "Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1), padding=(0, 0), bias=True)"
+    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=(2, 2), stride=(2, 2))"
+    assert repr(nn.AvgPool2d((3, 2), stride=1)) == "AvgPool2d(kernel_size=(3, 2), stride=(1, 1))"
