@@ -32,8 +32,9 @@ Name = TypeVar("Name", bound=str)
 def real_number(value: object, what: str) -> float:
     """`value` as a float when it is a real number (int, float, numpy scalar; not bool).
 
-    Raises TypeError naming `what` for anything else, and ValueError for an
-    integer too large for a float (10**400), which float() would turn into an OverflowError.
+    Raises TypeError naming `what` for anything else, and ValueError for a
+    number too large for a float (10**400), which float() would turn into an
+    OverflowError; that message gives its number of digits instead of its repr.
     """
     if type(value) is float:
         return value
@@ -42,9 +43,9 @@ def real_number(value: object, what: str) -> float:
             return float(value)
         except OverflowError:
             # Its repr would be hundreds of digits (past 4300, repr itself refuses): say how long it is instead.
-            digits = int(abs(int(value)).bit_length() * math.log10(2)) + 1
+            digits = int(abs(int(math.trunc(value))).bit_length() * math.log10(2)) + 1
             raise ValueError(
-                f"{what} must be at most about 1.8e308 to fit a float, got an integer of about {digits} digits"
+                f"{what} must be at most about 1.8e308 to fit a float, got a number of about {digits} digits"
             ) from None
     raise TypeError(f"{what} must be a real number, got {value!r}")
 
