@@ -73,7 +73,7 @@ def _outputs_and_targets(
     ys = _values(outputs, loss, names[0])
     ts = _values(targets, loss, names[1])
     if len(ys) != len(ts):
-        raise ValueError(f"{loss}: {names[1]} must have the length of {names[0]} ({len(ys)}), got length {len(ts)}")
+        raise ValueError(f"{loss}: {names[1]} must be as long as {names[0]} ({len(ys)}), got length {len(ts)}")
     return ys, ts
 
 
@@ -88,7 +88,7 @@ def _check_probabilities(probs: list[Value], loss: str) -> None:
     found = [p.data for p in probs]
     if any(not 0.0 <= x <= 1.0 for x in found):
         raise ValueError(
-            f"{loss}: probs must lie in [0, 1] (pass the outputs through sigmoid/softmax first, "
+            f"{loss}: probs must be in [0, 1] (pass the outputs through sigmoid/softmax first, "
             f"or use the loss that takes raw scores), got {found}"
         )
 
@@ -203,7 +203,7 @@ def cross_entropy(probs: Iterable[Operand], onehot: Iterable[Operand], eps: floa
     _check_targets(ts, (0.0, 1.0), loss, "onehot")
     hot = [i for i, t in enumerate(ts) if t.data == 1.0]
     if len(hot) != 1:
-        raise ValueError(f"{loss}: onehot must contain exactly one 1, got {[t.data for t in ts]}")
+        raise ValueError(f"{loss}: onehot must be one-hot (exactly one 1), got {[t.data for t in ts]}")
     return -(ps[hot[0]] + eps).log()
 
 

@@ -85,7 +85,7 @@ def _checked_parameters(params: Iterable[Value], owner: str) -> list[Value]:
             raise TypeError(f"{owner}: params[{i}] must be a Value, got {p!r}")
         if p.role != "parameter":
             raise ValueError(
-                f"{owner}: params[{i}] must have role 'parameter' (optimizers train only parameters: "
+                f"{owner}: params[{i}] must be a parameter (optimizers train only Values of role 'parameter': "
                 f"Value(x, role='parameter') or model.parameters()), got role {p.role!r} (label {p.label!r})"
             )
         first = first_index.setdefault(id(p), i)
@@ -233,7 +233,8 @@ def _expect_keys(data: object, expected: Sequence[str], what: str) -> None:
     unknown = [k for k in data if k not in expected]
     if missing or unknown:
         raise ValueError(
-            f"{what} must have the keys {list(expected)}, got keys {list(data)} (missing {missing}, unknown {unknown})"
+            f"{what} must be a mapping with exactly the keys {list(expected)}, "
+            f"got keys {list(data)} (missing {missing}, unknown {unknown})"
         )
 
 

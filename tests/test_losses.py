@@ -301,7 +301,7 @@ BAD_INPUTS: list[tuple[Callable[[], object], type[Exception], str]] = [
     (
         lambda: losses.mse([1.0, 2.0], [1.0]),
         ValueError,
-        r"mse: targets must have the length of outputs \(2\), got length 1$",
+        r"mse: targets must be as long as outputs \(2\), got length 1$",
     ),
     (lambda: losses.sse([], []), ValueError, r"sse: outputs must be a non-empty list .*, got \[\]$"),
     (
@@ -344,12 +344,12 @@ BAD_INPUTS: list[tuple[Callable[[], object], type[Exception], str]] = [
     (
         lambda: losses.cross_entropy([0.5, 0.5], [1, 1]),
         ValueError,
-        r"cross_entropy: onehot must contain exactly one 1, got \[1.0, 1.0\]$",
+        r"cross_entropy: onehot must be one-hot \(exactly one 1\), got \[1.0, 1.0\]$",
     ),
     (
         lambda: losses.cross_entropy([0.5, 0.5], [0, 0]),
         ValueError,
-        r"cross_entropy: onehot must contain exactly one 1, got \[0.0, 0.0\]$",
+        r"cross_entropy: onehot must be one-hot \(exactly one 1\), got \[0.0, 0.0\]$",
     ),
     (
         lambda: losses.cross_entropy([0.5, 0.5], [0.5, 0.5]),
@@ -359,7 +359,7 @@ BAD_INPUTS: list[tuple[Callable[[], object], type[Exception], str]] = [
     (
         lambda: losses.cross_entropy([2.0, -1.0], [1, 0]),
         ValueError,
-        r"cross_entropy: probs must lie in \[0, 1\] .*, got \[2.0, -1.0\]$",
+        r"cross_entropy: probs must be in \[0, 1\] .*, got \[2.0, -1.0\]$",
     ),
     (
         lambda: losses.cross_entropy([0.5, 0.5], [1, 0], eps=-1e-7),
@@ -374,12 +374,12 @@ BAD_INPUTS: list[tuple[Callable[[], object], type[Exception], str]] = [
     (
         lambda: losses.binary_cross_entropy([1.5], [1]),
         ValueError,
-        r"binary_cross_entropy: probs must lie in \[0, 1\] .*, got \[1.5\]$",
+        r"binary_cross_entropy: probs must be in \[0, 1\] .*, got \[1.5\]$",
     ),
     (
         lambda: losses.binary_cross_entropy([0.5], [1, 0]),
         ValueError,
-        r"binary_cross_entropy: targets must have the length of probs \(1\), got length 2$",
+        r"binary_cross_entropy: targets must be as long as probs \(1\), got length 2$",
     ),
     (
         lambda: losses.hinge([0.3, 0.2], [1, 0]),

@@ -277,10 +277,10 @@ def test_weight_decay_moves_the_minimum_towards_zero() -> None:
 def test_non_parameters_are_refused_with_index_and_label() -> None:
     ps = parameters([1.0, 2.0])
     data = Value(3.0, label="x")
-    pattern = r"^SGD: params\[1\] must have role 'parameter' .*, got role 'input' \(label 'x'\)$"
+    pattern = r"^SGD: params\[1\] must be a parameter .*, got role 'input' \(label 'x'\)$"
     with pytest.raises(ValueError, match=pattern):
         SGD([ps[0], data, ps[1]], lr=0.1)
-    with pytest.raises(ValueError, match=r"^Adam: params\[0\] must have role 'parameter' .*, got role 'result'"):
+    with pytest.raises(ValueError, match=r"^Adam: params\[0\] must be a parameter .*, got role 'result'"):
         Adam([ps[0] * 2])
 
 
@@ -448,7 +448,7 @@ CORRUPTIONS: list[tuple[Callable[[dict[str, Any]], None], type[Exception], str]]
     (
         corrupt(("state", "extra"), [0.0, 0.0]),
         ValueError,
-        r"^Adam.load_state_dict: state_dict\['state'\] must have the keys .*, "
+        r"^Adam.load_state_dict: state_dict\['state'\] must be a mapping with exactly the keys .*, "
         r"got keys .* \(missing \[\], unknown \['extra'\]\)$",
     ),
     (corrupt(("hyperparameters", "betas"), [0.9, 1.5]), ValueError, r"^Adam: betas\[1\] must be in \[0, 1\), got 1.5$"),

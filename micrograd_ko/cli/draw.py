@@ -47,7 +47,7 @@ def _assignment(text: str, what: str) -> tuple[str, float]:
     if not sep or not name.isidentifier():
         raise ValueError(f"{what} must be NAME=VALUE such as x1=2.5, got {text!r}")
     if name in FUNCTIONS:
-        raise ValueError(f"{what} must name a variable, not the function {name!r}, got {text!r}")
+        raise ValueError(f"{what} must be NAME=VALUE with a NAME that is not a function ({name} is one), got {text!r}")
     try:
         return name, float(number)
     except ValueError:
@@ -164,7 +164,7 @@ def _check_paths(output: Path, steps: str | None) -> str | None:
     """Say what is wrong with the places to write, before any work is done; None when they look fine."""
     if output.suffix.lstrip(".").lower() not in FORMATS:
         endings = ", ".join(repr(f".{name}") for name in FORMATS)
-        return f"draw: --output must end in one of {endings}, got {str(output)!r}"
+        return f"draw: --output must be a file name ending in one of {endings}, got {str(output)!r}"
     if output.is_dir():
         example = str(output / "graph.svg")
         return f"draw: --output must be a file name such as {example!r}, got {str(output)!r}, which is a directory"

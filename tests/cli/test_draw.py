@@ -99,7 +99,7 @@ def test_malicious_formula_is_refused_and_nothing_is_written(
         (["x", "--var", "x=abc"], "error: draw: --var must be NAME=VALUE with a number as VALUE, got 'x=abc'"),
         (
             ["x", "--param", "tanh=1"],
-            "error: draw: --param must name a variable, not the function 'tanh', got 'tanh=1'",
+            "error: draw: --param must be NAME=VALUE with a NAME that is not a function (tanh is one), got 'tanh=1'",
         ),
         (["x", "--var", "x=1", "--param", "x=2"], "given twice"),
         (["x", "--var", "x=1", "--apply", "print"], "error: draw: --apply must be one of 'abs', 'exp', "),
@@ -108,7 +108,7 @@ def test_malicious_formula_is_refused_and_nothing_is_written(
             ["x", "--var", "x=1", "--rankdir", "up"],
             "error: draw: --rankdir must be one of 'LR', 'TB', 'RL', 'BT', got 'up' (see ",
         ),
-        (["x", "--var", "x=1", "-o", "out.gif"], "error: draw: --output must end in one of '.svg', "),
+        (["x", "--var", "x=1", "-o", "out.gif"], "error: draw: --output must be a file name ending in one of '.svg', "),
         (["x", "--var", "x=1", "-o", "out.gif"], ", got 'out.gif'\n"),
         (["log(x)", "--var", "x=-1"], "log needs a positive input"),
         (["x*x*x*x", "--var", "x=1", "--max-nodes", "3"], "max_nodes=3"),

@@ -103,12 +103,12 @@ LOSS_CASES: dict[str, Case] = {
     "mse mismatched lists": (
         lambda: losses.mse([Value(1.0), Value(2.0)], [1.0]),
         ValueError,
-        r"^mse: targets must have the length of outputs \(2\), got length 1$",
+        r"^mse: targets must be as long as outputs \(2\), got length 1$",
     ),
     "sse mismatched lists": (
         lambda: losses.sse([Value(1.0)], [1.0, 2.0, 3.0]),
         ValueError,
-        r"^sse: targets must have the length of outputs \(1\), got length 3$",
+        r"^sse: targets must be as long as outputs \(1\), got length 3$",
     ),
     "mse empty lists": (
         lambda: losses.mse([], []),
@@ -143,22 +143,22 @@ LOSS_CASES: dict[str, Case] = {
     "hinge mismatched": (
         lambda: losses.hinge([Value(0.5)] * 2, [1.0]),
         ValueError,
-        r"^hinge: labels must have the length of scores \(2\), got length 1$",
+        r"^hinge: labels must be as long as scores \(2\), got length 1$",
     ),
     "bce probability above 1": (
         lambda: losses.binary_cross_entropy([Value(1.5)], [1.0]),
         ValueError,
-        r"^binary_cross_entropy: probs must lie in \[0, 1\] .*, got \[1.5\]$",
+        r"^binary_cross_entropy: probs must be in \[0, 1\] .*, got \[1.5\]$",
     ),
     "bce NaN probability": (
         lambda: losses.binary_cross_entropy([Value(math.nan)], [1.0]),
         ValueError,
-        r"^binary_cross_entropy: probs must lie in \[0, 1\] .*, got \[nan\]$",
+        r"^binary_cross_entropy: probs must be in \[0, 1\] .*, got \[nan\]$",
     ),
     "cross_entropy not one-hot": (
         lambda: losses.cross_entropy([Value(0.5), Value(0.5)], [1.0, 1.0]),
         ValueError,
-        r"^cross_entropy: onehot must contain exactly one 1, got \[1.0, 1.0\]$",
+        r"^cross_entropy: onehot must be one-hot \(exactly one 1\), got \[1.0, 1.0\]$",
     ),
     "cross_entropy empty": (
         lambda: losses.cross_entropy([], []),
@@ -285,7 +285,7 @@ OPTIM_CASES: dict[str, Case] = {
     "an input, not a parameter": (
         lambda: optim.SGD([Value(1.0)], lr=0.1),
         ValueError,
-        r"^SGD: params\[0\] must have role 'parameter' .*, got role 'input' \(label ''\)$",
+        r"^SGD: params\[0\] must be a parameter .*, got role 'input' \(label ''\)$",
     ),
     "a parameter twice": (
         lambda: optim.SGD([p := Value(1.0, role="parameter"), p], lr=0.1),
