@@ -43,7 +43,7 @@ def real_number(value: object, what: str) -> float:
             return float(value)
         except OverflowError:
             # Its repr would be hundreds of digits (past 4300, repr itself refuses): say how long it is instead.
-            digits = int(abs(math.floor(value)).bit_length() * math.log10(2)) + 1
+            digits = int(math.log10(abs(math.floor(value)))) + 1
             raise ValueError(
                 f"{what} must be at most about 1.8e308 to fit a float, got a number of about {digits} digits"
             ) from None
