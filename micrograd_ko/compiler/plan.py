@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -50,31 +49,24 @@ class Plan:
 
     The rows, top to bottom: the sample's inputs (`n_inputs` of them), the
     parameters that groups read through the buffer (`buffer_params`: their
-    indices in `params`), the constants, then every group's nodes.  The leaf
+    indices in `params`), the constants (from row `first_constant`), then
+    every group's nodes.  The leaf
     vector holds `params` then `constants`.  `outputs` are the value rows of
     the traced outputs, `nodes` counts the computed nodes traced.  Iterating
     a plan gives its groups in execution order.
     """
 
     sample_shape: tuple[int, ...]
+    n_inputs: int  # the numbers of one sample
     params: tuple[Value, ...]
     buffer_params: IndexArray
+    first_constant: int  # n_inputs + len(buffer_params): stored, since every call reads it
     constants: FloatArray
     groups: tuple[Group, ...]
     rows: int
     outputs: tuple[int, ...]
     single_output: bool
     nodes: int
-
-    @property
-    def n_inputs(self) -> int:
-        """Numbers in one sample: the first rows of the buffer."""
-        return math.prod(self.sample_shape)
-
-    @property
-    def first_constant(self) -> int:
-        """The row of the first constant (after the inputs and the parameters read through the buffer)."""
-        return self.n_inputs + len(self.buffer_params)
 
     def __iter__(self) -> Iterator[Group]:
         return iter(self.groups)
@@ -92,12 +84,13 @@ class Plan:
 
     def load(self, state: State, flat: FloatArray, theta: FloatArray) -> None:
         """Write a batch (`flat`: one row per sample) and the parameters' values `theta` into `state`."""
-        state.values[: self.n_inputs] = flat.T
+        n_inputs = self.n_inputs
+        state.values[:n_inputs] = flat.T
         n_params = len(theta)
         if n_params:
             state.leaves[:n_params] = theta
-            if len(self.buffer_params):
-                state.values[self.n_inputs : self.first_constant] = theta[self.buffer_params][:, None]
+            if n_inputs != self.first_constant:  # some parameters are read through the buffer
+                state.values[n_inputs : self.first_constant] = theta[self.buffer_params][:, None]
 
 
 # ---- 1. the graph, read once -------------------------------------------------------------------------------------
@@ -375,8 +368,10 @@ def make_plan(
     computed = [node for _, members in groups for node in members]
     plan = Plan(
         sample_shape=shape,
+        n_inputs=len(inputs),
         params=tuple(params),
         buffer_params=np.asarray(layout.buffer_params, dtype=np.intp),
+        first_constant=len(inputs) + len(layout.buffer_params),
         constants=np.asarray([c.data for c in graph.constants], dtype=float),
         groups=tuple(kernels),
         rows=layout.rows,

@@ -190,7 +190,7 @@ class Program:
         for group in reversed(plan.groups):
             group.backward(state)
         result: FloatArray = state.leaf_grads[: len(plan.params)].copy()
-        if len(plan.buffer_params):
+        if plan.n_inputs != plan.first_constant:
             result[plan.buffer_params] += grads[plan.n_inputs : plan.first_constant].sum(axis=1)
         return result
 
