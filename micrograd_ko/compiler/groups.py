@@ -76,7 +76,7 @@ class MapGroup(Group):
         self.grad_inputs = [k for k in range(self.arity) if needs_grad[k]]
         self.forward_calls = 2 + sum(not isinstance(rows, slice) for rows in self.inputs)  # formula, store, gathers
         self.backward_calls = 1 + 2 * len(self.grad_inputs)
-        self.saved: list[FloatArray] = []
+        self.saved: list[FloatArray] = []  # the last forward's inputs, for local_grads (backward, the trace's check)
 
     def forward(self, state: State) -> None:
         values = state.values
