@@ -21,7 +21,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from micrograd_ko import DomainError, Value, engine, gradcheck, ops
+from micrograd_ko import DomainError, Value, gradcheck, ops
+from micrograd_ko.autograd import value as engine
 from micrograd_ko.autograd.custom import apply
 from micrograd_ko.autograd.higher_order import VALUES
 from micrograd_ko.autograd.ops import ARRAYS, FLOATS, Op

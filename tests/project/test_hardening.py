@@ -49,9 +49,9 @@ NN_CASES: dict[str, Case] = {
         "valid names are relu, tanh",
     ),
     "no layers": (lambda: nn.MLP(2, []), ValueError, "non-empty list of layer sizes"),
-    "layer size 0": (lambda: nn.MLP(2, [3, 0]), ValueError, "layer size must be a positive integer, got 0"),
-    "nin a float": (lambda: nn.MLP(2.5, [1]), ValueError, "MLP nin must be a positive integer"),  # type: ignore[arg-type]
-    "nin True": (lambda: nn.Neuron(True), ValueError, "Neuron nin must be a positive integer"),
+    "layer size 0": (lambda: nn.MLP(2, [3, 0]), ValueError, r"MLP: nouts\[1\] must be a positive integer, got 0"),
+    "nin a float": (lambda: nn.MLP(2.5, [1]), ValueError, "MLP: nin must be a positive integer"),  # type: ignore[arg-type]
+    "nin True": (lambda: nn.Neuron(True), ValueError, "Neuron: nin must be a positive integer"),
 }
 
 
