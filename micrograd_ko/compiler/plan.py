@@ -50,10 +50,10 @@ class Plan:
     The rows, top to bottom: the sample's inputs (`n_inputs` of them), the
     parameters that groups read through the buffer (`buffer_params`: their
     indices in `params`), the constants (from row `first_constant`), then
-    every group's nodes.  The leaf
-    vector holds `params` then `constants`.  `outputs` are the value rows of
-    the traced outputs, `nodes` counts the computed nodes traced.  Iterating
-    a plan gives its groups in execution order.
+    every group's nodes (`rows` in all).  The leaf vector holds `params`
+    then `constants`.  `outputs` are the value rows of the traced outputs,
+    `nodes` counts the computed nodes traced.  Iterating a plan gives its
+    groups in execution order.
     """
 
     sample_shape: tuple[int, ...]
