@@ -127,9 +127,8 @@ class Module:
         shown = []
         for name, value in self.arguments().items():
             parameter = parameters.get(name)
-            by_position = (
-                parameter is not None and parameter.default is inspect.Parameter.empty and name not in self.named_in_repr
-            )
+            required = parameter is not None and parameter.default is inspect.Parameter.empty
+            by_position = required and name not in self.named_in_repr
             shown.append(repr(value) if by_position else f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
