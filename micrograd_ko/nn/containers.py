@@ -85,13 +85,15 @@ class Residual(BatchModule):
         """x + module(x) for every sample."""
         out = _run_on_batch(self.module, batch)
         if len(out) != len(batch):
-            raise ValueError(f"Residual: the module returned {len(out)} samples for a batch of {len(batch)}")
+            raise ValueError(
+                f"Residual: module must return one sample per sample of the batch, got {len(out)} for {len(batch)}"
+            )
         added = []
         for x, fx in zip(batch, out):
             if shape_of(x) != shape_of(fx):
                 raise ValueError(
-                    f"Residual: {type(self.module).__name__} maps a sample of shape {shape_of(x)} to shape "
-                    f"{shape_of(fx)}; x + f(x) needs the same shape"
+                    f"Residual: module must keep a sample's shape (x + module(x) adds them), got "
+                    f"{type(self.module).__name__} mapping shape {shape_of(x)} to shape {shape_of(fx)}"
                 )
             added.append(_add_trees(x, fx))
         return added

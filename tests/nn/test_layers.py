@@ -126,10 +126,36 @@ def test_batch_layers_take_a_batch_and_refuse_a_bare_sample() -> None:
     layer = nn.Linear(3, 2, seed=0)
     out = layer([[1.0, 2.0, 3.0], [0.0, 1.0, 0.0]])
     assert len(out) == 2 and all(len(y) == 2 for y in out)
-    with pytest.raises(TypeError, match="batch"):
+    with pytest.raises(TypeError, match=r"Linear: batch\[0\] must be a sample.*sample x is the batch \[x\].*got 1\.0"):
         layer([1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match=r"expected \(3,\)"):
+    with pytest.raises(ValueError, match=r"Linear: batch\[0\] must be a sample of shape \(3,\), got shape \(2,\)"):
         layer([[1.0, 2.0]])
+
+
+@pytest.mark.parametrize(
+    ("batch", "error", "says"),
+    [
+        ([[1.0, "a"]], TypeError, r"Linear: batch\[0\]\[1\] must be a finite number or a Value, got 'a'"),
+        ([[1.0, 2.0], [None, 2.0]], TypeError, r"Linear: batch\[1\]\[0\] must be a finite number or a Value, got None"),
+        ([[1.0, 2.0], (3.0, True)], TypeError, r"Linear: batch\[1\]\[1\] must be a finite number or a Value, got True"),
+        ([[1.0, float("nan")]], ValueError, r"Linear: batch\[0\]\[1\] must be finite, got nan"),
+        (np.array([[1.0, 2.0], [np.inf, 0.0]]), ValueError, r"Linear: batch\[1\]\[0\] must be finite, got inf"),
+        ([[10**400, 1.0]], ValueError, r"Linear: batch\[0\]\[0\] must be a finite number or a Value, got 1000"),
+        ([], ValueError, r"Linear: batch must be a non-empty list of samples .*, got \[\]"),
+        (Value(1.0), TypeError, r"Linear: batch must be a non-empty list of samples .*, got Value"),
+    ],
+)
+def test_a_bad_batch_is_refused_naming_the_item_by_its_index(batch: Any, error: type[Exception], says: str) -> None:
+    with pytest.raises(error, match=says):
+        nn.Linear(2, 1, seed=0)(batch)
+
+
+def test_a_bad_pixel_is_named_by_its_index() -> None:
+    images = _images(2, 1, 3, 3).tolist()
+    images[1][0][2][1] = "0.5"
+    says = r"Conv2d: batch\[1\]\[0\]\[2\]\[1\] must be a finite number or a Value, got '0\.5'"
+    with pytest.raises(TypeError, match=says):
+        nn.Conv2d(1, 1, 2, seed=0)(images)
 
 
 def test_sequential_lists_parameters_in_module_order_and_passes_modes_down() -> None:
@@ -210,7 +236,7 @@ def test_activation_layers_apply_element_by_element() -> None:
     images = _images(1, 2, 2, 2)
     out = nn.Tanh()(images)
     np.testing.assert_allclose([v.data for v in _flat(out)], np.tanh(images).ravel())
-    with pytest.raises(ValueError, match="unknown activation"):
+    with pytest.raises(ValueError, match=r"ActivationLayer: name must be one of relu, tanh, .*got 'swish'"):
         nn.ActivationLayer("swish")
 
 
@@ -263,9 +289,11 @@ def test_conv2d_output_pixel_is_one_dot_node() -> None:
 
 def test_conv2d_refuses_wrong_shapes() -> None:
     conv = nn.Conv2d(2, 1, 3)
-    with pytest.raises(ValueError, match=r"expected an image of shape \(2, height, width\)"):
+    with pytest.raises(
+        ValueError, match=r"Conv2d: batch\[0\] must be an image of shape \(2, height, width\), got shape \(1, 5, 5\)"
+    ):
         conv(_images(1, 1, 5, 5))
-    with pytest.raises(ValueError, match="smaller than"):
+    with pytest.raises(ValueError, match=r"Conv2d: batch\[0\] must be an image at least 3x3 pixels .*, got 2x2"):
         conv(_images(1, 2, 2, 2))
     with pytest.raises(ValueError, match="kernel_size"):
         nn.Conv2d(1, 1, 0)
@@ -407,7 +435,7 @@ def test_batchnorm_gradcheck_in_training_and_eval_mode() -> None:
 
 def test_batchnorm_refuses_a_single_sample_in_training() -> None:
     norm = nn.BatchNorm1d(2)
-    with pytest.raises(ValueError, match="at least 2 samples"):
+    with pytest.raises(ValueError, match=r"BatchNorm1d: batch must hold at least 2 samples in training mode.*, got 1"):
         norm([[1.0, 2.0]])
     norm.eval()
     assert len(norm([[1.0, 2.0]])) == 1
@@ -441,7 +469,8 @@ def test_residual_gradcheck() -> None:
 
 
 def test_residual_refuses_a_shape_change() -> None:
-    with pytest.raises(ValueError, match=r"shape \(3,\) to shape \(2,\)"):
+    says = r"Residual: module must keep a sample's shape .*Linear mapping shape \(3,\) to shape \(2,\)"
+    with pytest.raises(ValueError, match=says):
         nn.Residual(nn.Linear(3, 2))([[1.0, 2.0, 3.0]])
 
 
@@ -649,7 +678,7 @@ def test_prelu_slope_gradient_is_the_negative_part() -> None:
 
 
 def test_prelu_needs_one_slope_per_channel() -> None:
-    with pytest.raises(ValueError, match="2 slopes need 2 channels"):
+    with pytest.raises(ValueError, match=r"PReLU: batch\[0\] must be a sample of 2 channels .*, got shape \(3,\)"):
         nn.PReLU(2)([[1.0, 2.0, 3.0]])
 
 
