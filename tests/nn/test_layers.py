@@ -178,6 +178,39 @@ def test_sequential_applies_per_sample_modules_to_each_sample() -> None:
     assert [[v.data for v in y] for y in out] == [[v.data for v in layer(h)] for h in hidden]
 
 
+def test_a_one_output_per_sample_module_keeps_each_sample_a_list() -> None:
+    mlp, neuron, head = nn.MLP(2, [3, 1], seed=0), nn.Neuron(2, activation="tanh", seed=1), nn.Linear(1, 1, seed=2)
+    head.bias[0].data = 0.25  # type: ignore[index]
+    batch = [[0.5, -1.0], [2.0, 0.25]]
+    for inner in (mlp, neuron):
+        out = nn.Sequential(inner, head)(batch)
+        by_hand = [inner(x).data * head.weight[0][0].data + 0.25 for x in batch]  # type: ignore[union-attr]
+        assert [[v.data for v in y] for y in out] == [[pytest.approx(y, rel=1e-15)] for y in by_hand]
+        assert [len(y) for y in nn.Sequential(inner)(batch)] == [1, 1]
+    block = nn.Residual(nn.MLP(1, [2, 1], seed=0))
+    assert [[v.data for v in y] for y in block([[1.5]])] == [[1.5 + block.module([1.5]).data]]  # type: ignore[attr-defined, union-attr]
+
+
+def test_a_sequential_with_a_one_output_mlp_matches_its_torch_twin(torch: Any) -> None:
+    model = nn.Sequential(nn.MLP(2, [3, 1], activation="tanh", seed=0), nn.Linear(1, 2, seed=1))
+    batch = np.random.default_rng(0).normal(size=(3, 2))
+    expected = to_torch(model)(torch.tensor(batch)).detach().numpy()
+    np.testing.assert_allclose([[v.data for v in row] for row in model(batch)], expected, rtol=1e-12)
+
+
+def test_a_slice_of_a_sequential_is_a_sequential_of_the_same_modules() -> None:
+    first, act, head = nn.Linear(2, 3, seed=0), nn.Tanh(), nn.Linear(3, 1, seed=1)
+    model = nn.Sequential(first, act, head)
+    front = model[:2]
+    assert isinstance(front, nn.Sequential) and list(front) == [first, act]
+    batch = [[0.5, -1.0], [2.0, 0.25]]
+    assert [[v.data for v in y] for y in front(batch)] == [[v.data for v in y] for y in act(first(batch))]
+    assert list(model[1:]) == [act, head] and list(model[::2]) == [first, head] and model[-1] is head
+    assert front.parameters() == first.parameters()
+    with pytest.raises(ValueError, match=r"Sequential: index must select at least one module of 3, got slice\(3, None"):
+        model[3:]
+
+
 def test_sequential_needs_modules() -> None:
     with pytest.raises(ValueError, match="at least one"):
         nn.Sequential()
@@ -210,6 +243,21 @@ def test_init_scales_follow_their_formulas() -> None:
             nn.init_weights(bad, 3, 3, 3, seed=0)
 
 
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        ((0, 3, 3), r"init_weights: fan_in must be a positive integer, got 0"),
+        ((3, 0, 3), r"init_weights: fan_out must be a positive integer, got 0"),
+        ((-2, 3, 3), r"init_weights: fan_in must be a positive integer, got -2"),
+        ((3, 3, -1), r"init_weights: size must be a positive integer, got -1"),
+    ],
+)
+def test_init_weights_refuses_sizes_below_one_by_name(arguments: tuple[int, int, int], says: str) -> None:
+    for init in (*nn.INITS, 0.1):  # 'uniform' and 'he' divide by fan_in, 'xavier' by fan_in + fan_out
+        with pytest.raises(ValueError, match=says):
+            nn.init_weights(init, *arguments, seed=0)
+
+
 def test_conv_init_counts_fans_like_torch() -> None:
     conv = nn.Conv2d(4, 6, 3, init="he", seed=0)
     weights = [p.data for p in conv.parameters()[: 6 * 4 * 9]]
@@ -238,6 +286,24 @@ def test_activation_layers_apply_element_by_element() -> None:
     np.testing.assert_allclose([v.data for v in _flat(out)], np.tanh(images).ravel())
     with pytest.raises(ValueError, match=r"ActivationLayer: name must be one of relu, tanh, .*got 'swish'"):
         nn.ActivationLayer("swish")
+
+
+def test_activation_layer_lists_only_the_names_it_accepts() -> None:
+    with pytest.raises(ValueError) as caught:
+        nn.ActivationLayer("gelu")
+    message = str(caught.value)
+    assert message.startswith("ActivationLayer: name must be one of relu, tanh, sigmoid, ")
+    assert "got 'gelu'" in message and "linear" not in message and "None" not in message
+    with pytest.raises(TypeError, match=r"ActivationLayer: name must be one of relu, .*got None \(for no activation"):
+        nn.ActivationLayer(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"ActivationLayer: name must be one of .*got 'linear' \(for no activation"):
+        nn.ActivationLayer("linear")
+    with pytest.raises(TypeError, match=r"ActivationLayer: name must be one of relu, .*got 3$"):
+        nn.ActivationLayer(3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"Neuron: activation must be one of relu, .*linear or None, got 3$"):
+        nn.Neuron(2, activation=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"Layer: activation must be one of relu, .*got 'gelu'"):
+        nn.Layer(2, 2, activation="gelu")
 
 
 # ---- Conv2d ----------------------------------------------------------------------------------------------------------
