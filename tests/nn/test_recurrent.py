@@ -20,15 +20,7 @@ from micrograd_ko import Value, draw, gradcheck, losses, nn
 from micrograd_ko.interop.torch import from_torch, to_torch
 from micrograd_ko.optim import Adam
 
-TORCH_MISSING = "PyTorch is not installed (pip install 'micrograd_ko[torch]')"
 COEFFICIENTS = np.random.default_rng(1234).normal(size=200).tolist()
-
-
-@pytest.fixture
-def torch() -> Any:
-    torch = pytest.importorskip("torch", reason=TORCH_MISSING)
-    torch.set_num_threads(1)
-    return torch
 
 
 def _inputs(array: np.ndarray) -> Any:
