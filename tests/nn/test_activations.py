@@ -39,6 +39,28 @@ def test_activation_layer_lists_only_the_names_it_accepts() -> None:
         nn.Layer(2, 2, activation="gelu")
 
 
+def test_activation_layers_repr_and_apply_their_own_function() -> None:
+    layers = [nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.ActivationLayer("elu"), nn.ActivationLayer("sigmoid")]
+    assert [repr(layer) for layer in layers] == [
+        "ReLU()",
+        "Tanh()",
+        "Sigmoid()",
+        "ActivationLayer('elu')",
+        "ActivationLayer('sigmoid')",
+    ]
+    x = [-1.5, 0.25]
+    expected = [
+        [0.0, 0.25],
+        np.tanh(x).tolist(),
+        (1 / (1 + np.exp(-np.array(x)))).tolist(),
+        [np.expm1(-1.5), 0.25],
+        (1 / (1 + np.exp(-np.array(x)))).tolist(),
+    ]
+    for layer, want in zip(layers, expected):
+        np.testing.assert_allclose([v.data for v in layer([x])[0]], want, rtol=1e-15)
+    assert repr(nn.PReLU(3, init=0.1)) == "PReLU(num_parameters=3)"
+
+
 # ---- PReLU -----------------------------------------------------------------------------------------------------------
 
 

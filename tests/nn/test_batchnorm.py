@@ -64,3 +64,38 @@ def test_batchnorm_parameter_order_and_state() -> None:
     assert state == {"weight": [1.0] * 3, "bias": [0.0] * 3, "running_mean": [0.0] * 3, "running_var": [1.0] * 3}
     with pytest.raises(ValueError, match="running_var"):
         norm.load_state_dict({**state, "running_var": [1.0, -1.0, 1.0]})
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "says"),
+    [
+        ({"eps": 0}, ValueError, r"BatchNorm1d: eps must be a positive number, got 0$"),
+        ({"eps": -1e-5}, ValueError, r"BatchNorm1d: eps must be a positive number, got -1e-05"),
+        ({"eps": float("nan")}, ValueError, r"BatchNorm1d: eps must be a positive number, got nan"),
+        ({"eps": float("inf")}, ValueError, r"BatchNorm1d: eps must be a positive number, got inf"),
+        ({"eps": "1e-5"}, TypeError, r"BatchNorm1d: eps must be a positive number, got '1e-5'"),
+        ({"momentum": 1.5}, ValueError, r"BatchNorm1d: momentum must be a number in \[0, 1\], got 1\.5"),
+        ({"momentum": 2}, ValueError, r"BatchNorm1d: momentum must be a number in \[0, 1\], got 2$"),
+        ({"momentum": 1 + 1e-12}, ValueError, r"BatchNorm1d: momentum must be a number in \[0, 1\], got 1\.0000"),
+        ({"momentum": -0.1}, ValueError, r"BatchNorm1d: momentum must be a number in \[0, 1\], got -0\.1"),
+        ({"momentum": float("nan")}, ValueError, r"BatchNorm1d: momentum must be a number in \[0, 1\], got nan"),
+        ({"momentum": True}, TypeError, r"BatchNorm1d: momentum must be a number in \[0, 1\], got True"),
+    ],
+)
+def test_batchnorm_refuses_eps_and_momentum_outside_their_ranges(
+    arguments: dict[str, Any], error: type[Exception], says: str
+) -> None:
+    with pytest.raises(error, match=says):
+        nn.BatchNorm1d(2, **arguments)
+
+
+def test_batchnorm_momentum_0_keeps_and_1_replaces_the_running_statistics() -> None:
+    # torch's rule: running = (1 - momentum)·running + momentum·batch, with momentum anywhere in [0, 1]
+    batch = np.random.default_rng(3).normal(2.0, 3.0, size=(5, 2))
+    frozen, newest = nn.BatchNorm1d(2, momentum=0), nn.BatchNorm1d(2, momentum=1)
+    assert frozen.momentum == 0.0 and newest.momentum == 1.0
+    for norm in (frozen, newest):
+        norm(batch)
+    assert frozen.running_mean == [0.0, 0.0] and frozen.running_var == [1.0, 1.0]
+    np.testing.assert_allclose(newest.running_mean, batch.mean(axis=0), rtol=1e-14)
+    np.testing.assert_allclose(newest.running_var, batch.var(axis=0, ddof=1), rtol=1e-14)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from _layer_checks import compare_with_torch, gradcheck_layer, random_images
 
@@ -92,6 +93,86 @@ def test_output_size_refuses_what_no_layer_accepts(
 ) -> None:
     with pytest.raises(error, match=says):
         nn.output_size(*arguments)
+
+
+def _conv_by_hand(conv: nn.Conv2d, image: np.ndarray) -> np.ndarray:
+    """out[o][i][j] = b_o + Σ W[o][c][a][b] · x[c][i·s + a - p][j·s + b - p], the zero padding written out."""
+    weight = np.array([[[[w.data for w in row] for row in kernel] for kernel in out] for out in conv.weight])
+    bias = [b.data for b in conv.bias] if conv.bias is not None else [0.0] * conv.out_channels
+    (kh, kw), (sh, sw), (ph, pw) = conv.kernel_size, conv.stride, conv.padding
+    padded = np.pad(image, ((0, 0), (ph, ph), (pw, pw)))
+    rows, cols = (padded.shape[1] - kh) // sh + 1, (padded.shape[2] - kw) // sw + 1
+    out = np.empty((conv.out_channels, rows, cols))
+    for o in range(conv.out_channels):
+        for i in range(rows):
+            for j in range(cols):
+                window = padded[:, i * sh : i * sh + kh, j * sw : j * sw + kw]
+                out[o, i, j] = bias[o] + float(np.sum(weight[o] * window))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("kernel", "stride", "padding", "height", "width", "shape"),
+    [
+        ((2, 3), 1, 0, 4, 3, (3, 1)),  # the kernel exactly as wide as the image: one column
+        (3, 2, 0, 5, 4, (2, 1)),  # a stride that fits one window across
+        (3, 1, (0, 1), 3, 5, (1, 5)),  # one row
+        (3, 1, 0, 3, 3, (1, 1)),  # one pixel
+    ],
+)
+def test_conv2d_output_one_column_or_one_row_wide(
+    kernel: Any, stride: Any, padding: Any, height: int, width: int, shape: tuple[int, int]
+) -> None:
+    conv = nn.Conv2d(2, 2, kernel, stride=stride, padding=padding, seed=4)
+    for o, b in enumerate(conv.bias or ()):
+        b.data = 0.5 - o
+    image = random_images(1, 2, height, width, seed=1)[0]
+    out = conv([image])[0]
+    assert (len(out), len(out[0]), len(out[0][0])) == (2, *shape)
+    np.testing.assert_allclose(
+        [[[v.data for v in row] for row in c] for c in out], _conv_by_hand(conv, image), rtol=1e-13
+    )
+
+
+def test_pools_give_one_column_when_the_window_spans_the_width() -> None:
+    image = random_images(1, 1, 4, 2, seed=2)[0]
+    maxed, averaged = nn.MaxPool2d(2)([image])[0][0], nn.AvgPool2d(2)([image])[0][0]
+    assert [[v.data for v in row] for row in maxed] == [[image[0, :2].max()], [image[0, 2:].max()]]
+    np.testing.assert_allclose(
+        [[v.data for v in row] for row in averaged], [[image[0, :2].mean()], [image[0, 2:].mean()]]
+    )
+
+
+@pytest.mark.parametrize(
+    ("layer", "height", "width", "least"),
+    [
+        (nn.Conv2d(1, 1, 3), 2, 5, "3x3"),
+        (nn.Conv2d(1, 1, 3), 5, 2, "3x3"),
+        (nn.Conv2d(1, 1, 3, padding=(0, 1)), 2, 1, "3x1"),
+        (nn.MaxPool2d(3), 2, 5, "3x3"),
+        (nn.MaxPool2d(3), 5, 2, "3x3"),
+        (nn.AvgPool2d((3, 2)), 2, 4, "3x2"),
+        (nn.AvgPool2d((3, 2)), 4, 1, "3x2"),
+    ],
+    ids=lambda x: type(x).__name__ if isinstance(x, nn.Module) else str(x),
+)
+def test_an_image_too_small_in_one_direction_only_is_refused(
+    layer: nn.BatchModule, height: int, width: int, least: str
+) -> None:
+    name = type(layer).__name__
+    with pytest.raises(
+        ValueError, match=rf"{name}: batch\[0\] must be an image at least {least} pixels .*, got {height}x{width}$"
+    ):
+        layer(random_images(1, 1, height, width))
+
+
+def test_conv2d_initial_weights_are_init_weights_laid_out_out_in_kh_kw() -> None:
+    for init in ("uniform", "xavier", 0.2):
+        conv = nn.Conv2d(2, 3, (2, 4), init=init, seed=7)
+        fan_in, fan_out = 2 * 2 * 4, 3 * 2 * 4
+        expected = np.reshape(nn.init_weights(init, fan_in, fan_out, 3 * fan_in, seed=7), (3, 2, 2, 4))
+        assert [[[[w.data for w in row] for row in c] for c in o] for o in conv.weight] == expected.tolist()
+        assert [p.data for p in conv.parameters()[: 3 * fan_in]] == expected.ravel().tolist()
 
 
 # ---- AvgPool2d -------------------------------------------------------------------------------------------------------

@@ -459,3 +459,23 @@ def test_initial_states_shaped_as_in_torch_are_accepted() -> None:
 def test_bad_initial_states_and_sequences_are_refused_by_name(call: Any, error: type[Exception], says: str) -> None:
     with pytest.raises(error, match=says):
         call()
+
+
+def test_initial_state_is_zeros_as_fresh_input_values_that_gradients_reach() -> None:
+    cell = nn.LSTMCell(2, 3, seed=0)
+    h0, c0 = cell.initial_state()
+    assert [v.data for v in h0 + c0] == [0.0] * 6
+    assert [v.label for v in h0] == ["h0[0]", "h0[1]", "h0[2]"] and [v.label for v in c0] == ["c0[0]", "c0[1]", "c0[2]"]
+    assert all(v.role == "input" and not v.parents for v in h0 + c0)
+    assert len({id(v) for v in h0 + c0 + cell.initial_state()[0]}) == 9  # new Values at every call
+    x = [0.5, -1.0]
+    gates = cell.gates(x, (h0, c0))
+    assert _numbers([gates["h"], gates["c"]]) == _numbers(cell(x))  # the same step as state=None
+    Value.sum(gates["c"]).backward()
+    # c' = f ⊙ c + i ⊙ g, and no gate reads c: dΣc'/dc_j = f_j
+    assert [v.grad for v in c0] == [f.data for f in gates["f"]]
+    assert any(v.grad != 0.0 for v in h0)
+    rnn_cell = nn.RNNCell(2, 2, seed=0)
+    h = rnn_cell.initial_state()
+    assert [(v.data, v.label, v.role) for v in h] == [(0.0, "h0[0]", "input"), (0.0, "h0[1]", "input")]
+    assert _numbers(rnn_cell(x, h)) == _numbers(rnn_cell(x))
