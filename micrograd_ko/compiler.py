@@ -73,7 +73,8 @@ import numpy as np
 import numpy.typing as npt
 
 from micrograd_ko.autograd import Value, no_grad, ops, set_grad_enabled
-from micrograd_ko.autograd.ops import ARRAYS, Op
+from micrograd_ko.autograd.namespaces import ARRAYS
+from micrograd_ko.autograd.ops import Op
 
 __all__ = ["CompileError", "ConvGroup", "Group", "PlanSize", "Program", "TraceCheckError", "draw_plan", "trace"]
 

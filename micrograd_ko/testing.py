@@ -72,7 +72,7 @@ KINK = 0.05
 OPS: tuple[str, ...] = tuple(op.name for op in op_table.all_ops(builtin_only=True))
 """Every built-in op `expressions()` can draw, by the engine's op names: the whole op table."""
 
-SMOOTH_OPS: tuple[str, ...] = tuple(op.name for op in op_table.all_ops(builtin_only=True) if not op.kinks)
+SMOOTH_OPS: tuple[str, ...] = tuple(op.name for op in op_table.all_ops(builtin_only=True) if not op.testing.kinks)
 """The built-in ops without a kink or jump anywhere."""
 
 _INFIX = frozenset({"+", "-", "*", "/", "**"})
@@ -289,7 +289,7 @@ def _inside(step: Step, data: list[float]) -> bool:
     block = op_table.lookup(step.op)
     if step.op == "**" and isinstance(step.operands[1], Ref) and data[0] < EDGE:
         return False  # a Value exponent is differentiated too, which needs a positive base
-    return block.distance_to_edge(*data) >= EDGE and block.distance_to_kink(*data) >= KINK
+    return block.testing.edge(*data) >= EDGE and block.testing.kink(*data) >= KINK
 
 
 def assert_gradients_match(

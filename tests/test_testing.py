@@ -69,9 +69,9 @@ def _torch_ops() -> dict[str, Any]:
     """Every op's PyTorch twin, from the op table."""
     torch = pytest.importorskip("torch", reason=TORCH_REASON)
     def twin(op: op_table.Op) -> Any:
-        return lambda *args: op.torch_function(torch, *op.with_defaults(args))  # type: ignore[misc]
+        return lambda *args: op.torch.function(torch, *op.with_defaults(args))  # type: ignore[misc]
 
-    return {op.name: twin(op) for op in op_table.all_ops() if op.torch_function is not None}
+    return {op.name: twin(op) for op in op_table.all_ops() if op.torch.function is not None}
 
 
 def _torch_inputs(expr: Expression) -> list[Any]:

@@ -40,9 +40,9 @@ INSTALL_HINT = "pip install torch  (or: pip install 'micrograd_ko[torch]')"
 
 # activation name -> (torch.nn class name, keyword arguments that must match micrograd_ko's defaults)
 _TORCH_ACTIVATIONS: dict[str, tuple[str, dict[str, float]]] = {
-    op.name: (op.torch_module.name, dict(op.torch_module.settings))
+    op.name: (op.torch.module.name, dict(op.torch.module.settings))
     for op in ops.all_ops(builtin_only=True)
-    if op.activation and op.torch_module is not None
+    if op.listed.activation and op.torch.module is not None
 }
 
 _TENSORS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")

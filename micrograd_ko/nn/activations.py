@@ -15,7 +15,7 @@ Activation = Callable[[Value], Value] | None
 """An activation function on one Value, or None for none ('linear')."""
 
 ACTIVATIONS: dict[str, Activation] = {
-    **{op.name: getattr(Value, op.name) for op in ops.all_ops(builtin_only=True) if op.activation},
+    **{op.name: getattr(Value, op.name) for op in ops.all_ops(builtin_only=True) if op.listed.activation},
     "linear": None,
 }
 """Activation functions by name; 'linear' (or None) means no activation."""

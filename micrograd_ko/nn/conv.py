@@ -8,10 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from micrograd_ko.autograd import Value
+from micrograd_ko.autograd import Value, dot_rows
 from micrograd_ko.autograd.checks import integer, positive_integer
 from micrograd_ko.nn._shapes import Batch, _pair, shape_of
-from micrograd_ko.nn.functional import _linear_rows
 from micrograd_ko.nn.init import Init, init_weights
 from micrograd_ko.nn.module import BatchModule
 
@@ -76,6 +75,8 @@ class Conv2d(BatchModule):
     and `padding` are ints or (height, width) pairs.
     """
 
+    named_in_repr = frozenset({"kernel_size"})
+
     def __init__(
         self,
         in_channels: int,
@@ -133,7 +134,7 @@ class Conv2d(BatchModule):
         out: list[list[list[Value]]] = [[[] for _ in range(rows_out)] for _ in range(self.out_channels)]
         for position, (take, weight_rows) in enumerate(windows):
             i = position // cols_out
-            for o, pixel in enumerate(_linear_rows(weight_rows, take(pixels), self._biases)):
+            for o, pixel in enumerate(dot_rows(weight_rows, take(pixels), self._biases)):
                 out[o][i].append(pixel)
         return out
 
@@ -200,6 +201,8 @@ class Conv2d(BatchModule):
 
 class _Pool2d(BatchModule):
     """Shared windowing of the pooling layers: each channel on its own, windows of kernel_size every stride."""
+
+    named_in_repr = frozenset({"kernel_size"})
 
     def __init__(self, kernel_size: int | tuple[int, int], stride: int | tuple[int, int] | None = None) -> None:
         """`stride` defaults to `kernel_size` (windows side by side, no overlap), as in PyTorch."""

@@ -8,11 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from micrograd_ko.autograd import Operand, Value
+from micrograd_ko.autograd import Operand, Value, dot_rows
 from micrograd_ko.autograd.checks import generator, positive_integer
 from micrograd_ko.nn._shapes import _as_inputs
 from micrograd_ko.nn.activations import activation_function
-from micrograd_ko.nn.functional import _linear_rows
 from micrograd_ko.nn.module import Module
 
 
@@ -95,9 +94,9 @@ class Layer(Module):
 
     def _forward(self, inputs: list[Value]) -> list[Value]:
         # inputs were validated once by the caller and the weights are this layer's own tuples of
-        # parameters, so the unchecked _linear_rows serves: one read of the inputs for all neurons
+        # parameters, so the unchecked dot_rows serves: one read of the inputs for all neurons
         neurons = self.neurons
-        outputs = _linear_rows([n.w for n in neurons], tuple(inputs), [n.b for n in neurons])
+        outputs = dot_rows([n.w for n in neurons], tuple(inputs), [n.b for n in neurons])
         act = neurons[0]._act
         return outputs if act is None else [act(out) for out in outputs]
 

@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from micrograd_ko.autograd import Value
+from micrograd_ko.autograd import Value, dot_rows
 from micrograd_ko.autograd.checks import positive_integer
 from micrograd_ko.nn._shapes import Batch, _flat_values, shape_of
-from micrograd_ko.nn.functional import _linear_rows
 from micrograd_ko.nn.init import Init, init_weights
 from micrograd_ko.nn.module import BatchModule
 
@@ -55,7 +54,7 @@ class Linear(BatchModule):
                 raise ValueError(
                     f"Linear: batch[{i}] must be a sample of shape ({self.in_features},), got shape {shape_of(sample)}"
                 )
-            out.append(_linear_rows(self.weight, tuple(sample), biases))
+            out.append(dot_rows(self.weight, tuple(sample), biases))
         return out
 
     def parameters(self) -> list[Value]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import micrograd_ko.nn._files as _files
 from micrograd_ko.autograd import Value
@@ -17,6 +17,8 @@ class Module:
     """Base class: anything that owns parameters, possibly through child modules."""
 
     training: bool = True
+    named_in_repr: ClassVar[frozenset[str]] = frozenset()
+    """Required arguments the repr writes by name all the same, as PyTorch writes `kernel_size=`."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -125,7 +127,8 @@ class Module:
         shown = []
         for name, value in self.arguments().items():
             parameter = parameters.get(name)
-            by_position = parameter is not None and parameter.default is inspect.Parameter.empty
+            required = parameter is not None and parameter.default is inspect.Parameter.empty
+            by_position = required and name not in self.named_in_repr
             shown.append(repr(value) if by_position else f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
 

@@ -8,10 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from micrograd_ko.autograd import Operand, Value
+from micrograd_ko.autograd import Operand, Value, dot_rows
 from micrograd_ko.autograd.checks import generator, positive_integer
 from micrograd_ko.nn._shapes import _as_inputs, _short, _vector_rule
-from micrograd_ko.nn.functional import _linear_rows
 from micrograd_ko.nn.module import Module
 
 # A cell is called on ONE sample (a list of Values), like Neuron and Layer, and returns the next state.  A sequence
@@ -73,10 +72,7 @@ class _RecurrentCell(RecurrentModule):
         """W_ih·x + b_ih + W_hh·h + b_hh, one row at a time (see the class docstring)."""
         biases = self.bias_ih if self.bias_ih is not None else self._no_bias
         # h = 0 (None) leaves W_hh·h out; otherwise one dot over [W_ih[r] | W_hh[r]] and [x | h]
-        if h is None:
-            rows = _linear_rows(self.weight_ih, tuple(x), biases)
-        else:
-            rows = _linear_rows(self._rows, (*x, *h), biases)
+        rows = dot_rows(self.weight_ih, tuple(x), biases) if h is None else dot_rows(self._rows, (*x, *h), biases)
         if self.bias_hh is None:
             return rows
         return [row + b for row, b in zip(rows, self.bias_hh)]

@@ -23,10 +23,10 @@ def test_one_of_refuses_anything_else_listing_the_choices(value: object) -> None
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: Value(1.0, role="w"), "Value role must be one of input, parameter, constant, result; got 'w'"),
+        (lambda: Value(1.0, role="w"), "Value: role must be one of input, parameter, constant, result; got 'w'"),
         (lambda: draw(Value(1.0), rankdir="up"), "draw: rankdir must be one of LR, TB, RL, BT; got 'up'"),
-        (lambda: data.moons(sampling="even"), r"moons\(\): sampling must be one of grid, random; got 'even'"),
-        (lambda: data.xor(labels="pm"), r"xor\(\): labels must be one of 01, pm1; got 'pm'"),
+        (lambda: data.moons(sampling="even"), r"moons: sampling must be one of grid, random; got 'even'"),
+        (lambda: data.xor(labels="pm"), r"xor: labels must be one of 01, pm1; got 'pm'"),
         (
             lambda: losses.gan_generator_loss([Value(0.0)], kind="saturating"),
             "gan_generator_loss: kind must be one of non_saturating, minimax; got 'saturating'",

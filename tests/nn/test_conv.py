@@ -205,3 +205,9 @@ def test_maxpool2d_sends_the_gradient_to_the_first_maximum_only() -> None:
     assert out.data == 3.0 and out.op == "max"
     out.backward()
     assert [[p.grad for p in row] for row in pixels] == [[0.0, 1.0], [0.0, 0.0]]
+
+
+def test_conv_and_pool_reprs_write_kernel_size_by_name_as_pytorch_does() -> None:
+    assert repr(nn.Conv2d(1, 2, 3)) == "Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1), padding=(0, 0), bias=True)"
+    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=(2, 2), stride=(2, 2))"
+    assert repr(nn.AvgPool2d((3, 2), stride=1)) == "AvgPool2d(kernel_size=(3, 2), stride=(1, 1))"
