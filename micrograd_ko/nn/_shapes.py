@@ -40,53 +40,95 @@ def _pair(value: object, what: str, minimum: int = 1) -> tuple[int, int]:
     return int(items[0]), int(items[1])
 
 
-def _as_inputs(x: Sequence[Operand], expected: int, owner: str) -> list[Value]:
-    """Check an input vector's length and turn plain numbers into input Values."""
+def _vector_rule(size: int) -> str:
+    """The words for an input vector of `size` items, as the messages about one say it."""
+    return f"a list of {size} numbers or Values" if size != 1 else "a list of 1 number or Value"
+
+
+def _as_inputs(x: Sequence[Operand], expected: int, what: str) -> list[Value]:
+    """Check an input vector's length and turn plain numbers into input Values; `what` is e.g. "MLP: x"."""
     if isinstance(x, str | bytes) or not isinstance(x, Sequence | np.ndarray):
-        raise TypeError(f"{owner} expects a list of {expected} numbers or Values, got {type(x).__name__}")
+        raise TypeError(f"{what} must be {_vector_rule(expected)}, got {_short(x)}")
     if len(x) != expected:
-        raise ValueError(f"{owner} expects {expected} inputs, got {len(x)}")
+        raise ValueError(f"{what} must be {_vector_rule(expected)}, got {_length(x)}")
     inputs = []
     for i, item in enumerate(x):
-        value = item if isinstance(item, Value) else Value(item, label=f"x{i + 1}")
+        if isinstance(item, Value):
+            value = item
+        else:
+            try:
+                value = Value(item, label=f"x{i + 1}")
+            except (TypeError, ValueError) as error:  # Value's own message would not say which input
+                raise type(error)(f"{what}[{i}] must be a finite number or a Value, got {_short(item)}") from None
         if not math.isfinite(value.data):
-            raise ValueError(f"{owner} input {i} is {value.data!r}: inputs must be finite")
+            raise ValueError(f"{what}[{i}] must be finite, got {value.data!r}")
         inputs.append(value)
     return inputs
 
 
-def _as_value_tree(x: Any, owner: str) -> Any:
-    """Nested lists (or numpy arrays) of numbers and Values, with every number turned into an input Value."""
-    if isinstance(x, Value):
-        return x
+def _length(x: Sequence[Any]) -> str:
+    """How long `x` is, in words for a message: "3 items", or an array's shape."""
     if isinstance(x, np.ndarray):
-        x = x.tolist()
-    if isinstance(x, list | tuple):
-        return [_as_value_tree(item, owner) for item in x]
-    if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
-        raise TypeError(f"{owner}: an input is {type(x).__name__} {x!r}; expected a number or a Value")
-    value = Value(float(x), label="x")
-    if not math.isfinite(value.data):
-        raise ValueError(f"{owner}: an input is {value.data!r}; inputs must be finite")
-    return value
+        return f"an array of shape {x.shape}"
+    return "1 item" if len(x) == 1 else f"{len(x)} items"
+
+
+_BATCH_RULE = "a non-empty list of samples (one sample x is the batch [x])"  # the words every batch message uses
 
 
 def _as_batch(batch: Any, owner: str) -> Batch:
     """Check that `batch` is a non-empty list of samples and turn its numbers into Values."""
     if isinstance(batch, np.ndarray):
         batch = batch.tolist()
-    if isinstance(batch, Value) or not isinstance(batch, list | tuple) or len(batch) == 0:
-        raise TypeError(
-            f"{owner} expects a batch: a non-empty list of samples (one sample x is the batch [x]), "
-            f"got {type(batch).__name__}"
-        )
-    if not all(isinstance(sample, list | tuple | np.ndarray) for sample in batch):
-        raise TypeError(
-            f"{owner} expects a batch: a list of samples, each a list of Values; got a list of single numbers "
-            "(wrap one sample x as [x])"
-        )
-    converted: Batch = _as_value_tree(batch, owner)
+    if isinstance(batch, Value) or not isinstance(batch, list | tuple):
+        raise TypeError(f"{owner}: batch must be {_BATCH_RULE}, got {_short(batch)}")
+    if len(batch) == 0:
+        raise ValueError(f"{owner}: batch must be {_BATCH_RULE}, got {_short(batch)}")
+    for i, sample in enumerate(batch):
+        if not isinstance(sample, list | tuple | np.ndarray):
+            raise TypeError(
+                f"{owner}: batch[{i}] must be a sample, a list of numbers or Values (one sample x is the batch "
+                f"[x]), got {_short(sample)}"
+            )
+    try:
+        converted: Batch = _as_value_tree(batch)
+    except (TypeError, ValueError):
+        _refuse_input(batch, "batch", owner)
+        raise  # _refuse_input found every item fine: the error came from elsewhere
     return converted
+
+
+def _as_value_tree(x: Any) -> Any:
+    """Nested lists (or numpy arrays) of numbers and Values, with every number turned into an input Value.
+
+    Raises TypeError or ValueError on the first item that is no finite number; `_refuse_input` then says which.
+    """
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, list | tuple):
+        return [_as_value_tree(item) for item in x]
+    if isinstance(x, np.ndarray):
+        return _as_value_tree(x.tolist())
+    value = Value(x, label="x")
+    if not math.isfinite(value.data):
+        raise ValueError("not finite")
+    return value
+
+
+def _refuse_input(x: Any, where: str, owner: str) -> None:
+    """Raise the error about the first item of nested lists that is no finite number or Value, by its index."""
+    if isinstance(x, Value):
+        return
+    if isinstance(x, list | tuple | np.ndarray):
+        for i, item in enumerate(x):
+            _refuse_input(item, f"{where}[{i}]", owner)
+        return
+    try:
+        number = Value(x).data
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{owner}: {where} must be a finite number or a Value, got {_short(x)}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{owner}: {where} must be finite, got {number!r}")
 
 
 def _map_values(fn: Callable[[Value], Value], x: Any) -> Any:

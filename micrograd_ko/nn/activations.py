@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from micrograd_ko.autograd import Value, ops
-from micrograd_ko.autograd.checks import positive_integer
+from micrograd_ko.autograd.checks import one_of, positive_integer
 from micrograd_ko.nn._shapes import Batch, _map_values, shape_of
 from micrograd_ko.nn.module import BatchModule
 
@@ -21,25 +21,36 @@ ACTIVATIONS: dict[str, Activation] = {
 """Activation functions by name; 'linear' (or None) means no activation."""
 
 
-def activation_function(name: str | None) -> Activation:
-    """Look up an activation by name (None means 'linear'); unknown names list the valid ones."""
+def activation_function(name: str | None, what: str = "activation_function: name") -> Activation:
+    """Look up an activation by name (None means 'linear'); unknown names list the valid ones.
+
+    `what` names the argument in the error, the way its caller's user wrote it (e.g. "MLP: activation").
+    """
     if name is None:
         return None
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; valid names are {', '.join(ACTIVATIONS)} or None")
-    return ACTIVATIONS[name]
+    if not isinstance(name, str):
+        raise TypeError(f"{what} must be one of {', '.join(ACTIVATIONS)} or None, got {name!r}")
+    return ACTIVATIONS[one_of(name, tuple(ACTIVATIONS), what)]
+
+
+_LAYER_FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    name: function for name, function in ACTIVATIONS.items() if function is not None
+}  # what ActivationLayer accepts: every activation but 'linear' (no activation is no layer)
 
 
 class ActivationLayer(BatchModule):
     """An activation function from `ACTIVATIONS`, applied to every Value of every sample (any nesting)."""
 
     def __init__(self, name: str) -> None:
-        """`name` is a key of `ACTIVATIONS`, e.g. 'relu', 'tanh', 'sigmoid'."""
-        function = activation_function(name)
-        if function is None:
-            raise ValueError("ActivationLayer: 'linear' is no activation; leave the module out instead")
-        self.name = name
-        self._function = function
+        """`name` is a key of `ACTIVATIONS` other than 'linear', e.g. 'relu', 'tanh', 'sigmoid'."""
+        names = tuple(_LAYER_FUNCTIONS)
+        hint = " (for no activation, leave the layer out)" if name is None or name == "linear" else ""
+        if not isinstance(name, str):
+            raise TypeError(f"ActivationLayer: name must be one of {', '.join(names)}, got {name!r}{hint}")
+        if hint:
+            raise ValueError(f"ActivationLayer: name must be one of {', '.join(names)}, got {name!r}{hint}")
+        self.name = one_of(name, names, "ActivationLayer: name")
+        self._function = _LAYER_FUNCTIONS[self.name]
 
     def forward(self, batch: Batch) -> Batch:
         """act(x) element by element."""
@@ -130,8 +141,8 @@ class PReLU(BatchModule):
             shape = shape_of(sample)
             if not shape or shape[0] != self.num_parameters:
                 raise ValueError(
-                    f"PReLU: sample {i} has shape {shape}; {self.num_parameters} slopes need "
-                    f"{self.num_parameters} channels (the first dimension)"
+                    f"PReLU: batch[{i}] must be a sample of {self.num_parameters} channels (its first dimension, "
+                    f"one per slope), got shape {shape}"
                 )
             out.append([_map_values(_leaky(a), channel) for a, channel in zip(self.weight, sample)])
         return out

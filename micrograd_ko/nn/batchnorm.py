@@ -50,7 +50,8 @@ class BatchNorm1d(BatchModule):
         for i, sample in enumerate(batch):
             if shape_of(sample) != (self.num_features,):
                 raise ValueError(
-                    f"BatchNorm1d: sample {i} has shape {shape_of(sample)}; expected ({self.num_features},)"
+                    f"BatchNorm1d: batch[{i}] must be a sample of shape ({self.num_features},), "
+                    f"got shape {shape_of(sample)}"
                 )
         columns = list(zip(*batch))
         if self.training:
@@ -62,7 +63,9 @@ class BatchNorm1d(BatchModule):
     def _normalise_batch(self, j: int, column: list[Value]) -> list[Value]:
         n = len(column)
         if n < 2:
-            raise ValueError(f"BatchNorm1d in training mode needs a batch of at least 2 samples, got {n}")
+            raise ValueError(
+                f"BatchNorm1d: batch must hold at least 2 samples in training mode (a variance needs two), got {n}"
+            )
         mean = Value.sum(column) / n
         centered = [x - mean for x in column]
         variance = Value.dot(centered, centered) / n

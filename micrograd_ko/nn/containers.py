@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, overload
 
 from micrograd_ko.autograd import Value
 from micrograd_ko.nn._shapes import Batch, shape_of
@@ -11,10 +11,17 @@ from micrograd_ko.nn.module import BatchModule, Module
 
 
 def _run_on_batch(module: Module, batch: Batch) -> Batch:
-    """Run one module on a checked batch: a batch module on the whole batch, a per-sample one on each sample."""
+    """Run one module on a checked batch: a batch module on the whole batch, a per-sample one on each sample.
+
+    A per-sample module with one output (`Neuron`, an MLP ending in one neuron) returns a bare Value; in a
+    batch each sample stays a list, so its outputs become one-item lists, as torch's (N, 1).
+    """
     if isinstance(module, BatchModule):
         return module.forward(batch)  # the batch was checked and converted once, on the way in
-    return [module(sample) for sample in batch]  # type: ignore[operator]
+    outputs = [module(sample) for sample in batch]  # type: ignore[operator]
+    if isinstance(outputs[0], Value):  # one module gives one kind of output: look at the first only
+        return [[y] for y in outputs]
+    return outputs
 
 
 class Sequential(BatchModule):
@@ -22,7 +29,8 @@ class Sequential(BatchModule):
 
     `parameters()` lists each module's parameters in module order; `train()` and
     `eval()` reach every module.  Batch layers receive the whole batch;
-    per-sample modules (`Neuron`, `Layer`, `MLP`) are applied to each sample.
+    per-sample modules (`Neuron`, `Layer`, `MLP`) are applied to each sample, and
+    one with a single output gives each sample a one-item list.
     `state_dict()` is the list of the modules' state dicts (an empty list for
     a module without parameters).
     """
@@ -55,8 +63,20 @@ class Sequential(BatchModule):
     def __len__(self) -> int:
         return len(self.modules)
 
-    def __getitem__(self, index: int) -> Module:
-        return self.modules[index]
+    @overload
+    def __getitem__(self, index: int) -> Module: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequential: ...
+
+    def __getitem__(self, index: int | slice) -> Module | Sequential:
+        """The module at `index`; a slice gives a Sequential of those modules (the same objects), as in torch."""
+        if not isinstance(index, slice):
+            return self.modules[index]
+        modules = self.modules[index]
+        if not modules:
+            raise ValueError(f"Sequential: index must select at least one module of {len(self)}, got {index!r}")
+        return Sequential(*modules)
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self.modules)
@@ -85,13 +105,15 @@ class Residual(BatchModule):
         """x + module(x) for every sample."""
         out = _run_on_batch(self.module, batch)
         if len(out) != len(batch):
-            raise ValueError(f"Residual: the module returned {len(out)} samples for a batch of {len(batch)}")
+            raise ValueError(
+                f"Residual: module must return one sample per sample of the batch, got {len(out)} for {len(batch)}"
+            )
         added = []
         for x, fx in zip(batch, out):
             if shape_of(x) != shape_of(fx):
                 raise ValueError(
-                    f"Residual: {type(self.module).__name__} maps a sample of shape {shape_of(x)} to shape "
-                    f"{shape_of(fx)}; x + f(x) needs the same shape"
+                    f"Residual: module must keep a sample's shape (x + module(x) adds them), got "
+                    f"{type(self.module).__name__} mapping shape {shape_of(x)} to shape {shape_of(fx)}"
                 )
             added.append(_add_trees(x, fx))
         return added

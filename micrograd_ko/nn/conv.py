@@ -44,11 +44,20 @@ def _getter(indices: list[int]) -> Callable[[list[Value]], tuple[Value, ...]]:
 
 
 def _check_image(owner: str, index: int, image: Any, channels: int | None) -> tuple[int, ...]:
+    """The shape (channels, height, width) of batch[index], which must be an image (of `channels` channels)."""
     shape = shape_of(image)
     if len(shape) != 3 or (channels is not None and shape[0] != channels):
         wanted = f"({channels}, height, width)" if channels is not None else "(channels, height, width)"
-        raise ValueError(f"{owner}: sample {index} has shape {shape}; expected an image of shape {wanted}")
+        raise ValueError(f"{owner}: batch[{index}] must be an image of shape {wanted}, got shape {shape}")
     return shape
+
+
+def _too_small(owner: str, index: int, shape: tuple[int, ...], least: tuple[int, int], why: str) -> ValueError:
+    """The error for batch[index], an image smaller than `least` (height, width) pixels."""
+    return ValueError(
+        f"{owner}: batch[{index}] must be an image at least {least[0]}x{least[1]} pixels ({why}), "
+        f"got {shape[1]}x{shape[2]}"
+    )
 
 
 class Conv2d(BatchModule):
@@ -119,8 +128,8 @@ class Conv2d(BatchModule):
         return [self._image(i, image) for i, image in enumerate(batch)]
 
     def _image(self, index: int, image: Any) -> list[list[list[Value]]]:
-        _, height, width = _check_image("Conv2d", index, image, self.in_channels)
-        rows_out, cols_out, windows = self._windows(height, width)
+        shape = _check_image("Conv2d", index, image, self.in_channels)
+        rows_out, cols_out, windows = self._windows(index, shape)
         pixels = [v for channel in image for row in channel for v in row]
         out: list[list[list[Value]]] = [[[] for _ in range(rows_out)] for _ in range(self.out_channels)]
         for position, (take, weight_rows) in enumerate(windows):
@@ -129,22 +138,25 @@ class Conv2d(BatchModule):
                 out[o][i].append(pixel)
         return out
 
-    def _windows(self, height: int, width: int) -> tuple[int, int, list[tuple[Callable[[list[Value]], Any], Any]]]:
+    def _windows(
+        self, index: int, shape: tuple[int, ...]
+    ) -> tuple[int, int, list[tuple[Callable[[list[Value]], Any], Any]]]:
         """For each output position (row by row): a getter of its window's pixels and the weights they meet.
 
         Padding is zeros, and a zero adds nothing to a dot product, so a window
         that hangs over the border simply leaves those pixels (and the weights
-        that would meet them) out of its dot node.  Computed once per image size.
+        that would meet them) out of its dot node.  Computed once per image size;
+        an image too small for the kernel (batch[index]) raises ValueError.
         """
+        _, height, width = shape
         key = (height, width)
         if key not in self._plans:
             (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
             rows_out, cols_out = _output_size(height, kh, sh, ph), _output_size(width, kw, sw, pw)
             if rows_out < 1 or cols_out < 1:
-                raise ValueError(
-                    f"Conv2d: a {height}x{width} image padded by {self.padding} is smaller than "
-                    f"the kernel {self.kernel_size}"
-                )
+                least = (kh - 2 * ph, kw - 2 * pw)
+                why = f"kernel_size {self.kernel_size} less twice padding {self.padding}"
+                raise _too_small("Conv2d", index, shape, least, why)
             windows = []
             for i in range(rows_out):
                 for j in range(cols_out):
@@ -206,10 +218,11 @@ class _Pool2d(BatchModule):
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         out = []
         for index, image in enumerate(batch):
-            _, height, width = _check_image(type(self).__name__, index, image, None)
+            shape = _check_image(type(self).__name__, index, image, None)
+            _, height, width = shape
             rows_out, cols_out = _output_size(height, kh, sh, 0), _output_size(width, kw, sw, 0)
             if rows_out < 1 or cols_out < 1:
-                raise ValueError(f"{type(self).__name__}: a {height}x{width} image is smaller than {self.kernel_size}")
+                raise _too_small(type(self).__name__, index, shape, self.kernel_size, f"kernel_size {self.kernel_size}")
             pooled = []
             for channel in image:
                 pooled.append(

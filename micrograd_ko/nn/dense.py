@@ -33,7 +33,7 @@ class Neuron(Module):
         """Create a neuron with `nin` inputs; `name` prefixes its parameters' labels."""
         self.nin = positive_integer(nin, "Neuron: nin")
         self.activation = activation
-        self._act = activation_function(activation)
+        self._act = activation_function(activation, "Neuron: activation")
         limit = 1.0 / math.sqrt(self.nin)
         prefix = f"{name}." if name else ""
         # a tuple, so the layer can hand it to the engine as a row of Values it need not check again
@@ -45,7 +45,7 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Operand]) -> Value:
         """The neuron's output for one input vector."""
-        return self._forward(_as_inputs(x, self.nin, "Neuron"))
+        return self._forward(_as_inputs(x, self.nin, "Neuron: x"))
 
     def _forward(self, inputs: list[Value]) -> Value:
         out = Value.dot(self.w, inputs, bias=self.b)
@@ -79,6 +79,7 @@ class Layer(Module):
         """Create the layer; `seed` makes the initial weights reproducible."""
         self.nin = positive_integer(nin, "Layer: nin")
         self.nout = positive_integer(nout, "Layer: nout")
+        activation_function(activation, "Layer: activation")
         self.activation = activation
         rng = generator(seed, "Layer: seed")
         prefix = name or "N"
@@ -89,7 +90,7 @@ class Layer(Module):
 
     def __call__(self, x: Sequence[Operand]) -> list[Value]:
         """Every neuron's output, in order."""
-        return self._forward(_as_inputs(x, self.nin, "Layer"))
+        return self._forward(_as_inputs(x, self.nin, "Layer: x"))
 
     def _forward(self, inputs: list[Value]) -> list[Value]:
         # inputs were validated once by the caller and the weights are this layer's own tuples of
@@ -134,8 +135,8 @@ class MLP(Module):
         if len(nouts) == 0:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
         self.nouts = [positive_integer(n, f"MLP: nouts[{i}]") for i, n in enumerate(nouts)]
-        activation_function(activation)
-        activation_function(output_activation)
+        activation_function(activation, "MLP: activation")
+        activation_function(output_activation, "MLP: output_activation")
         self.activation = activation
         self.output_activation = output_activation
         rng = generator(seed, "MLP: seed")
@@ -148,7 +149,7 @@ class MLP(Module):
 
     def __call__(self, x: Sequence[Operand]) -> Value | list[Value]:
         """Forward pass for one input vector."""
-        out = _as_inputs(x, self.nin, "MLP")
+        out = _as_inputs(x, self.nin, "MLP: x")
         for layer in self.layers:
             out = layer._forward(out)
         return out[0] if len(out) == 1 else out

@@ -51,7 +51,9 @@ class Linear(BatchModule):
         out = []
         for i, sample in enumerate(batch):
             if len(sample) != self.in_features or not all(isinstance(x, Value) for x in sample):
-                raise ValueError(f"Linear: sample {i} has shape {shape_of(sample)}; expected ({self.in_features},)")
+                raise ValueError(
+                    f"Linear: batch[{i}] must be a sample of shape ({self.in_features},), got shape {shape_of(sample)}"
+                )
             out.append(dot_rows(self.weight, tuple(sample), biases))
         return out
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from micrograd_ko.autograd import Operand, Value, dot_rows
 from micrograd_ko.autograd.checks import generator, positive_integer
-from micrograd_ko.nn._shapes import _as_inputs, _short
+from micrograd_ko.nn._shapes import _as_inputs, _short, _vector_rule
 from micrograd_ko.nn.module import Module
 
 # A cell is called on ONE sample (a list of Values), like Neuron and Layer, and returns the next state.  A sequence
@@ -77,9 +77,6 @@ class _RecurrentCell(RecurrentModule):
             return rows
         return [row + b for row, b in zip(rows, self.bias_hh)]
 
-    def _hidden(self, h: Any, what: str) -> list[Value] | None:
-        return None if h is None else _as_inputs(h, self.hidden_size, f"{type(self).__name__} {what}")
-
     def _step(self, x: list[Value], state: RecurrentState) -> RecurrentState:
         """The next state from checked inputs (the unrolled loop calls this)."""
         raise NotImplementedError
@@ -142,7 +139,11 @@ class RNNCell(_RecurrentCell):
 
     def __call__(self, x: Sequence[Operand], h: Sequence[Operand] | None = None) -> list[Value]:
         """h' for the input x and the previous hidden state h (None: zeros)."""
-        return self._step(_as_inputs(x, self.input_size, "RNNCell"), self._hidden(h, "hidden state"))
+        return self._step(_as_inputs(x, self.input_size, "RNNCell: x"), self._hidden(h, "RNNCell: h"))
+
+    def _hidden(self, h: Any, what: str) -> list[Value] | None:
+        """A hidden state checked (None: zeros); `what` names it in errors, e.g. "RNNCell: h"."""
+        return None if h is None else _as_inputs(h, self.hidden_size, what)
 
     def _step(self, x: list[Value], state: RecurrentState) -> list[Value]:
         g = self._g
@@ -207,24 +208,26 @@ class LSTMCell(_RecurrentCell):
         self, x: Sequence[Operand], state: tuple[Sequence[Operand], Sequence[Operand]] | None = None
     ) -> tuple[list[Value], list[Value]]:
         """(h', c') for the input x and the previous state (h, c) (None: zeros)."""
-        inputs = _as_inputs(x, self.input_size, "LSTMCell")
-        result: tuple[list[Value], list[Value]] = self._step(inputs, self._state(state))
+        inputs = _as_inputs(x, self.input_size, "LSTMCell: x")
+        result: tuple[list[Value], list[Value]] = self._step(inputs, self._state(state, "LSTMCell: state"))
         return result
 
     def gates(
         self, x: Sequence[Operand], state: tuple[Sequence[Operand], Sequence[Operand]] | None = None
     ) -> dict[str, list[Value]]:
         """The step's gates and states by name: 'i', 'f', 'g', 'o', then 'c' and 'h' (the new c' and h')."""
-        return self._gates(_as_inputs(x, self.input_size, "LSTMCell"), self._state(state))
+        return self._gates(_as_inputs(x, self.input_size, "LSTMCell: x"), self._state(state, "LSTMCell: state"))
 
-    def _state(self, state: Any) -> tuple[list[Value], list[Value]] | None:
+    def _state(self, state: Any, what: str) -> tuple[list[Value], list[Value]] | None:
+        """A state (h, c) checked (None: zeros); `what` names it in errors, e.g. "LSTMCell: state"."""
         if state is None:
             return None
         if not isinstance(state, tuple | list) or len(state) != 2:
-            raise TypeError(f"LSTMCell expects the state as a pair (h, c) or None, got {type(state).__name__}")
-        h, c = self._hidden(state[0], "hidden state h"), self._hidden(state[1], "cell state c")
-        assert h is not None and c is not None
-        return h, c
+            error = ValueError if isinstance(state, tuple | list) else TypeError
+            rule = f"None or a pair (h, c), each {_vector_rule(self.hidden_size)}"
+            raise error(f"{what} must be {rule}, got {_short(state)}")
+        n = self.hidden_size
+        return _as_inputs(state[0], n, f"{what}[0]"), _as_inputs(state[1], n, f"{what}[1]")
 
     def _gates(self, x: list[Value], state: tuple[list[Value], list[Value]] | None) -> dict[str, list[Value]]:
         n = self.hidden_size
@@ -256,11 +259,19 @@ class LSTMCell(_RecurrentCell):
 
 def _sequence(xs: Any, input_size: int, owner: str) -> list[list[Value]]:
     """A sequence x_1 … x_L (a list of L input vectors, or an (L, input_size) array), each checked once."""
+    rule = f"a sequence: a non-empty list of input vectors, each {_vector_rule(input_size)}"
     if isinstance(xs, np.ndarray):
+        if xs.ndim != 2:  # torch's batched (L, N, H_in) is the usual slip: one sequence at a time here
+            raise ValueError(
+                f"{owner}: xs must be {rule} (an array of shape (L, {input_size}); for a batch, call once per "
+                f"sequence), got an array of shape {xs.shape}"
+            )
         xs = xs.tolist()
-    if isinstance(xs, Value) or not isinstance(xs, list | tuple) or len(xs) == 0:
-        raise TypeError(f"{owner} expects a sequence: a non-empty list of input vectors, got {type(xs).__name__}")
-    return [_as_inputs(x, input_size, f"{owner} step {t}") for t, x in enumerate(xs)]
+    if isinstance(xs, Value) or not isinstance(xs, list | tuple):
+        raise TypeError(f"{owner}: xs must be {rule}, got {_short(xs)}")
+    if len(xs) == 0:
+        raise ValueError(f"{owner}: xs must be {rule}, got []")
+    return [_as_inputs(x, input_size, f"{owner}: xs[{t}]") for t, x in enumerate(xs)]
 
 
 def unroll(cell: RNNCell | LSTMCell, xs: Any, state: RecurrentState = None) -> list[RecurrentState]:
@@ -275,7 +286,9 @@ def unroll(cell: RNNCell | LSTMCell, xs: Any, state: RecurrentState = None) -> l
         raise TypeError(f"unroll: expected an RNNCell or LSTMCell, got {type(cell).__name__}")
     steps = _sequence(xs, cell.input_size, "unroll")
     if state is not None:
-        state = cell._hidden(state, "hidden state") if isinstance(cell, RNNCell) else cell._state(state)
+        state = (
+            cell._hidden(state, "unroll: state") if isinstance(cell, RNNCell) else cell._state(state, "unroll: state")
+        )
     return _unroll_checked(cell, steps, state)
 
 
@@ -307,14 +320,30 @@ class _Recurrent(RecurrentModule):
         """The forward cell, then the backward cell when bidirectional (torch's `_reverse` parameters)."""
         return list(self.cells)
 
-    def _initial(self, state: Any, owner: str) -> list[Any]:
-        """One initial state (or None) per direction."""
-        directions = len(self.cells)
-        if state is None:
-            return [None] * directions
+    def _per_direction(self, state: Any, what: str) -> list[tuple[Any, str]]:
+        """Each direction's initial state as given, with the name an error about it uses (`what`, e.g. "RNN: h0").
+
+        `state` holds one state per direction (a list of them, or torch's (D, H) array); for one
+        direction the state itself is accepted too.
+        """
+        directions, n = len(self.cells), self.hidden_size
+        given = state
+        if isinstance(state, np.ndarray):
+            state = state.tolist()
+        if directions == 1 and isinstance(state, list | tuple) and state:
+            first = state[0]
+            if first is not None and not isinstance(first, list | tuple | np.ndarray):
+                return [(state, what)]  # the one direction's state itself
         if not isinstance(state, list | tuple) or len(state) != directions:
-            raise ValueError(f"{owner}: expected one initial state per direction ({directions}), got {_short(state)}")
-        return list(state)
+            if directions == 1:
+                rule = f"{_vector_rule(n)}, or a list holding one such state (torch's shape (1, {n}))"
+            else:
+                each = _vector_rule(n)
+                rule = f"{directions} states, one per direction, each {each} (torch's shape ({directions}, {n}))"
+            shown = f"an array of shape {given.shape}" if isinstance(given, np.ndarray) else _short(given)
+            error = ValueError if isinstance(state, list | tuple) else TypeError
+            raise error(f"{what} must be {rule}, got {shown}")
+        return [(entry, f"{what}[{d}]") for d, entry in enumerate(state)]
 
     def _run(self, steps: list[list[Value]], initial: list[Any]) -> tuple[list[list[Value]], list[Any]]:
         """Outputs [h_t forward ⧺ h_t backward for each t] and each direction's final state."""
@@ -344,8 +373,9 @@ class RNN(_Recurrent):
       sequence backwards (x_L first), 2·hidden_size Values (torch's layout);
     - `h_n` holds each direction's last state: [h_L] or [h_L forward, h_1 backward].
 
-    `h0` is None (zeros) or one hidden state per direction; for one direction a
-    plain list of hidden_size numbers or Values is accepted too.  Parameters:
+    `h0` is None (zeros) or one hidden state per direction: a list of them, or an
+    array of torch's shape (D, hidden_size) with D = 2 if bidirectional else 1; for
+    one direction a plain list of hidden_size numbers or Values is accepted too.  Parameters:
     the forward cell's, then the backward cell's (torch's `weight_ih_l0`, …,
     `bias_hh_l0_reverse`).
     """
@@ -370,9 +400,11 @@ class RNN(_Recurrent):
     def __call__(self, xs: Any, h0: Any = None) -> tuple[list[list[Value]], list[list[Value]]]:
         """(outputs, h_n) for the sequence xs; see the class docstring."""
         steps = _sequence(xs, self.input_size, "RNN")
-        if h0 is not None and not self.bidirectional and len(h0) > 0 and not isinstance(h0[0], list | tuple):
-            h0 = [h0]
-        initial = [None if h is None else self.cells[0]._hidden(h, "h0") for h in self._initial(h0, "RNN h0")]
+        initial: list[Any] = [None] * len(self.cells)
+        if h0 is not None:
+            cell = self.cells[0]
+            assert isinstance(cell, RNNCell)
+            initial = [cell._hidden(h, what) for h, what in self._per_direction(h0, "RNN: h0")]
         outputs, finals = self._run(steps, initial)
         return outputs, finals
 
@@ -387,8 +419,9 @@ class LSTM(_Recurrent):
     `lstm(xs, state=None)` runs `LSTMCell` over xs = [x_1, …, x_L] and returns
     `(outputs, (h_n, c_n))`: `outputs[t]` is h_t (forward ⧺ backward when
     `bidirectional=True`), and h_n, c_n hold each direction's last states.
-    `state` is None (zeros) or (h_0, c_0), each with one state per direction
-    (for one direction, plain lists of hidden_size values are accepted too).
+    `state` is None (zeros) or (h_0, c_0), each with one state per direction, as
+    `RNN`'s h0 (a list of them or a (D, hidden_size) array; for one direction,
+    plain lists of hidden_size values are accepted too).
     """
 
     def __init__(
@@ -412,14 +445,11 @@ class LSTM(_Recurrent):
         initial: list[Any] = [None] * len(self.cells)
         if state is not None:
             if not isinstance(state, tuple | list) or len(state) != 2:
-                raise TypeError(f"LSTM expects the state as a pair (h_0, c_0) or None, got {_short(state)}")
-            h0, c0 = state
-            if not self.bidirectional and len(h0) > 0 and not isinstance(h0[0], list | tuple):
-                h0, c0 = [h0], [c0]
-            hs, cs = self._initial(h0, "LSTM h_0"), self._initial(c0, "LSTM c_0")
-            cell = self.cells[0]
-            assert isinstance(cell, LSTMCell)
-            initial = [cell._state((h, c)) for h, c in zip(hs, cs)]
+                error = ValueError if isinstance(state, tuple | list) else TypeError
+                raise error(f"LSTM: state must be None or a pair (h_0, c_0), got {_short(state)}")
+            hs, cs = self._per_direction(state[0], "LSTM: state[0]"), self._per_direction(state[1], "LSTM: state[1]")
+            n = self.hidden_size
+            initial = [(_as_inputs(h, n, h_what), _as_inputs(c, n, c_what)) for (h, h_what), (c, c_what) in zip(hs, cs)]
         outputs, finals = self._run(steps, initial)
         return outputs, ([h for h, _ in finals], [c for _, c in finals])
 

@@ -37,9 +37,9 @@ def test_linear_activation_is_the_weighted_sum(name: str | None) -> None:
 
 
 def test_unknown_activation_lists_valid_names() -> None:
-    with pytest.raises(ValueError, match=r"unknown activation 'swish'.*relu.*softplus"):
+    with pytest.raises(ValueError, match=r"MLP: activation must be one of relu, .*softplus.*got 'swish'"):
         MLP(2, [3, 1], activation="swish")
-    with pytest.raises(ValueError, match="unknown activation"):
+    with pytest.raises(ValueError, match=r"activation_function: name must be one of relu, .*got 'Relu'"):
         activation_function("Relu")
 
 
@@ -112,15 +112,15 @@ def test_inputs_become_input_values() -> None:
 
 def test_wrong_input_length_and_type_are_rejected() -> None:
     model = MLP(2, [3, 1], seed=0)
-    with pytest.raises(ValueError, match="MLP expects 2 inputs, got 3"):
+    with pytest.raises(ValueError, match="MLP: x must be a list of 2 numbers or Values, got 3 items"):
         model([1.0, 2.0, 3.0])
-    with pytest.raises(TypeError, match="MLP expects a list"):
+    with pytest.raises(TypeError, match=r"MLP: x must be a list of 2 numbers or Values, got 1\.0"):
         model(1.0)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="str"):
+    with pytest.raises(TypeError, match=r"MLP: x\[0\] must be a finite number or a Value, got 'a'"):
         model(["a", 1.0])  # type: ignore[list-item]
-    with pytest.raises(ValueError, match="input 1 is nan"):
+    with pytest.raises(ValueError, match=r"MLP: x\[1\] must be finite, got nan"):
         model([1.0, float("nan")])
-    with pytest.raises(ValueError, match="Layer expects 2 inputs, got 1"):
+    with pytest.raises(ValueError, match="Layer: x must be a list of 2 numbers or Values, got 1 item"):
         model.layers[0]([1.0])
 
 

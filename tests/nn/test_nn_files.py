@@ -290,8 +290,20 @@ def test_from_file_rebuilds_every_module_class(tmp_path: Path, model: Module) ->
         (nn.Sequential(MLP(2, [3, 1], activation="relu")), nn.Sequential(MLP(2, [3, 1], activation="tanh"))),
         (nn.Residual(nn.Linear(2, 2)), nn.Residual(nn.Sequential(nn.Linear(2, 2)))),
         (nn.RNN(2, 3, nonlinearity="relu"), nn.RNN(2, 3)),
+        (nn.RNNCell(2, 3, nonlinearity="relu"), nn.RNNCell(2, 3)),
+        (nn.LSTM(2, 3, bidirectional=True), nn.RNN(2, 3, bidirectional=True)),
     ],
-    ids=["activation in a Sequential", "max/avg pool", "conv stride", "eps", "MLP in a Sequential", "residual", "rnn"],
+    ids=[
+        "activation in a Sequential",
+        "max/avg pool",
+        "conv stride",
+        "eps",
+        "MLP in a Sequential",
+        "residual",
+        "rnn",
+        "rnn cell",
+        "lstm/rnn",
+    ],
 )
 def test_a_file_of_another_architecture_is_refused_naming_both(tmp_path: Path, saved: Module, other: Module) -> None:
     path = tmp_path / "m.json"

@@ -20,15 +20,7 @@ from micrograd_ko import Value, draw, gradcheck, losses, nn
 from micrograd_ko.interop.torch import from_torch, to_torch
 from micrograd_ko.optim import Adam
 
-TORCH_MISSING = "PyTorch is not installed (pip install 'micrograd_ko[torch]')"
 COEFFICIENTS = np.random.default_rng(1234).normal(size=200).tolist()
-
-
-@pytest.fixture
-def torch() -> Any:
-    torch = pytest.importorskip("torch", reason=TORCH_MISSING)
-    torch.set_num_threads(1)
-    return torch
 
 
 def _inputs(array: np.ndarray) -> Any:
@@ -311,15 +303,15 @@ def test_errors_name_the_module_and_the_value() -> None:
         nn.RNNCell(2, 3, nonlinearity="sigmoid")
     with pytest.raises(ValueError, match="LSTMCell: hidden_size must be a positive integer, got 0"):
         nn.LSTMCell(2, 0)
-    with pytest.raises(ValueError, match="RNNCell expects 2 inputs, got 3"):
+    with pytest.raises(ValueError, match="RNNCell: x must be a list of 2 numbers or Values, got 3 items"):
         nn.RNNCell(2, 3)([1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match="LSTMCell hidden state h expects 3 inputs, got 2"):
+    with pytest.raises(ValueError, match=r"LSTMCell: state\[0\] must be a list of 3 numbers or Values, got 2 items"):
         nn.LSTMCell(2, 3)([1.0, 2.0], ([0.0, 0.0], [0.0] * 3))
-    with pytest.raises(TypeError, match="LSTM expects a sequence"):
+    with pytest.raises(ValueError, match=r"LSTM: xs must be a sequence: a non-empty list of input vectors.*, got \[\]"):
         nn.LSTM(1, 2)([])
-    with pytest.raises(ValueError, match="RNN step 1 expects 1 inputs, got 2"):
+    with pytest.raises(ValueError, match=r"RNN: xs\[1\] must be a list of 1 number or Value, got 2 items"):
         nn.RNN(1, 2)([[1.0], [1.0, 2.0]])
-    with pytest.raises(ValueError, match="one initial state per direction"):
+    with pytest.raises(ValueError, match=r"RNN: h0 must be 2 states, one per direction, .*got \[\[0\.0, 0\.0\]\]"):
         nn.RNN(1, 2, bidirectional=True)([[1.0]], [[0.0, 0.0]])
 
 
@@ -397,3 +389,93 @@ def test_one_direction_accepts_a_plain_initial_state_and_unroll_checks_its_cell(
     assert [v.data for v in outputs[-1]] == [v.data for v in h_n[0]] == [v.data for v in by_hand[-1][0]]
     with pytest.raises(TypeError, match="unroll: expected an RNNCell or LSTMCell, got Linear"):
         nn.unroll(nn.Linear(1, 2), xs)  # type: ignore[arg-type]
+
+
+def _numbers(states: Any) -> list[float]:
+    return [v.data for v in _flat(states)]
+
+
+def test_initial_states_shaped_as_in_torch_are_accepted() -> None:
+    # torch's unbatched h_0 has shape (D, H): one row per direction, also for one direction
+    xs = [[0.5, -1.0], [0.25, 2.0]]
+    rows = np.array([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]])
+    both, forward = nn.RNN(2, 3, bidirectional=True, seed=0), nn.RNN(2, 3, seed=0)
+    assert _numbers(both(xs, h0=rows)) == _numbers(both(xs, h0=rows.tolist()))
+    assert _numbers(forward(xs, h0=rows[:1])) == _numbers(forward(xs, h0=rows[0].tolist()))
+    assert _numbers(forward(xs, h0=rows[:1])) != _numbers(forward(xs))
+    lstm = nn.LSTM(2, 3, bidirectional=True, seed=0)
+    assert _numbers(lstm(xs, (rows, -rows))) == _numbers(lstm(xs, (rows.tolist(), (-rows).tolist())))
+    one = nn.LSTM(2, 3, seed=0)
+    assert _numbers(one(xs, (rows[:1], rows[1:]))) == _numbers(one(xs, (rows[0].tolist(), rows[1].tolist())))
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "says"),
+    [
+        (lambda: nn.RNN(2, 3)(np.zeros((1, 2, 2))), ValueError, r"RNN: xs must be .*\(L, 2\).*shape \(1, 2, 2\)"),
+        (
+            lambda: nn.RNN(2, 3)([[0.0, 0.0]], h0=np.zeros((2, 3))),
+            ValueError,
+            r"RNN: h0 must be .*torch's shape \(1, 3\).*got an array of shape \(2, 3\)",
+        ),
+        (
+            lambda: nn.RNN(2, 3, bidirectional=True)([[0.0, 0.0]], h0=np.zeros((3, 3))),
+            ValueError,
+            r"RNN: h0 must be 2 states, one per direction, .*\(2, 3\)\), got an array of shape \(3, 3\)",
+        ),
+        (lambda: nn.RNN(2, 3)([[0.0, 0.0]], h0=5), TypeError, r"RNN: h0 must be a list of 3 numbers .*, got 5$"),
+        (lambda: nn.RNN(2, 3)([[0.0, 0.0]], h0=Value(1.0)), TypeError, r"RNN: h0 must be .*, got Value\(data=1\.0"),
+        (
+            lambda: nn.RNN(2, 3)([[0.0, 0.0]], h0=[[0.0, 0.0]]),
+            ValueError,
+            r"RNN: h0\[0\] must be a list of 3 numbers or Values, got 2 items",
+        ),
+        (lambda: nn.LSTM(2, 3)([[0.0, 0.0]], (None, None)), TypeError, r"LSTM: state\[0\] must be .*, got None$"),
+        (lambda: nn.LSTM(2, 3)([[0.0, 0.0]], (1, 2)), TypeError, r"LSTM: state\[0\] must be .*, got 1$"),
+        (lambda: nn.LSTM(2, 3)([[0.0, 0.0]], 5), TypeError, r"LSTM: state must be None or a pair \(h_0, c_0\), got 5"),
+        (
+            lambda: nn.LSTM(2, 3)([[0.0, 0.0]], ([0.0] * 3, [0.0] * 2)),
+            ValueError,
+            r"LSTM: state\[1\] must be a list of 3 numbers or Values, got 2 items",
+        ),
+        (
+            lambda: nn.LSTMCell(2, 3)([0.0, 0.0], (None, None)),
+            TypeError,
+            r"LSTMCell: state\[0\] must be a list of 3 numbers or Values, got None",
+        ),
+        (
+            lambda: nn.LSTMCell(2, 3)([0.0, 0.0], [[0.0] * 3] * 3),
+            ValueError,
+            r"LSTMCell: state must be None or a pair \(h, c\), each a list of 3 numbers or Values, got \[\[",
+        ),
+        (lambda: nn.RNNCell(2, 3)([0.0, 0.0], 7), TypeError, r"RNNCell: h must be a list of 3 numbers .*, got 7"),
+        (
+            lambda: nn.unroll(nn.RNNCell(1, 2), [[0.0]], [0.0]),
+            ValueError,
+            r"unroll: state must be a list of 2 numbers or Values, got 1 item",
+        ),
+    ],
+)
+def test_bad_initial_states_and_sequences_are_refused_by_name(call: Any, error: type[Exception], says: str) -> None:
+    with pytest.raises(error, match=says):
+        call()
+
+
+def test_initial_state_is_zeros_as_fresh_input_values_that_gradients_reach() -> None:
+    cell = nn.LSTMCell(2, 3, seed=0)
+    h0, c0 = cell.initial_state()
+    assert [v.data for v in h0 + c0] == [0.0] * 6
+    assert [v.label for v in h0] == ["h0[0]", "h0[1]", "h0[2]"] and [v.label for v in c0] == ["c0[0]", "c0[1]", "c0[2]"]
+    assert all(v.role == "input" and not v.parents for v in h0 + c0)
+    assert len({id(v) for v in h0 + c0 + cell.initial_state()[0]}) == 9  # new Values at every call
+    x = [0.5, -1.0]
+    gates = cell.gates(x, (h0, c0))
+    assert _numbers([gates["h"], gates["c"]]) == _numbers(cell(x))  # the same step as state=None
+    Value.sum(gates["c"]).backward()
+    # c' = f ⊙ c + i ⊙ g, and no gate reads c: dΣc'/dc_j = f_j
+    assert [v.grad for v in c0] == [f.data for f in gates["f"]]
+    assert any(v.grad != 0.0 for v in h0)
+    rnn_cell = nn.RNNCell(2, 2, seed=0)
+    h = rnn_cell.initial_state()
+    assert [(v.data, v.label, v.role) for v in h] == [(0.0, "h0[0]", "input"), (0.0, "h0[1]", "input")]
+    assert _numbers(rnn_cell(x, h)) == _numbers(rnn_cell(x))

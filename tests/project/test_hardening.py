@@ -32,25 +32,45 @@ def _raises(case: Case) -> None:
 # ---- nn ---------------------------------------------------------------------------------
 
 NN_CASES: dict[str, Case] = {
-    "MLP fed 3 numbers, expects 2": (lambda: _model()([1.0, 2.0, 3.0]), ValueError, "MLP expects 2 inputs, got 3"),
-    "MLP fed 1 number": (lambda: _model()([1.0]), ValueError, "MLP expects 2 inputs, got 1"),
-    "MLP fed nothing": (lambda: _model()([]), ValueError, "MLP expects 2 inputs, got 0"),
-    "MLP fed a string": (lambda: _model()("12"), TypeError, "MLP expects a list of 2 numbers"),
-    "MLP fed a bare number": (lambda: _model()(1.0), TypeError, "MLP expects a list"),  # type: ignore[arg-type]
-    "MLP fed NaN": (lambda: _model()([1.0, math.nan]), ValueError, "MLP input 1 is nan"),
-    "MLP fed inf": (lambda: _model()([math.inf, 1.0]), ValueError, "MLP input 0 is inf"),
+    "MLP fed 3 numbers, expects 2": (
+        lambda: _model()([1.0, 2.0, 3.0]),
+        ValueError,
+        "MLP: x must be a list of 2 numbers or Values, got 3 items",
+    ),
+    "MLP fed 1 number": (lambda: _model()([1.0]), ValueError, "MLP: x must be a list of 2 .*, got 1 item"),
+    "MLP fed nothing": (lambda: _model()([]), ValueError, "MLP: x must be a list of 2 .*, got 0 items"),
+    "MLP fed a string": (lambda: _model()("12"), TypeError, "MLP: x must be a list of 2 numbers or Values, got '12'"),
+    "MLP fed a bare number": (
+        lambda: _model()(1.0),  # type: ignore[arg-type]
+        TypeError,
+        "MLP: x must be a list of 2 numbers or Values, got 1.0",
+    ),
+    "MLP fed NaN": (lambda: _model()([1.0, math.nan]), ValueError, r"MLP: x\[1\] must be finite, got nan"),
+    "MLP fed inf": (lambda: _model()([math.inf, 1.0]), ValueError, r"MLP: x\[0\] must be finite, got inf"),
     "MLP fed None": (
         lambda: _model()([1.0, None]),  # type: ignore[list-item]
         TypeError,
-        "must be a real number, got None$",
+        r"MLP: x\[1\] must be a finite number or a Value, got None",
     ),
-    "Neuron fed 3 numbers": (lambda: nn.Neuron(2, seed=0)([1.0, 2.0, 3.0]), ValueError, "Neuron expects 2 inputs"),
-    "Layer fed 1 number": (lambda: nn.Layer(2, 4, seed=0)([1.0]), ValueError, "Layer expects 2 inputs"),
-    "unknown activation": (lambda: nn.MLP(2, [1], activation="rleu"), ValueError, "unknown activation 'rleu'"),
+    "Neuron fed 3 numbers": (
+        lambda: nn.Neuron(2, seed=0)([1.0, 2.0, 3.0]),
+        ValueError,
+        "Neuron: x must be a list of 2 numbers or Values, got 3 items",
+    ),
+    "Layer fed 1 number": (
+        lambda: nn.Layer(2, 4, seed=0)([1.0]),
+        ValueError,
+        "Layer: x must be a list of 2 numbers or Values, got 1 item",
+    ),
+    "unknown activation": (
+        lambda: nn.MLP(2, [1], activation="rleu"),
+        ValueError,
+        "MLP: activation must be one of 'relu', 'tanh', .*, got 'rleu'$",
+    ),
     "unknown output activation": (
         lambda: nn.MLP(2, [1], output_activation="softmax"),
         ValueError,
-        "valid names are relu, tanh",
+        "MLP: output_activation must be one of relu, tanh, .*got 'softmax'",
     ),
     "no layers": (lambda: nn.MLP(2, []), ValueError, "non-empty list of layer sizes"),
     "layer size 0": (lambda: nn.MLP(2, [3, 0]), ValueError, r"MLP: nouts\[1\] must be a positive integer, got 0$"),
