@@ -29,7 +29,7 @@ def activation_function(name: str | None, what: str = "activation_function: name
     if name is None:
         return None
     if not isinstance(name, str):
-        raise TypeError(f"{what} must be one of {', '.join(ACTIVATIONS)} or None, got {name!r}")
+        raise TypeError(f"{what} must be one of {', '.join(map(repr, ACTIVATIONS))} or None, got {name!r}")
     return ACTIVATIONS[one_of(name, tuple(ACTIVATIONS), what)]
 
 
@@ -45,10 +45,11 @@ class ActivationLayer(BatchModule):
         """`name` is a key of `ACTIVATIONS` other than 'linear', e.g. 'relu', 'tanh', 'sigmoid'."""
         names = tuple(_LAYER_FUNCTIONS)
         hint = " (for no activation, leave the layer out)" if name is None or name == "linear" else ""
+        choices = ", ".join(map(repr, names))
         if not isinstance(name, str):
-            raise TypeError(f"ActivationLayer: name must be one of {', '.join(names)}, got {name!r}{hint}")
+            raise TypeError(f"ActivationLayer: name must be one of {choices}, got {name!r}{hint}")
         if hint:
-            raise ValueError(f"ActivationLayer: name must be one of {', '.join(names)}, got {name!r}{hint}")
+            raise ValueError(f"ActivationLayer: name must be one of {choices}, got {name!r}{hint}")
         self.name = one_of(name, names, "ActivationLayer: name")
         self._function = _LAYER_FUNCTIONS[self.name]
 

@@ -183,14 +183,14 @@ def test_bad_definitions_are_rejected(make: object, error: type[Exception], patt
 def test_bad_calls_and_bad_results_name_the_op() -> None:
     with pytest.raises(TypeError, match="softsign: number of inputs must be 1, got 2"):
         softsign(Value(1.0), Value(2.0))
-    with pytest.raises(TypeError, match=r"softsign: operand must be a real number, got str"):
+    with pytest.raises(TypeError, match=r"^softsign: operand must be a real number, got '1.0'$"):
         softsign("1.0")  # type: ignore[arg-type]
     returns_text = CustomOp("returns_text", lambda x: "one", lambda m, out, x: 1.0)
-    with pytest.raises(TypeError, match=r"returns_text: forward's result must be a real number, got str"):
+    with pytest.raises(TypeError, match=r"^returns_text: forward's result must be a real number, got 'one'$"):
         returns_text(1.0)
     too_many = CustomOp("too_many", lambda x: x, lambda m, out, x: (1.0, 2.0))
     with pytest.raises(ValueError, match=r"too_many: local_grads must return one derivative per input \(1\), got 2"):
         too_many(1.0)
     not_a_number = CustomOp("not_a_number", lambda x: x, lambda m, out, x: None)
-    with pytest.raises(TypeError, match=r"not_a_number: local_grads entry must be a real number, got NoneType"):
+    with pytest.raises(TypeError, match=r"not_a_number: local_grads entry must be a real number, got None$"):
         not_a_number(1.0)

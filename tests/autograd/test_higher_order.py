@@ -288,7 +288,7 @@ def test_grad_checks_the_arguments() -> None:
     message = r"grad\(<lambda>\): wrt must be positions among the function's 1 arguments, got 1"
     with pytest.raises(TypeError, match=message):
         grad(lambda x, y: x * y, 1)(2.0)
-    with pytest.raises(TypeError, match=r"grad\(tanh\): argument .* str"):
+    with pytest.raises(TypeError, match=r"^grad\(tanh\): argument must be a real number, got '1.0'$"):
         grad(Value.tanh)("1.0")
 
 

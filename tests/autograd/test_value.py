@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -284,7 +285,7 @@ def test_sum_of_nothing_is_zero() -> None:
 
 @pytest.mark.parametrize("bad", [True, "1.0", None, 1 + 2j, [1.0], np.bool_(True)])
 def test_value_rejects_non_real_data(bad: object) -> None:
-    with pytest.raises(TypeError, match=type(bad).__name__):
+    with pytest.raises(TypeError, match=f"^Value: data must be a real number, got {re.escape(repr(bad))}$"):
         Value(bad)  # type: ignore[arg-type]
 
 
@@ -295,9 +296,9 @@ def test_value_accepts_ints_and_numpy_scalars() -> None:
 
 
 def test_operand_type_errors_name_the_op() -> None:
-    with pytest.raises(TypeError, match=r"\+: operand .* str"):
+    with pytest.raises(TypeError, match=r"^\+: operand must be a real number, got 'a'$"):
         Value(1.0) + "a"  # type: ignore[operator]
-    with pytest.raises(TypeError, match=r"\*: operand .* NoneType"):
+    with pytest.raises(TypeError, match=r"^\*: operand must be a real number, got None$"):
         None * Value(1.0)  # type: ignore[operator]
 
 
@@ -413,9 +414,10 @@ def test_gradients_are_bitwise_reproducible() -> None:
 
 
 def test_an_integer_too_large_for_a_float_is_a_value_error_naming_it() -> None:
-    with pytest.raises(ValueError, match="Value: data is an integer with 401 digits, too large for a float"):
+    too_large = "must be at most about 1.8e308 to fit a float, got a number of about 401 digits$"
+    with pytest.raises(ValueError, match=f"^Value: data {too_large}"):
         Value(10**400)
-    with pytest.raises(ValueError, match="too large for a float"):
+    with pytest.raises(ValueError, match=rf"^\*: operand {too_large}"):
         Value(2.0) * 10**400
 
 

@@ -17,7 +17,7 @@ def test_activation_layers_apply_element_by_element() -> None:
     images = random_images(1, 2, 2, 2)
     out = nn.Tanh()(images)
     np.testing.assert_allclose([v.data for v in flat(out)], np.tanh(images).ravel())
-    with pytest.raises(ValueError, match=r"ActivationLayer: name must be one of relu, tanh, .*got 'swish'"):
+    with pytest.raises(ValueError, match=r"ActivationLayer: name must be one of 'relu', 'tanh', .*, got 'swish'"):
         nn.ActivationLayer("swish")
 
 
@@ -25,17 +25,17 @@ def test_activation_layer_lists_only_the_names_it_accepts() -> None:
     with pytest.raises(ValueError) as caught:
         nn.ActivationLayer("gelu")
     message = str(caught.value)
-    assert message.startswith("ActivationLayer: name must be one of relu, tanh, sigmoid, ")
+    assert message.startswith("ActivationLayer: name must be one of 'relu', 'tanh', 'sigmoid', ")
     assert "got 'gelu'" in message and "linear" not in message and "None" not in message
-    with pytest.raises(TypeError, match=r"ActivationLayer: name must be one of relu, .*got None \(for no activation"):
+    with pytest.raises(TypeError, match=r"ActivationLayer: name must be one of 'relu'.*, got None \(for no activation"):
         nn.ActivationLayer(None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"ActivationLayer: name must be one of .*got 'linear' \(for no activation"):
         nn.ActivationLayer("linear")
-    with pytest.raises(TypeError, match=r"ActivationLayer: name must be one of relu, .*got 3$"):
+    with pytest.raises(TypeError, match=r"ActivationLayer: name must be one of 'relu', .*, got 3$"):
         nn.ActivationLayer(3)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"Neuron: activation must be one of relu, .*linear or None, got 3$"):
+    with pytest.raises(TypeError, match=r"Neuron: activation must be one of 'relu', .*'linear' or None, got 3$"):
         nn.Neuron(2, activation=3)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"Layer: activation must be one of relu, .*got 'gelu'"):
+    with pytest.raises(ValueError, match=r"Layer: activation must be one of 'relu', .*, got 'gelu'"):
         nn.Layer(2, 2, activation="gelu")
 
 

@@ -37,9 +37,9 @@ def test_linear_activation_is_the_weighted_sum(name: str | None) -> None:
 
 
 def test_unknown_activation_lists_valid_names() -> None:
-    with pytest.raises(ValueError, match=r"MLP: activation must be one of relu, .*softplus.*got 'swish'"):
+    with pytest.raises(ValueError, match=r"^MLP: activation must be one of 'relu', .*'softplus'.*, got 'swish'$"):
         MLP(2, [3, 1], activation="swish")
-    with pytest.raises(ValueError, match=r"activation_function: name must be one of relu, .*got 'Relu'"):
+    with pytest.raises(ValueError, match=r"^activation_function: name must be one of 'relu', .*, got 'Relu'$"):
         activation_function("Relu")
 
 
@@ -130,12 +130,22 @@ def test_wrong_input_length_and_type_are_rejected() -> None:
         (0, [1], r"MLP: nin must be a positive integer, got 0"),
         (2, [], r"MLP: nouts must be a non-empty list of layer sizes, got \[\]"),
         (2, [0], r"MLP: nouts\[0\] must be a positive integer, got 0"),
-        (2, [3, 1.5], r"MLP: nouts\[1\] must be a positive integer, got 1.5"),
-        (True, [1], r"MLP: nin must be a positive integer, got True"),
     ],
 )
 def test_bad_sizes_are_rejected(nin: object, nouts: object, says: str) -> None:
     with pytest.raises(ValueError, match=says):
+        MLP(nin, nouts)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("nin", "nouts", "says"),
+    [
+        (2, [3, 1.5], r"^MLP: nouts\[1\] must be a positive integer, got 1.5$"),
+        (True, [1], r"^MLP: nin must be a positive integer, got True$"),
+    ],
+)
+def test_sizes_of_the_wrong_type_are_a_type_error(nin: object, nouts: object, says: str) -> None:
+    with pytest.raises(TypeError, match=says):
         MLP(nin, nouts)  # type: ignore[arg-type]
 
 

@@ -70,7 +70,7 @@ NN_CASES: dict[str, Case] = {
     "unknown output activation": (
         lambda: nn.MLP(2, [1], output_activation="softmax"),
         ValueError,
-        "MLP: output_activation must be one of relu, tanh, .*got 'softmax'",
+        "^MLP: output_activation must be one of 'relu', 'tanh', .*, got 'softmax'$",
     ),
     "no layers": (lambda: nn.MLP(2, []), ValueError, "non-empty list of layer sizes"),
     "layer size 0": (lambda: nn.MLP(2, [3, 0]), ValueError, r"MLP: nouts\[1\] must be a positive integer, got 0$"),
