@@ -37,6 +37,7 @@ from micrograd_ko.viz.style import (
     EDGE_COLOUR,
     FONT_FAMILY,
     HIGHLIGHT,
+    LEGEND_BORDER,
     OP_FILL,
     OUTPUT_FILL,
     ROLE_FILL,
@@ -256,4 +257,4 @@ def _legend(grads: GradCells | None, show_local_grad: bool) -> str:
     if show_local_grad:
         notes.append("간선의 ∂ 값: 국소 미분 ∂(출력)/∂(입력)")
     rows.extend(f'<TR><TD ALIGN="LEFT">{note}</TD></TR>' for note in notes)
-    return f'<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="0">{"".join(rows)}</TABLE>>'
+    return f'<<TABLE BORDER="1" COLOR="{LEGEND_BORDER}" CELLBORDER="0" CELLSPACING="0">{"".join(rows)}</TABLE>>'

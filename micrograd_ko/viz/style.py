@@ -16,6 +16,7 @@ __all__ = [
     "EDGE_COLOUR",
     "FONT_FAMILY",
     "HIGHLIGHT",
+    "LEGEND_BORDER",
     "NEGATIVE_RGB",
     "OP_FILL",
     "OUTPUT_FILL",
@@ -55,6 +56,8 @@ OP_FILL = "#f4f4f4"
 """The fill of an op's small circle."""
 EDGE_COLOUR = "#555555"
 """The colour of an edge that is not highlighted."""
+LEGEND_BORDER = "#999999"
+"""The frame around the legend."""
 
 
 def css_font_family() -> str:
