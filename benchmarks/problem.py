@@ -16,12 +16,12 @@ W4, one training step of a small CNN on a batch of 32 handwritten digits
 (`data.digits()`, 8x8): Conv2d(1, 4, 3) -> ReLU -> MaxPool2d(2) -> Flatten ->
 Linear(36, 10), mean softmax cross-entropy, plain SGD.  micrograd_ko builds
 the model (`cnn_model`, seeded) and PyTorch gets the same weights through
-`Sequential.to_torch()`.
+`to_torch(model)`.
 
 W5, one training step of notebook 12's LSTM: a batch of 8 windows of a sine
 wave, 20 time steps each, LSTM(1, 16) then Linear(16, 1) on the last hidden
 state predicting the next value, mean squared error, plain SGD.  PyTorch gets
-the same weights through `LSTM.to_torch()` and `Linear.to_torch()`.
+the same weights through `to_torch(lstm)` and `to_torch(head)`.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def _dispatch(args: list[str]) -> int:
         from micrograd_ko.cli.draw import main as draw_main
 
         return draw_main(rest)
-    print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+    print(f"error: micrograd_ko: COMMAND must be one of 'demo', 'draw', got {command!r}\n\n{USAGE}", file=sys.stderr)
     return 2
 
 

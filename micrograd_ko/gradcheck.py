@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from micrograd_ko.autograd import Operand, Value, no_grad
+from micrograd_ko.autograd.checks import integer, real_number
 from micrograd_ko.autograd.higher_order import grad
 
 __all__ = ["GradcheckError", "GradcheckReport", "GradcheckRow", "Status", "gradcheck"]
@@ -162,26 +163,34 @@ def gradcheck(
 
 
 def _check_settings(eps: float, atol: float, rtol: float, order: int) -> None:
-    if not (isinstance(eps, (int, float)) and 0.0 < eps < 1.0):
+    if not 0.0 < real_number(eps, "gradcheck: eps") < 1.0:
         raise ValueError(f"gradcheck: eps must be a step between 0 and 1, got {eps!r}")
     for what, tolerance in (("atol", atol), ("rtol", rtol)):
-        if not (isinstance(tolerance, (int, float)) and tolerance >= 0.0):
+        if not real_number(tolerance, f"gradcheck: {what}") >= 0.0:  # NaN fails this too
             raise ValueError(f"gradcheck: {what} must be a number >= 0, got {tolerance!r}")
-    if order not in (1, 2):
+    if integer(order, "gradcheck: order") not in (1, 2):
         raise ValueError(f"gradcheck: order must be 1 or 2, got {order!r}")
 
 
 def _unpack(inputs: Sequence[Operand]) -> tuple[list[float], list[str]]:
     """The point as floats, and a name per input (its label, else x0, x1, ...)."""
-    if isinstance(inputs, (Value, str)) or not isinstance(inputs, Sequence) or not inputs:
-        raise ValueError(f"gradcheck: inputs must be a non-empty sequence of numbers or Values, got {inputs!r}")
-    point = [item.data if isinstance(item, Value) else Value(item).data for item in inputs]
+    rule = "a non-empty sequence of numbers or Values"
+    if isinstance(inputs, (Value, str)) or not isinstance(inputs, Sequence):
+        raise TypeError(f"gradcheck: inputs must be {rule}, got {inputs!r}")
+    if not inputs:
+        raise ValueError(f"gradcheck: inputs must be {rule}, got {inputs!r}")
+    point = [
+        item.data if isinstance(item, Value) else real_number(item, f"gradcheck: inputs[{i}]")
+        for i, item in enumerate(inputs)
+    ]
+    for i, x in enumerate(point):
+        if not math.isfinite(x):
+            raise ValueError(
+                f"gradcheck: inputs[{i}] must be a finite number (gradients are checked at finite points), got {x!r}"
+            )
     labels = [item.label if isinstance(item, Value) and item.label else f"x{i}" for i, item in enumerate(inputs)]
     if len(labels) == 1 and labels[0] == "x0":
         labels[0] = "x"
-    for label, x in zip(labels, point):
-        if not math.isfinite(x):
-            raise ValueError(f"gradcheck: input {label} is {x!r}; gradients can only be checked at finite points")
     return point, labels
 
 
@@ -189,7 +198,7 @@ def _call(fn: Callable[..., Value], values: Sequence[Value]) -> Value:
     out = fn(*values)
     if not isinstance(out, Value):
         name = getattr(fn, "__name__", type(fn).__name__)
-        raise TypeError(f"gradcheck: {name} must return a Value, got {type(out).__name__}: {out!r}")
+        raise TypeError(f"gradcheck: fn must return a Value, got {out!r} from {name}")
     return out
 
 

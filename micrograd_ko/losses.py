@@ -50,49 +50,46 @@ __all__ = [
 def _values(items: Iterable[Operand], loss: str, what: str) -> list[Value]:
     """A non-empty list of Values; plain numbers become constants."""
     if isinstance(items, (Value, numbers.Number, str)):
-        raise TypeError(
-            f"{loss}: {what} must be a list, got a single {type(items).__name__} {items!r}; wrap it in a list"
-        )
+        raise TypeError(f"{loss}: {what} must be a list (wrap a single item in one), got {items!r}")
     values = []
     for i, item in enumerate(items):
         if isinstance(item, Value):
             values.append(item)
         elif isinstance(item, numbers.Real) and not isinstance(item, bool):
             if not math.isfinite(item):  # data given as a number (a target, a label) must be usable
-                raise ValueError(f"{loss}: {what}[{i}] is {float(item)!r}; numbers given to a loss must be finite")
+                raise ValueError(f"{loss}: {what}[{i}] must be a finite number, got {float(item)!r}")
             values.append(Value(item, role="constant"))
         else:
-            raise TypeError(
-                f"{loss}: {what}[{i}] must be a Value or a real number, got {type(item).__name__}: {item!r}"
-            )
+            raise TypeError(f"{loss}: {what}[{i}] must be a Value or a real number, got {item!r}")
     if not values:
-        raise ValueError(f"{loss}: {what} is empty; a loss needs at least one item")
+        raise ValueError(f"{loss}: {what} must be a non-empty list (a loss needs at least one item), got []")
     return values
 
 
-def _pair(
+def _outputs_and_targets(
     outputs: Iterable[Operand], targets: Iterable[Operand], loss: str, names: tuple[str, str] = ("outputs", "targets")
 ) -> tuple[list[Value], list[Value]]:
+    """Both lists as Values, refused unless they have the same length."""
     ys = _values(outputs, loss, names[0])
     ts = _values(targets, loss, names[1])
     if len(ys) != len(ts):
-        raise ValueError(f"{loss}: {len(ys)} {names[0]} but {len(ts)} {names[1]}; they must have the same length")
+        raise ValueError(f"{loss}: {names[1]} must be as long as {names[0]} ({len(ys)}), got length {len(ts)}")
     return ys, ts
 
 
-def _check_targets(targets: list[Value], allowed: tuple[float, ...], loss: str, what: str = "target") -> None:
+def _check_targets(targets: list[Value], allowed: tuple[float, ...], loss: str, what: str) -> None:
     found = [t.data for t in targets]
     if any(x not in allowed for x in found):
         wanted = " or ".join(repr(a) for a in allowed)
-        raise ValueError(f"{loss}: every {what} must be {wanted}, got {found}")
+        raise ValueError(f"{loss}: {what} must be {wanted} each, got {found}")
 
 
 def _check_probabilities(probs: list[Value], loss: str) -> None:
     found = [p.data for p in probs]
     if any(not 0.0 <= x <= 1.0 for x in found):
         raise ValueError(
-            f"{loss}: probabilities must lie in [0, 1], got {found}; "
-            "pass the output through sigmoid/softmax first (or use the loss that takes raw scores)"
+            f"{loss}: probs must be in [0, 1] (pass the outputs through sigmoid/softmax first, "
+            f"or use the loss that takes raw scores), got {found}"
         )
 
 
@@ -112,7 +109,7 @@ def _shifted_logits(logits: Iterable[Operand], loss: str) -> list[Value]:
     xs = _values(logits, loss, "logits")
     for i, x in enumerate(xs):
         if not math.isfinite(x.data):
-            raise ValueError(f"{loss}: logits[{i}] is {x.data!r}; logits must be finite")
+            raise ValueError(f"{loss}: logits[{i}] must be a finite number, got {x.data!r}")
     largest = max(x.data for x in xs)
     return [x - largest for x in xs]
 
@@ -126,7 +123,7 @@ def mse(outputs: Iterable[Operand], targets: Iterable[Operand]) -> Value:
     d/dy_i = 2 (y_i - t_i) / n.  The mean makes the scale independent of how
     many items there are, so one learning rate fits any batch size.
     """
-    ys, ts = _pair(outputs, targets, "mse")
+    ys, ts = _outputs_and_targets(outputs, targets, "mse")
     diffs = [y - t for y, t in zip(ys, ts)]
     return Value.dot(diffs, diffs) / len(diffs)
 
@@ -137,7 +134,7 @@ def sse(outputs: Iterable[Operand], targets: Iterable[Operand]) -> Value:
     The 1/2 is there so the derivative is as simple as it gets: d/dy_i = y_i - t_i,
     the error itself (the form the classic backpropagation derivations use).
     """
-    ys, ts = _pair(outputs, targets, "sse")
+    ys, ts = _outputs_and_targets(outputs, targets, "sse")
     diffs = [y - t for y, t in zip(ys, ts)]
     return 0.5 * Value.dot(diffs, diffs)
 
@@ -183,7 +180,7 @@ def softmax_cross_entropy(logits: Iterable[Operand], class_index: int) -> Value:
     k = integer(class_index, f"{loss}: class_index")
     shifted = _shifted_logits(logits, loss)
     if not 0 <= k < len(shifted):
-        raise ValueError(f"{loss}: class_index {k} is out of range for {len(shifted)} logits (0..{len(shifted) - 1})")
+        raise ValueError(f"{loss}: class_index must be in 0..{len(shifted) - 1} for {len(shifted)} logits, got {k}")
     log_sum_exp = Value.sum([x.exp() for x in shifted]).log()
     return log_sum_exp - shifted[k]
 
@@ -200,13 +197,13 @@ def cross_entropy(probs: Iterable[Operand], onehot: Iterable[Operand], eps: floa
     `softmax_cross_entropy`, which is also more stable.
     """
     loss = "cross_entropy"
-    ps, ts = _pair(probs, onehot, loss, ("probs", "onehot"))
+    ps, ts = _outputs_and_targets(probs, onehot, loss, ("probs", "onehot"))
     eps = _check_eps(eps, loss)
     _check_probabilities(ps, loss)
-    _check_targets(ts, (0.0, 1.0), loss, "onehot entry")
+    _check_targets(ts, (0.0, 1.0), loss, "onehot")
     hot = [i for i, t in enumerate(ts) if t.data == 1.0]
     if len(hot) != 1:
-        raise ValueError(f"{loss}: onehot must contain exactly one 1, got {[t.data for t in ts]}")
+        raise ValueError(f"{loss}: onehot must be one-hot (exactly one 1), got {[t.data for t in ts]}")
     return -(ps[hot[0]] + eps).log()
 
 
@@ -222,10 +219,10 @@ def binary_cross_entropy(probs: Iterable[Operand], targets: Iterable[Operand], e
     `cross_entropy`.
     """
     loss = "binary_cross_entropy"
-    ps, ts = _pair(probs, targets, loss, ("probs", "targets"))
+    ps, ts = _outputs_and_targets(probs, targets, loss, ("probs", "targets"))
     eps = _check_eps(eps, loss)
     _check_probabilities(ps, loss)
-    _check_targets(ts, (0.0, 1.0), loss)
+    _check_targets(ts, (0.0, 1.0), loss, "targets")
     logs = [(p + eps).log() if t.data == 1.0 else ((1.0 + eps) - p).log() for p, t in zip(ps, ts)]
     return -Value.sum(logs) / len(logs)
 
@@ -239,8 +236,8 @@ def hinge(scores: Iterable[Operand], labels: Iterable[Operand]) -> Value:
     nothing and sends no gradient; the others are pushed by d/ds_i = -y_i / n.
     This is the loss of the classic micrograd moons demo (an SVM's loss).
     """
-    ss, ys = _pair(scores, labels, "hinge", ("scores", "labels"))
-    _check_targets(ys, (-1.0, 1.0), "hinge", "label")
+    ss, ys = _outputs_and_targets(scores, labels, "hinge", ("scores", "labels"))
+    _check_targets(ys, (-1.0, 1.0), "hinge", "labels")
     margins = [(1.0 - y * s).relu() for s, y in zip(ss, ys)]
     return Value.sum(margins) / len(margins)
 
@@ -256,13 +253,13 @@ def l2(params: Iterable[Value]) -> Value:
     `SGD(weight_decay=2c)`.
     """
     if isinstance(params, Value):
-        raise TypeError("l2: params must be a list of Values, got a single Value; wrap it in a list")
+        raise TypeError(f"l2: params must be a list of Values (wrap a single Value in one), got {params!r}")
     ps = list(params)
     for i, p in enumerate(ps):
         if not isinstance(p, Value):
-            raise TypeError(f"l2: params[{i}] must be a Value, got {type(p).__name__}: {p!r}")
+            raise TypeError(f"l2: params[{i}] must be a Value, got {p!r}")
     if not ps:
-        raise ValueError("l2: params is empty; there is nothing to penalise")
+        raise ValueError("l2: params must be a non-empty list of Values (there is nothing to penalise), got []")
     return Value.dot(ps, ps)
 
 

@@ -46,14 +46,14 @@ def _finite(value: object, name: str, owner: str) -> float:
 def _positive(value: object, name: str, owner: str) -> float:
     number = _finite(value, name, owner)
     if number <= 0.0:
-        raise ValueError(f"{owner}: {name} must be positive, got {number!r}")
+        raise ValueError(f"{owner}: {name} must be positive, got {value!r}")
     return number
 
 
 def _non_negative(value: object, name: str, owner: str) -> float:
     number = _finite(value, name, owner)
     if number < 0.0:
-        raise ValueError(f"{owner}: {name} must be >= 0, got {number!r}")
+        raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
     return number
 
 
@@ -61,36 +61,38 @@ def _decay_rate(value: object, name: str, owner: str) -> float:
     """A forgetting factor of a running average: 0 <= value < 1 (1 would never forget the start)."""
     number = _finite(value, name, owner)
     if not 0.0 <= number < 1.0:
-        raise ValueError(f"{owner}: {name} must be in [0, 1), got {number!r}")
+        raise ValueError(f"{owner}: {name} must be in [0, 1), got {value!r}")
     return number
 
 
 def _betas(value: object, owner: str) -> tuple[float, float]:
-    if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != 2:
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        raise TypeError(f"{owner}: betas must be a pair (beta1, beta2) as a tuple or list, got {value!r}")
+    if len(value) != 2:
         raise ValueError(f"{owner}: betas must be a pair (beta1, beta2), got {value!r}")
     return _decay_rate(value[0], "betas[0]", owner), _decay_rate(value[1], "betas[1]", owner)
 
 
 def _checked_parameters(params: Iterable[Value], owner: str) -> list[Value]:
     if isinstance(params, Value):
-        raise TypeError(f"{owner}: params must be a list of Values, got a single Value; wrap it in a list")
+        raise TypeError(f"{owner}: params must be a list of Values (wrap a single Value in one), got {params!r}")
     found = list(params)
     if not found:
-        raise ValueError(f"{owner}: the parameter list is empty; pass model.parameters() or a list of parameters")
+        raise ValueError(f"{owner}: params must be a non-empty list (pass model.parameters()), got []")
     first_index: dict[int, int] = {}
     for i, p in enumerate(found):
         if not isinstance(p, Value):
-            raise TypeError(f"{owner}: params[{i}] must be a Value, got {type(p).__name__}: {p!r}")
+            raise TypeError(f"{owner}: params[{i}] must be a Value, got {p!r}")
         if p.role != "parameter":
             raise ValueError(
-                f"{owner}: params[{i}] (label {p.label!r}) has role {p.role!r}, not 'parameter'; "
-                "optimizers train only parameters (Value(x, role='parameter') or model.parameters())"
+                f"{owner}: params[{i}] must be a parameter (optimizers train only Values of role 'parameter': "
+                f"Value(x, role='parameter') or model.parameters()), got role {p.role!r} (label {p.label!r})"
             )
         first = first_index.setdefault(id(p), i)
         if first != i:
             raise ValueError(
-                f"{owner}: params[{i}] (label {p.label!r}) is the same Value as params[{first}]; "
-                "each parameter may appear only once, or it would be stepped twice"
+                f"{owner}: params[{i}] must be another Value than params[{first}] (each parameter may appear "
+                f"only once, or it would be stepped twice), got the same Value (label {p.label!r})"
             )
     return found
 
@@ -153,8 +155,9 @@ class Optimizer:
         for i, g in enumerate(grads):
             if not math.isfinite(g):
                 raise ValueError(
-                    f"{type(self).__name__}.step: params[{i}] (label {self.params[i].label!r}) has gradient {g!r}; "
-                    "nothing was updated (look for a log of 0, a division by 0 or an overflow in the loss)"
+                    f"{type(self).__name__}.step: params[{i}].grad must be a finite number (nothing was updated; "
+                    "look for a log of 0, a division by 0 or an overflow in the loss), "
+                    f"got {g!r} (label {self.params[i].label!r})"
                 )
         return grads
 
@@ -184,23 +187,25 @@ class Optimizer:
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore what `state_dict()` returned, all at once or not at all.
 
-        Raises ValueError (or TypeError) naming the problem, and leaves this
-        optimizer untouched, when the data belongs to another optimizer class,
-        has missing or unknown keys, invalid hyperparameters, or state whose
-        length does not match the number of parameters.
+        Raises TypeError when `state_dict` or one of its parts is not a
+        mapping (a list, None, a file name), and ValueError when the data
+        belongs to another optimizer class, has missing or unknown keys,
+        invalid hyperparameters, or state whose length does not match the
+        number of parameters; either way this optimizer is left untouched.
         """
         owner = f"{type(self).__name__}.load_state_dict"
-        if state_dict.get("optimizer") != type(self).__name__:
-            raise ValueError(f"{owner}: the data is for optimizer {state_dict.get('optimizer')!r}")
-        _expect_keys(state_dict, ("optimizer", "hyperparameters", "step_count", "state"), owner)
+        _expect_keys(state_dict, ("optimizer", "hyperparameters", "step_count", "state"), f"{owner}: state_dict")
+        if state_dict["optimizer"] != type(self).__name__:
+            raise ValueError(
+                f"{owner}: state_dict['optimizer'] must be {type(self).__name__!r}, got {state_dict['optimizer']!r}"
+            )
         hyperparameters = state_dict["hyperparameters"]
-        _expect_keys(hyperparameters, self.hyperparameter_names, f"{owner}: hyperparameters")
+        _expect_keys(hyperparameters, self.hyperparameter_names, f"{owner}: state_dict['hyperparameters']")
         # The constructor's own checks validate the hyperparameters.
         checked = type(self)(self.params, **hyperparameters)
-        step_count = state_dict["step_count"]
-        step_count = integer(step_count, f"{owner}: step_count", minimum=0)
+        step_count = integer(state_dict["step_count"], f"{owner}: state_dict['step_count']", minimum=0)
         loaded = state_dict["state"]
-        _expect_keys(loaded, self.state_names, f"{owner}: state")
+        _expect_keys(loaded, self.state_names, f"{owner}: state_dict['state']")
         state = {name: self._checked_state(name, loaded[name], owner) for name in self.state_names}
         for name in self.hyperparameter_names:
             setattr(self, name, getattr(checked, name))
@@ -209,21 +214,28 @@ class Optimizer:
         self.step_count = step_count
 
     def _checked_state(self, name: str, value: object, owner: str) -> StateValue:
+        what = f"state_dict['state'][{name!r}]"
         if not isinstance(getattr(self, name), list):
-            return _finite(value, f"state {name!r}", owner)
-        if not isinstance(value, list) or len(value) != len(self.params):
-            got = f"{len(value)} entries" if isinstance(value, list) else repr(value)
-            raise ValueError(f"{owner}: state {name!r} needs one number per parameter ({len(self.params)}), got {got}")
-        return [_finite(v, f"state {name!r}[{i}]", owner) for i, v in enumerate(value)]
+            return _finite(value, what, owner)
+        rule = f"a list of one number per parameter ({len(self.params)})"
+        if not isinstance(value, list):
+            raise TypeError(f"{owner}: {what} must be {rule}, got {value!r}")
+        if len(value) != len(self.params):
+            raise ValueError(f"{owner}: {what} must be {rule}, got {len(value)} numbers")
+        return [_finite(v, f"{what}[{i}]", owner) for i, v in enumerate(value)]
 
 
-def _expect_keys(data: object, expected: Sequence[str], owner: str) -> None:
+def _expect_keys(data: object, expected: Sequence[str], what: str) -> None:
+    """Refuse `data` unless it is a mapping with exactly the keys `expected`; `what` is "function: argument"."""
     if not isinstance(data, Mapping):
-        raise TypeError(f"{owner}: expected a mapping, got {type(data).__name__}")
+        raise TypeError(f"{what} must be a mapping with the keys {list(expected)}, got {data!r}")
     missing = [k for k in expected if k not in data]
     unknown = [k for k in data if k not in expected]
     if missing or unknown:
-        raise ValueError(f"{owner}: missing keys {missing}, unknown keys {unknown}")
+        raise ValueError(
+            f"{what} must be a mapping with exactly the keys {list(expected)}, "
+            f"got keys {list(data)} (missing {missing}, unknown {unknown})"
+        )
 
 
 # ---- the optimizers ----------------------------------------------------------------------
@@ -263,7 +275,7 @@ class SGD(Optimizer):
         if not isinstance(nesterov, bool):
             raise TypeError(f"{owner}: nesterov must be True or False, got {nesterov!r}")
         if nesterov and self.momentum == 0.0:
-            raise ValueError(f"{owner}: nesterov=True needs a momentum > 0")
+            raise ValueError(f"{owner}: momentum must be > 0 when nesterov=True, got {self.momentum!r}")
         self.nesterov = nesterov
         self.weight_decay = _non_negative(weight_decay, "weight_decay", owner)
         self.momentum_buffer = [0.0] * len(self.params)

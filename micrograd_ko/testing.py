@@ -44,6 +44,7 @@ except ModuleNotFoundError as missing:  # an optional dependency: say how to get
 
 from micrograd_ko.autograd import Value
 from micrograd_ko.autograd import ops as op_table
+from micrograd_ko.autograd.checks import finite_number, integer, real_number
 from micrograd_ko.autograd.custom import apply
 from micrograd_ko.gradcheck import GradcheckReport, gradcheck
 
@@ -72,7 +73,7 @@ KINK = 0.05
 OPS: tuple[str, ...] = tuple(op.name for op in op_table.all_ops(builtin_only=True))
 """Every built-in op `expressions()` can draw, by the engine's op names: the whole op table."""
 
-SMOOTH_OPS: tuple[str, ...] = tuple(op.name for op in op_table.all_ops(builtin_only=True) if not op.kinks)
+SMOOTH_OPS: tuple[str, ...] = tuple(op.name for op in op_table.all_ops(builtin_only=True) if not op.testing.kinks)
 """The built-in ops without a kink or jump anywhere."""
 
 _INFIX = frozenset({"+", "-", "*", "/", "**"})
@@ -126,7 +127,7 @@ class Expression:
     def __call__(self, *inputs: Value | float) -> Value:
         """The expression built with the engine's ops."""
         values = [x if isinstance(x, Value) else Value(x) for x in inputs]
-        return self.evaluate(values, _apply, _engine_total)
+        return self.evaluate(values, _engine_step, _engine_total)
 
     def evaluate(
         self,
@@ -136,7 +137,7 @@ class Expression:
     ) -> T:
         """Run the program: `apply(op, operands)` per step, then `total` of the output nodes."""
         if len(inputs) != self.n_inputs:
-            raise TypeError(f"expression takes {self.n_inputs} inputs, got {len(inputs)}")
+            raise TypeError(f"Expression: inputs must be {self.n_inputs} arguments, got {len(inputs)}")
         nodes = list(inputs)
         for step in self.steps:
             nodes.append(apply(step.op, tuple(nodes[t.index] if isinstance(t, Ref) else t for t in step.operands)))
@@ -166,7 +167,7 @@ def _show(step: Step, n_inputs: int) -> str:
     return f"{step.op}({', '.join(terms)})"
 
 
-def _apply(op: str, args: tuple[Value | float, ...]) -> Value:
+def _engine_step(op: str, args: tuple[Value | float, ...]) -> Value:
     """One step with the engine's ops (numbers become constants, as in user code)."""
     if op == "dot":  # the engine's dot takes the weights, the inputs and the bias apart
         n = len(args) // 2
@@ -185,9 +186,10 @@ def values(
 
     `avoid` is for kinks and domain edges: `values(-2, 2, avoid=[0.0])` for relu.
     """
-    if not (math.isfinite(min_value) and math.isfinite(max_value) and min_value < max_value):
-        raise ValueError(f"values: need finite min_value < max_value, got {min_value!r} and {max_value!r}")
-    if not margin >= 0.0:
+    low = finite_number(min_value, "values: min_value")
+    if not low < finite_number(max_value, "values: max_value"):
+        raise ValueError(f"values: max_value must be greater than min_value ({min_value!r}), got {max_value!r}")
+    if not real_number(margin, "values: margin") >= 0.0:  # NaN fails this too
         raise ValueError(f"values: margin must be >= 0, got {margin!r}")
     points = tuple(float(p) for p in avoid)
     floats = st.floats(min_value, max_value, allow_nan=False, allow_infinity=False, allow_subnormal=False)
@@ -209,12 +211,14 @@ def expressions(
     Each draw has 1..max_steps steps and a point with coordinates in
     [min_value, max_value]; see the module docstring for the domain rules.
     """
+    rule = f"a non-empty selection of {OPS}"
+    if isinstance(ops, str) or not isinstance(ops, Sequence):
+        raise TypeError(f"expressions: ops must be {rule}, got {ops!r}")
     unknown = sorted(set(ops) - set(OPS))
     if unknown or not ops:
-        raise ValueError(f"expressions: ops must be a non-empty selection of {OPS}; unknown: {unknown}")
+        raise ValueError(f"expressions: ops must be {rule}, got {list(ops)!r} (unknown: {unknown})")
     for what, count in (("max_inputs", max_inputs), ("max_steps", max_steps)):
-        if type(count) is not int or count < 1:
-            raise ValueError(f"expressions: {what} must be an int >= 1, got {count!r}")
+        integer(count, f"expressions: {what}", minimum=1)
     return _expressions(max_inputs, max_steps, values(min_value, max_value), tuple(ops))
 
 
@@ -230,7 +234,7 @@ def _expressions(
         node = _safe_apply(step, nodes)
         if node is None:
             step = Step("tanh", (Ref(_first_ref(step)),))
-            node = _apply("tanh", (nodes[_first_ref(step)],))
+            node = _engine_step("tanh", (nodes[_first_ref(step)],))
         steps.append(step)
         nodes.append(node)
     used = {t.index for step in steps for t in step.operands if isinstance(t, Ref)}
@@ -277,7 +281,7 @@ def _safe_apply(step: Step, nodes: list[Value]) -> Value | None:
     """The step's node at the drawn point, or None if it breaks a domain rule."""
     args = tuple(nodes[t.index] if isinstance(t, Ref) else t for t in step.operands)
     try:
-        out = _apply(step.op, args)
+        out = _engine_step(step.op, args)
     except (ArithmeticError, ValueError):
         return None
     data = [a.data if isinstance(a, Value) else a for a in args]
@@ -289,7 +293,7 @@ def _inside(step: Step, data: list[float]) -> bool:
     block = op_table.lookup(step.op)
     if step.op == "**" and isinstance(step.operands[1], Ref) and data[0] < EDGE:
         return False  # a Value exponent is differentiated too, which needs a positive base
-    return block.distance_to_edge(*data) >= EDGE and block.distance_to_kink(*data) >= KINK
+    return block.testing.edge(*data) >= EDGE and block.testing.kink(*data) >= KINK
 
 
 def assert_gradients_match(

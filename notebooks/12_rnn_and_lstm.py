@@ -410,7 +410,7 @@ plt.show()
 # - RNN은 같은 가중치 $U, W, b$를 모든 시간 단계에 쓰고, 펼친 그래프에서 역전파(BPTT)하면 단계별 기울기가 더해집니다.
 # - 작은 RNN도 사인파의 다음 값과 짧은 문장을 배웁니다. 문장에서는 은닉 상태가 앞 글자들의 문맥을 기억합니다.
 # - 앞쪽 단계로 가는 기울기는 단계마다 곱해져 지수적으로 줄어듭니다(기울기 소실). LSTM은 셀 상태의 덧셈 경로와 망각 게이트로 이 감쇠율을 학습합니다.
-# - `nn.RNNCell`, `nn.LSTMCell`, `nn.RNN`, `nn.LSTM`은 PyTorch와 같은 매개변수 순서라 `to_torch()`로 같은 가중치의 PyTorch 모듈이 됩니다.
+# - `nn.RNNCell`, `nn.LSTMCell`, `nn.RNN`, `nn.LSTM`은 PyTorch와 같은 매개변수 순서라 `micrograd_ko.interop.torch.to_torch(model)`로 같은 가중치의 PyTorch 모듈이 됩니다.
 #
 # 해 볼 것: 2절의 셀을 `nonlinearity="relu"`로 바꿔 그려 보기, 5절에서 `W`를 키워(가중치에 3을 곱해) 기울기 폭발 보기,
 # 4절의 문장을 "한글은 한국의 글자, 한글은 과학적이다."처럼 같은 글자 뒤에 다른 글자가 오는 곳이 많은 문장으로 바꿔 보기.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 import pytest
@@ -188,28 +189,46 @@ def test_a_non_finite_function_value_is_an_error() -> None:
 
 
 def test_function_must_return_a_value() -> None:
-    with pytest.raises(TypeError, match="must return a Value, got float"):
+    with pytest.raises(TypeError, match=r"^gradcheck: fn must return a Value, got 1\.0 from <lambda>$"):
         gradcheck(lambda x: 1.0, [1.0])  # type: ignore[arg-type, return-value]
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "pattern"),
+    ("kwargs", "error", "pattern"),
     [
-        ({"eps": 0.0}, "eps"),
-        ({"eps": 2.0}, "eps"),
-        ({"atol": -1.0}, "atol"),
-        ({"rtol": "0.1"}, "rtol"),
-        ({"order": 3}, "order"),
+        ({"eps": 0.0}, ValueError, "^gradcheck: eps must be a step between 0 and 1, got 0.0$"),
+        ({"eps": 2.0}, ValueError, "^gradcheck: eps must be a step between 0 and 1, got 2.0$"),
+        ({"eps": "small"}, TypeError, "^gradcheck: eps must be a real number, got 'small'$"),
+        ({"atol": -1.0}, ValueError, "^gradcheck: atol must be a number >= 0, got -1.0$"),
+        ({"atol": math.nan}, ValueError, "^gradcheck: atol must be a number >= 0, got nan$"),
+        ({"rtol": "0.1"}, TypeError, "^gradcheck: rtol must be a real number, got '0.1'$"),
+        ({"order": 3}, ValueError, "^gradcheck: order must be 1 or 2, got 3$"),
+        ({"order": 1.0}, TypeError, "^gradcheck: order must be an integer, got 1.0$"),
     ],
 )
-def test_settings_are_validated(kwargs: dict[str, object], pattern: str) -> None:
-    with pytest.raises(ValueError, match=pattern):
+def test_settings_are_validated(kwargs: dict[str, object], error: type[Exception], pattern: str) -> None:
+    with pytest.raises(error, match=pattern):
         gradcheck(Value.tanh, [0.0], **kwargs)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("inputs", [[], 1.0, Value(1.0), "ab", [math.nan], [math.inf]])
-def test_inputs_are_validated(inputs: object) -> None:
-    with pytest.raises(ValueError, match="gradcheck: input"):
+@pytest.mark.parametrize(
+    ("inputs", "error", "got"),
+    [
+        ([], ValueError, "inputs must be a non-empty sequence of numbers or Values, got []"),
+        (1.0, TypeError, "inputs must be a non-empty sequence of numbers or Values, got 1.0"),
+        (Value(1.0), TypeError, "inputs must be a non-empty sequence of numbers or Values, got Value(data=1.0"),
+        ("ab", TypeError, "inputs must be a non-empty sequence of numbers or Values, got 'ab'"),
+        (["a"], TypeError, "inputs[0] must be a real number, got 'a'"),
+        ([math.nan], ValueError, "inputs[0] must be a finite number (gradients are checked at finite points), got nan"),
+        (
+            [0.0, math.inf],
+            ValueError,
+            "inputs[1] must be a finite number (gradients are checked at finite points), got inf",
+        ),
+    ],
+)
+def test_inputs_are_validated(inputs: object, error: type[Exception], got: str) -> None:
+    with pytest.raises(error, match=f"^gradcheck: {re.escape(got)}"):
         gradcheck(Value.tanh, inputs)  # type: ignore[arg-type]
 
 

@@ -298,33 +298,101 @@ def test_losses_are_n_ary_nodes_not_chains(name: str, build: Callable[[list[Valu
 # ---- refused input ------------------------------------------------------------------------------------
 
 BAD_INPUTS: list[tuple[Callable[[], object], type[Exception], str]] = [
-    (lambda: losses.mse([1.0, 2.0], [1.0]), ValueError, "mse: 2 outputs but 1 targets"),
-    (lambda: losses.sse([], []), ValueError, "sse: outputs is empty"),
-    (lambda: losses.mse(Value(1.0), [1.0]), TypeError, "mse: outputs must be a list, got a single Value"),  # type: ignore[arg-type]
-    (lambda: losses.mse([1.0, "2"], [1.0, 2.0]), TypeError, r"mse: outputs\[1\] must be a Value or a real number"),  # type: ignore[list-item]
-    (lambda: losses.hinge([1.0], [True]), TypeError, r"hinge: labels\[0\] must be a Value or a real number"),
-    (lambda: losses.softmax([]), ValueError, "softmax: logits is empty"),
-    (lambda: losses.log_softmax([1.0, math.inf]), ValueError, r"log_softmax: logits\[1\] is inf"),
-    (lambda: losses.softmax_cross_entropy([1.0, 2.0], 2), ValueError, "class_index 2 is out of range for 2 logits"),
-    (lambda: losses.softmax_cross_entropy([1.0, 2.0], -1), ValueError, "class_index -1 is out of range"),
-    (lambda: losses.softmax_cross_entropy([1.0, 2.0], 1.0), TypeError, "class_index must be an int"),  # type: ignore[arg-type]
-    (lambda: losses.softmax_cross_entropy([1.0, 2.0], True), TypeError, "class_index must be an int"),
-    (lambda: losses.cross_entropy([0.5, 0.5], [1, 1]), ValueError, r"exactly one 1, got \[1.0, 1.0\]"),
-    (lambda: losses.cross_entropy([0.5, 0.5], [0, 0]), ValueError, "exactly one 1"),
-    (lambda: losses.cross_entropy([0.5, 0.5], [0.5, 0.5]), ValueError, r"onehot entry must be 0.0 or 1.0, got \[0.5"),
-    (lambda: losses.cross_entropy([2.0, -1.0], [1, 0]), ValueError, r"probabilities must lie in \[0, 1\], got \[2.0"),
-    (lambda: losses.cross_entropy([0.5, 0.5], [1, 0], eps=-1e-7), ValueError, "eps must be a finite number"),
+    (
+        lambda: losses.mse([1.0, 2.0], [1.0]),
+        ValueError,
+        r"mse: targets must be as long as outputs \(2\), got length 1$",
+    ),
+    (lambda: losses.sse([], []), ValueError, r"sse: outputs must be a non-empty list .*, got \[\]$"),
+    (
+        lambda: losses.mse(Value(1.0), [1.0]),  # type: ignore[arg-type]
+        TypeError,
+        r"mse: outputs must be a list .*, got Value\(",
+    ),
+    (
+        lambda: losses.mse([1.0, "2"], [1.0, 2.0]),  # type: ignore[list-item]
+        TypeError,
+        r"mse: outputs\[1\] must be a Value or a real number, got '2'$",
+    ),
+    (lambda: losses.hinge([1.0], [True]), TypeError, r"hinge: labels\[0\] must be a Value or a real number, got True$"),
+    (lambda: losses.softmax([]), ValueError, r"softmax: logits must be a non-empty list .*, got \[\]$"),
+    (
+        lambda: losses.log_softmax([1.0, math.inf]),
+        ValueError,
+        r"log_softmax: logits\[1\] must be a finite number, got inf$",
+    ),
+    (
+        lambda: losses.softmax_cross_entropy([1.0, 2.0], 2),
+        ValueError,
+        r"softmax_cross_entropy: class_index must be in 0\.\.1 for 2 logits, got 2$",
+    ),
+    (
+        lambda: losses.softmax_cross_entropy([1.0, 2.0], -1),
+        ValueError,
+        r"softmax_cross_entropy: class_index must be in 0\.\.1 for 2 logits, got -1$",
+    ),
+    (
+        lambda: losses.softmax_cross_entropy([1.0, 2.0], 1.0),  # type: ignore[arg-type]
+        TypeError,
+        r"softmax_cross_entropy: class_index must be an integer, got 1\.0$",
+    ),
+    (
+        lambda: losses.softmax_cross_entropy([1.0, 2.0], True),
+        TypeError,
+        r"softmax_cross_entropy: class_index must be an integer, got True$",
+    ),
+    (
+        lambda: losses.cross_entropy([0.5, 0.5], [1, 1]),
+        ValueError,
+        r"cross_entropy: onehot must be one-hot \(exactly one 1\), got \[1.0, 1.0\]$",
+    ),
+    (
+        lambda: losses.cross_entropy([0.5, 0.5], [0, 0]),
+        ValueError,
+        r"cross_entropy: onehot must be one-hot \(exactly one 1\), got \[0.0, 0.0\]$",
+    ),
+    (
+        lambda: losses.cross_entropy([0.5, 0.5], [0.5, 0.5]),
+        ValueError,
+        r"cross_entropy: onehot must be 0.0 or 1.0 each, got \[0.5, 0.5\]$",
+    ),
+    (
+        lambda: losses.cross_entropy([2.0, -1.0], [1, 0]),
+        ValueError,
+        r"cross_entropy: probs must be in \[0, 1\] .*, got \[2.0, -1.0\]$",
+    ),
+    (
+        lambda: losses.cross_entropy([0.5, 0.5], [1, 0], eps=-1e-7),
+        ValueError,
+        r"cross_entropy: eps must be a finite number >= 0, got -1e-07$",
+    ),
     (
         lambda: losses.binary_cross_entropy([0.5, 0.5], [1, 0.5]),
         ValueError,
-        r"target must be 0.0 or 1.0, got \[1.0, 0.5\]",
+        r"binary_cross_entropy: targets must be 0.0 or 1.0 each, got \[1.0, 0.5\]$",
     ),
-    (lambda: losses.binary_cross_entropy([1.5], [1]), ValueError, r"probabilities must lie in \[0, 1\], got \[1.5\]"),
-    (lambda: losses.binary_cross_entropy([0.5], [1, 0]), ValueError, "1 probs but 2 targets"),
-    (lambda: losses.hinge([0.3, 0.2], [1, 0]), ValueError, r"hinge: every label must be -1.0 or 1.0, got \[1.0, 0.0\]"),
-    (lambda: losses.l2([]), ValueError, "l2: params is empty"),
-    (lambda: losses.l2([1.0]), TypeError, r"l2: params\[0\] must be a Value"),  # type: ignore[list-item]
-    (lambda: losses.l2(Value(1.0)), TypeError, "single Value"),  # type: ignore[arg-type]
+    (
+        lambda: losses.binary_cross_entropy([1.5], [1]),
+        ValueError,
+        r"binary_cross_entropy: probs must be in \[0, 1\] .*, got \[1.5\]$",
+    ),
+    (
+        lambda: losses.binary_cross_entropy([0.5], [1, 0]),
+        ValueError,
+        r"binary_cross_entropy: targets must be as long as probs \(1\), got length 2$",
+    ),
+    (
+        lambda: losses.hinge([0.3, 0.2], [1, 0]),
+        ValueError,
+        r"hinge: labels must be -1.0 or 1.0 each, got \[1.0, 0.0\]$",
+    ),
+    (lambda: losses.l2([]), ValueError, r"l2: params must be a non-empty list of Values .*, got \[\]$"),
+    (lambda: losses.l2([1.0]), TypeError, r"l2: params\[0\] must be a Value, got 1.0$"),  # type: ignore[list-item]
+    (
+        lambda: losses.l2(Value(1.0)),  # type: ignore[arg-type]
+        TypeError,
+        r"l2: params must be a list of Values \(wrap a single Value in one\), got Value\(",
+    ),
 ]
 
 

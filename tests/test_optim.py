@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -276,23 +277,25 @@ def test_weight_decay_moves_the_minimum_towards_zero() -> None:
 def test_non_parameters_are_refused_with_index_and_label() -> None:
     ps = parameters([1.0, 2.0])
     data = Value(3.0, label="x")
-    with pytest.raises(ValueError, match=r"params\[1\] \(label 'x'\) has role 'input'"):
+    pattern = r"^SGD: params\[1\] must be a parameter .*, got role 'input' \(label 'x'\)$"
+    with pytest.raises(ValueError, match=pattern):
         SGD([ps[0], data, ps[1]], lr=0.1)
-    with pytest.raises(ValueError, match=r"params\[0\].*role 'result'"):
+    with pytest.raises(ValueError, match=r"^Adam: params\[0\] must be a parameter .*, got role 'result'"):
         Adam([ps[0] * 2])
 
 
 def test_non_values_empty_lists_and_repeats_are_refused() -> None:
     p = Value(1.0, label="w", role="parameter")
-    with pytest.raises(TypeError, match=r"params\[1\] must be a Value, got float"):
+    with pytest.raises(TypeError, match=r"^Adam: params\[1\] must be a Value, got 1\.0$"):
         Adam([p, 1.0])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match="single Value"):
+    with pytest.raises(TypeError, match=r"^Adam: params must be a list of Values \(wrap a single .*\), got Value\("):
         Adam(p)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match=r"^Adam: params must be a non-empty list \(pass model.parameters\(\)\), got"):
         Adam([])
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match=r"^Adam: params must be a non-empty list .*, got \[\]$"):
         Adam(iter([]))
-    with pytest.raises(ValueError, match=r"params\[2\] \(label 'w'\) is the same Value as params\[0\]"):
+    pattern = r"^SGD: params\[2\] must be another Value than params\[0\] .*, got the same Value \(label 'w'\)$"
+    with pytest.raises(ValueError, match=pattern):
         SGD([p, Value(2.0, role="parameter"), p], lr=0.1)
 
 
@@ -303,24 +306,32 @@ def test_parameters_may_come_from_a_generator() -> None:
 
 
 BAD_ARGUMENTS: list[tuple[Callable[[list[Value]], object], type[Exception], str]] = [
-    (lambda ps: SGD(ps, lr=0.0), ValueError, "lr must be positive"),
-    (lambda ps: SGD(ps, lr=-0.1), ValueError, "lr must be positive"),
-    (lambda ps: Adam(ps, lr=math.nan), ValueError, "lr must be finite"),
-    (lambda ps: Adam(ps, lr=math.inf), ValueError, "lr must be finite"),
-    (lambda ps: Adam(ps, lr=True), TypeError, "lr must be a real number"),
-    (lambda ps: Adam(ps, lr="0.1"), TypeError, "lr must be a real number"),  # type: ignore[arg-type]
-    (lambda ps: SGD(ps, lr=0.1, momentum=-0.1), ValueError, r"momentum must be in \[0, 1\)"),
-    (lambda ps: SGD(ps, lr=0.1, momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
-    (lambda ps: SGD(ps, lr=0.1, nesterov=True), ValueError, "nesterov=True needs a momentum"),
-    (lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=1), TypeError, "nesterov must be True or False"),  # type: ignore[arg-type]
-    (lambda ps: SGD(ps, lr=0.1, weight_decay=-1.0), ValueError, "weight_decay must be >= 0"),
-    (lambda ps: Adam(ps, betas=(1.0, 0.999)), ValueError, r"betas\[0\] must be in \[0, 1\)"),
-    (lambda ps: Adam(ps, betas=(0.9, -0.5)), ValueError, r"betas\[1\] must be in \[0, 1\)"),
-    (lambda ps: Nadam(ps, betas=(0.9,)), ValueError, "betas must be a pair"),  # type: ignore[arg-type]
-    (lambda ps: Adam(ps, eps=0.0), ValueError, "eps must be positive"),
-    (lambda ps: AdaGrad(ps, eps=-1e-10), ValueError, "eps must be positive"),
-    (lambda ps: RMSProp(ps, alpha=1.0), ValueError, r"alpha must be in \[0, 1\)"),
-    (lambda ps: Nadam(ps, momentum_decay=-0.004), ValueError, "momentum_decay must be >= 0"),
+    (lambda ps: SGD(ps, lr=0.0), ValueError, "^SGD: lr must be positive, got 0.0$"),
+    (lambda ps: SGD(ps, lr=-0.1), ValueError, "^SGD: lr must be positive, got -0.1$"),
+    (lambda ps: Adam(ps, lr=math.nan), ValueError, "^Adam: lr must be a finite number, got nan$"),
+    (lambda ps: Adam(ps, lr=math.inf), ValueError, "^Adam: lr must be a finite number, got inf$"),
+    (lambda ps: Adam(ps, lr=True), TypeError, "^Adam: lr must be a real number, got True$"),
+    (lambda ps: Adam(ps, lr="0.1"), TypeError, "^Adam: lr must be a real number, got '0.1'$"),  # type: ignore[arg-type]
+    (lambda ps: SGD(ps, lr=0.1, momentum=-0.1), ValueError, r"^SGD: momentum must be in \[0, 1\), got -0.1$"),
+    (lambda ps: SGD(ps, lr=0.1, momentum=1.0), ValueError, r"^SGD: momentum must be in \[0, 1\), got 1.0$"),
+    (lambda ps: SGD(ps, lr=0.1, nesterov=True), ValueError, "^SGD: momentum must be > 0 when nesterov=True, got 0.0$"),
+    (
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=1),  # type: ignore[arg-type]
+        TypeError,
+        "^SGD: nesterov must be True or False, got 1$",
+    ),
+    (lambda ps: SGD(ps, lr=0.1, weight_decay=-1.0), ValueError, "^SGD: weight_decay must be >= 0, got -1.0$"),
+    (lambda ps: Adam(ps, betas=(1.0, 0.999)), ValueError, r"^Adam: betas\[0\] must be in \[0, 1\), got 1.0$"),
+    (lambda ps: Adam(ps, betas=(0.9, -0.5)), ValueError, r"^Adam: betas\[1\] must be in \[0, 1\), got -0.5$"),
+    (
+        lambda ps: Nadam(ps, betas=(0.9,)),  # type: ignore[arg-type]
+        ValueError,
+        r"^Nadam: betas must be a pair \(beta1, beta2\), got \(0.9,\)$",
+    ),
+    (lambda ps: Adam(ps, eps=0.0), ValueError, "^Adam: eps must be positive, got 0.0$"),
+    (lambda ps: AdaGrad(ps, eps=-1e-10), ValueError, "^AdaGrad: eps must be positive, got -1e-10$"),
+    (lambda ps: RMSProp(ps, alpha=1.0), ValueError, r"^RMSProp: alpha must be in \[0, 1\), got 1.0$"),
+    (lambda ps: Nadam(ps, momentum_decay=-0.004), ValueError, "^Nadam: momentum_decay must be >= 0, got -0.004$"),
 ]
 
 
@@ -356,7 +367,9 @@ def test_a_non_finite_gradient_changes_nothing(name: str, bad: float) -> None:
     opt.zero_grad()
     bumpy_loss(opt.params).backward()
     opt.params[2].grad = bad
-    with pytest.raises(ValueError, match=r"params\[2\] \(label 'w2'\) has gradient .*nothing was updated"):
+    step = rf"^{type(opt).__name__}.step: params\[2\]\.grad must be a finite number \(nothing was updated; .*\)"
+    pattern = rf"{step}, got {bad!r} \(label 'w2'\)$"
+    with pytest.raises(ValueError, match=pattern):
         opt.step()
     assert snapshot(opt) == before
     assert opt.step_count == 2
@@ -416,14 +429,40 @@ def corrupt(key_path: tuple[str, ...], value: object) -> Callable[[dict[str, Any
 
 
 CORRUPTIONS: list[tuple[Callable[[dict[str, Any]], None], type[Exception], str]] = [
-    (corrupt(("optimizer",), "SGD"), ValueError, "the data is for optimizer 'SGD'"),
-    (corrupt(("state", "exp_avg"), [0.0]), ValueError, r"needs one number per parameter \(2\), got 1 entries"),
-    (corrupt(("state", "exp_avg_sq"), [0.0, math.nan]), ValueError, r"'exp_avg_sq'\[1\] must be finite"),
-    (corrupt(("state", "extra"), [0.0, 0.0]), ValueError, r"unknown keys \['extra'\]"),
-    (corrupt(("hyperparameters", "betas"), [0.9, 1.5]), ValueError, r"betas\[1\] must be in"),
-    (corrupt(("hyperparameters", "lr"), -1.0), ValueError, "lr must be positive"),
-    (corrupt(("step_count",), -3), ValueError, "step_count must be >= 0"),
-    (corrupt(("state",), None), TypeError, "expected a mapping"),
+    (
+        corrupt(("optimizer",), "SGD"),
+        ValueError,
+        r"^Adam.load_state_dict: state_dict\['optimizer'\] must be 'Adam', got 'SGD'$",
+    ),
+    (
+        corrupt(("state", "exp_avg"), [0.0]),
+        ValueError,
+        r"^Adam.load_state_dict: state_dict\['state'\]\['exp_avg'\] "
+        r"must be a list of one number per parameter \(2\), got 1 numbers$",
+    ),
+    (
+        corrupt(("state", "exp_avg_sq"), [0.0, math.nan]),
+        ValueError,
+        r"^Adam.load_state_dict: state_dict\['state'\]\['exp_avg_sq'\]\[1\] must be a finite number, got nan$",
+    ),
+    (
+        corrupt(("state", "extra"), [0.0, 0.0]),
+        ValueError,
+        r"^Adam.load_state_dict: state_dict\['state'\] must be a mapping with exactly the keys .*, "
+        r"got keys .* \(missing \[\], unknown \['extra'\]\)$",
+    ),
+    (corrupt(("hyperparameters", "betas"), [0.9, 1.5]), ValueError, r"^Adam: betas\[1\] must be in \[0, 1\), got 1.5$"),
+    (corrupt(("hyperparameters", "lr"), -1.0), ValueError, "^Adam: lr must be positive, got -1.0$"),
+    (
+        corrupt(("step_count",), -3),
+        ValueError,
+        r"^Adam.load_state_dict: state_dict\['step_count'\] must be >= 0, got -3$",
+    ),
+    (
+        corrupt(("state",), None),
+        TypeError,
+        r"^Adam.load_state_dict: state_dict\['state'\] must be a mapping .*, got None$",
+    ),
 ]
 
 
@@ -439,4 +478,14 @@ def test_bad_state_dict_is_refused_and_changes_nothing(
     damage(state)
     with pytest.raises(error, match=pattern):
         opt.load_state_dict(state)
+    assert opt.state_dict() == before
+
+
+@pytest.mark.parametrize("given", [[1, 2], None, "adam.json", 3.0])
+def test_load_state_dict_of_a_non_mapping_is_a_type_error_naming_it(given: object) -> None:
+    opt = Adam(parameters([1.0, 2.0]), lr=0.01)
+    before = opt.state_dict()
+    pattern = rf"^Adam.load_state_dict: state_dict must be a mapping .*, got {re.escape(repr(given))}$"
+    with pytest.raises(TypeError, match=pattern):
+        opt.load_state_dict(given)  # type: ignore[arg-type]
     assert opt.state_dict() == before

@@ -69,9 +69,9 @@ def _torch_ops() -> dict[str, Any]:
     """Every op's PyTorch twin, from the op table."""
     torch = pytest.importorskip("torch", reason=TORCH_REASON)
     def twin(op: op_table.Op) -> Any:
-        return lambda *args: op.torch_function(torch, *op.with_defaults(args))  # type: ignore[misc]
+        return lambda *args: op.torch.function(torch, *op.with_defaults(args))  # type: ignore[misc]
 
-    return {op.name: twin(op) for op in op_table.all_ops() if op.torch_function is not None}
+    return {op.name: twin(op) for op in op_table.all_ops() if op.torch.function is not None}
 
 
 def _torch_inputs(expr: Expression) -> list[Any]:
@@ -184,19 +184,29 @@ def test_values_stay_in_range_and_away_from_avoided_points(x: float) -> None:
 
 
 @pytest.mark.parametrize(
-    ("make", "pattern"),
+    ("make", "error", "pattern"),
     [
-        (lambda: values(1.0, 1.0), "min_value < max_value"),
-        (lambda: values(0.0, math.inf), "min_value < max_value"),
-        (lambda: values(margin=-1.0), "margin"),
-        (lambda: expressions(ops=["tanh", "cosh"]), "unknown: \\['cosh'\\]"),
-        (lambda: expressions(ops=[]), "non-empty"),
-        (lambda: expressions(max_steps=0), "max_steps"),
-        (lambda: expressions(max_inputs=1.5), "max_inputs"),
+        (lambda: values(1.0, 1.0), ValueError, r"^values: max_value must be greater than min_value \(1.0\), got 1.0$"),
+        (lambda: values(0.0, math.inf), ValueError, "^values: max_value must be a finite number, got inf$"),
+        (lambda: values("0", 1.0), TypeError, "^values: min_value must be a real number, got '0'$"),
+        (lambda: values(margin=-1.0), ValueError, "^values: margin must be >= 0, got -1.0$"),
+        (
+            lambda: expressions(ops=["tanh", "cosh"]),
+            ValueError,
+            r"^expressions: ops must be a non-empty selection of .*, got \['tanh', 'cosh'\] \(unknown: \['cosh'\]\)$",
+        ),
+        (lambda: expressions(ops=[]), ValueError, r"^expressions: ops must be a non-empty selection of .*, got \[\]"),
+        (
+            lambda: expressions(ops="tanh"),
+            TypeError,
+            "^expressions: ops must be a non-empty selection of .*, got 'tanh'$",
+        ),
+        (lambda: expressions(max_steps=0), ValueError, "^expressions: max_steps must be >= 1, got 0$"),
+        (lambda: expressions(max_inputs=1.5), TypeError, "^expressions: max_inputs must be an integer, got 1.5$"),
     ],
 )
-def test_strategy_arguments_are_validated(make: Any, pattern: str) -> None:
-    with pytest.raises(ValueError, match=pattern):
+def test_strategy_arguments_are_validated(make: Any, error: type[Exception], pattern: str) -> None:
+    with pytest.raises(error, match=pattern):
         make()
 
 
@@ -230,7 +240,7 @@ def test_expression_prints_as_its_program() -> None:
 
 
 def test_expression_checks_its_arity() -> None:
-    with pytest.raises(TypeError, match="takes 2 inputs, got 1"):
+    with pytest.raises(TypeError, match=r"^Expression: inputs must be 2 arguments, got 1$"):
         SHARED(1.0)
 
 

@@ -111,6 +111,7 @@ def test_demo_without_graphviz_still_trains(
 
 
 def test_demo_rejects_bad_steps(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        demo_main(["--steps", "0"])
-    assert "--steps must be positive" in capsys.readouterr().err
+    assert demo_main(["--steps", "0"]) == 2
+    assert capsys.readouterr().err == (
+        "error: demo: --steps must be a whole number >= 1, got '0' (see python -m micrograd_ko demo --help)\n"
+    )

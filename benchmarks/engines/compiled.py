@@ -114,7 +114,7 @@ class _SgdProgramTrainer:
     def __init__(self, program: Program, params: list[Value], batch: np.ndarray, lr: float) -> None:
         self.program, self.params, self.batch, self.lr = program, params, batch, lr
         self.theta = np.asarray([p.data for p in params])
-        n_outputs = len(program.outputs)
+        n_outputs = len(program.plan.outputs)
         self.weights = (1.0,) + (0.0,) * (n_outputs - 1)
 
     def _step(self) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""PyTorch the usual way, as a reference: the MLP as batched nn.Linear layers (built by `MLP.to_torch()`)."""
+"""PyTorch the usual way, as a reference: the MLP as batched nn.Linear layers (built by `to_torch(mlp)`)."""
 
 from __future__ import annotations
 
@@ -22,13 +22,14 @@ from benchmarks.problem import (
     initial_model,
     lstm_model,
 )
+from micrograd_ko.interop.torch import to_torch
 
 
 class MoonsTrainer(TorchTrainer):
     """W1 on whole batches: one matrix product per layer."""
 
     def __init__(self, problem: MoonsProblem) -> None:
-        self.net = initial_model(problem).to_torch()
+        self.net = to_torch(initial_model(problem))
         self.X = torch.tensor(problem.rows, dtype=torch.float64)
         self.y = torch.tensor(problem.labels, dtype=torch.float64)
         self.labels = problem.labels
@@ -52,7 +53,7 @@ class CnnTrainer:
     """W4 eager in PyTorch: the same CNN (weights copied by `to_torch`), batched tensors, the same SGD step."""
 
     def __init__(self, problem: DigitsProblem) -> None:
-        self.net = cnn_model().to_torch()
+        self.net = to_torch(cnn_model())
         self.images = torch.tensor(problem.images, dtype=torch.float64)
         self.targets = torch.tensor(problem.labels)
         self.labels = problem.labels
@@ -77,7 +78,7 @@ class LstmTrainer:
 
     def __init__(self, problem: SequenceProblem) -> None:
         lstm, head = lstm_model()
-        self.lstm, self.head = lstm.to_torch(), head.to_torch()
+        self.lstm, self.head = to_torch(lstm), to_torch(head)
         # torch.nn.LSTM reads (time, batch, features) unless batch_first
         self.inputs = torch.tensor(problem.inputs, dtype=torch.float64).transpose(0, 1).contiguous()
         self.targets = torch.tensor(problem.targets, dtype=torch.float64)

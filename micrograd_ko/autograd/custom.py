@@ -37,14 +37,11 @@ import numpy as np
 
 from micrograd_ko.autograd import ops
 from micrograd_ko.autograd.checks import real_number
-from micrograd_ko.autograd.ops import FLOATS, Op, Problem
-from micrograd_ko.autograd.value import Operand, Value, _apply, _operands
+from micrograd_ko.autograd.namespaces import FLOATS
+from micrograd_ko.autograd.ops import Listing, LocalGrads, Op, Problem
+from micrograd_ko.autograd.value import Operand, Value, apply_op, as_values
 
-__all__ = ["CustomOp", "LocalGrads", "apply", "custom_op"]
-
-LocalGrads = Callable[..., Any]
-"""local_grads(m, out, *inputs) -> d(out)/d(input) for each input (a bare entry for one input)."""
-
+__all__ = ["CustomOp", "apply", "custom_op"]
 
 _PYTHON_OPERATORS: dict[tuple[str, int], Callable[..., Value]] = {
     ("+", 2): operator.add,
@@ -64,16 +61,17 @@ def apply(name: str, *operands: Operand) -> Value:
     """
     op = ops.lookup(name)
     if len(operands) < op.min_inputs or (op.arity is not None and len(operands) > op.arity):
-        expected = (
-            "at least 1"
-            if op.arity is None
-            else str(op.arity) if op.min_inputs == op.arity else f"{op.min_inputs} to {op.arity}"
-        )
-        raise TypeError(f"{name}: takes {expected} inputs, got {len(operands)}")
-    parents = _operands(op.with_defaults(operands), name)
+        raise TypeError(f"{name}: number of inputs must be {_expected_inputs(op)}, got {len(operands)}")
+    parents = as_values(op.with_defaults(operands), name)
     if op.kind == "operator":  # through the Python operator, so `apply('**', x, 2)` is exactly `x ** 2`
         return _PYTHON_OPERATORS[op.symbol, len(parents)](*parents)
-    return _apply(op, parents)
+    return apply_op(op, parents)
+
+
+def _expected_inputs(op: Op) -> str:
+    if op.arity is None:
+        return "at least 1"
+    return str(op.arity) if op.min_inputs == op.arity else f"{op.min_inputs} to {op.arity}"
 
 
 class CustomOp:
@@ -98,10 +96,10 @@ class CustomOp:
         drawable: bool = True,
     ) -> None:
         if not isinstance(name, str) or not name.isidentifier():
-            raise ValueError(f"custom op name must be an identifier such as 'softsign', got {name!r}")
+            raise ValueError(f"CustomOp: name must be an identifier such as 'softsign', got {name!r}")
         for what, fn in (("forward", forward), ("local_grads", local_grads), ("check", check)):
             if fn is not None and not callable(fn):
-                raise TypeError(f"custom op {name!r}: {what} must be callable, got {type(fn).__name__}")
+                raise TypeError(f"CustomOp({name!r}): {what} must be callable, got {fn!r}")
         self.name = self.__name__ = name
         self.forward = forward
         self.local_grads = local_grads
@@ -111,13 +109,13 @@ class CustomOp:
             Op(
                 name,
                 self.arity,
-                self._checked_forward,
-                array_forward or np.vectorize(forward, otypes=[float]),
-                self._checked_local_grads,
                 check=_as_problem(check),
-                drawable=drawable,
-                builtin=False,
+                forward=self._checked_forward,
+                array_forward=array_forward or np.vectorize(forward, otypes=[float]),
+                local_grads=self._checked_local_grads,
                 doc=forward.__doc__ or "",
+                builtin=False,
+                listed=Listing(drawable=drawable),
             )
         )
 
@@ -131,14 +129,16 @@ class CustomOp:
     def _checked_forward(self, *inputs: float) -> float:
         result = self.forward(*inputs)
         if isinstance(result, Value):
-            raise TypeError(f"{self.name}: forward must return a number, got a Value; compute with floats")
+            raise TypeError(f"{self.name}: forward's result must be a number (compute with floats), got {result!r}")
         return real_number(result, f"{self.name}: forward's result")
 
     def _checked_local_grads(self, m: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:
         result = self.local_grads(m, out, *inputs)
         entries = tuple(result) if isinstance(result, Sequence) and not isinstance(result, str) else (result,)
         if len(entries) != len(inputs):
-            raise ValueError(f"{self.name}: local_grads returned {len(entries)} derivatives for {len(inputs)} inputs")
+            raise ValueError(
+                f"{self.name}: local_grads must return one derivative per input ({len(inputs)}), got {len(entries)}"
+            )
         if m is FLOATS:
             return tuple(real_number(entry, f"{self.name}: local_grads entry") for entry in entries)
         return entries

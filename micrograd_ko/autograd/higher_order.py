@@ -6,6 +6,11 @@ The local expressions come from the op table: each op's `local_grads` formula
 is called with `VALUES`, the math namespace on Values, so `1 - out * out`
 (tanh's derivative) becomes a small graph instead of a float.  That graph can
 be differentiated again: `grad(grad(f))(x)` is f''(x).
+
+Importing this module registers `backward_with_graph` with the core
+(`modes.set_graph_backward`), which is how `Value.backward(create_graph=True)`
+reaches it without the engine importing this module; `micrograd_ko.autograd`
+imports it, so every user of the package has it.
 """
 
 from __future__ import annotations
@@ -15,16 +20,18 @@ from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any, overload
 
-from micrograd_ko.autograd import anomaly, ops
+from micrograd_ko.autograd import anomaly, modes, ops
 from micrograd_ko.autograd.anomaly import AnomalyError, list_inputs
 from micrograd_ko.autograd.checks import real_number
-from micrograd_ko.autograd.ops import FLOATS
-from micrograd_ko.autograd.value import Operand, Value, describe, set_grad_enabled
+from micrograd_ko.autograd.modes import set_grad_enabled
+from micrograd_ko.autograd.namespaces import FLOATS
+from micrograd_ko.autograd.value import Operand, Value, describe
 
-__all__ = ["VALUES", "backward_with_graph", "grad"]
+__all__ = ["VALUES", "backward_with_graph", "grad", "local_expressions"]
 
 
-def _number(x: Operand) -> float:
+def _data_of(x: Operand) -> float:
+    """The number of an operand: a Value's data, or the number itself."""
     return x.data if isinstance(x, Value) else x
 
 
@@ -38,20 +45,20 @@ def _lifted(on_values: Callable[..., Value], on_floats: Callable[..., float]) ->
         try:
             return on_values(*args)
         except (ArithmeticError, ValueError):
-            return on_floats(*map(_number, args))
+            return on_floats(*map(_data_of, args))
 
     return total
 
 
 VALUES = SimpleNamespace(
-    num=_number,
+    num=_data_of,
     where=FLOATS.where,
     exp=_lifted(lambda x: x.exp(), FLOATS.exp),
     log=_lifted(lambda x: x.log(), FLOATS.log),
     sigmoid=_lifted(lambda x: x.sigmoid(), FLOATS.sigmoid),
     sin=_lifted(lambda x: x.sin(), FLOATS.sin),
     cos=_lifted(lambda x: x.cos(), FLOATS.cos),
-    sign=lambda x: FLOATS.sign(_number(x)),
+    sign=lambda x: FLOATS.sign(_data_of(x)),
     power=_lifted(lambda a, p: a**p, FLOATS.power),
     divide=_lifted(lambda x, y: x / y, FLOATS.divide),
 )
@@ -120,10 +127,9 @@ def _graph_gradients(root: Value, order: list[Value], needed: set[Value] | None)
             if node._parents and (isinstance(upstream, Value) or upstream != 0.0):
                 _send_to_parents(node, upstream, needed, pending)
         except AnomalyError as error:
-            label = f" (label {node.label!r})" if node.label else ""
             raise AnomalyError(
-                f"detect_anomaly: backward (create_graph) of {node._op or 'a leaf'!r}{label} with inputs "
-                f"{list_inputs(node._parents)} and output {node.data!r}: {error}"
+                f"detect_anomaly: backward (create_graph) of {node._op or 'a leaf'!r}, output {describe(node)}, "
+                f"with inputs {list_inputs(node._parents)}: {error}"
             ) from error
     return totals
 
@@ -138,10 +144,10 @@ def _send_to_parents(
         contribution = _chain(local, upstream)
         if contribution is None:
             continue
-        if anomaly.is_anomaly_enabled() and not math.isfinite(_number(contribution)):
+        if anomaly.is_anomaly_enabled() and not math.isfinite(_data_of(contribution)):
             raise AnomalyError(
-                f"its input {index}, {describe(parent)}, got {_number(contribution)!r}: "
-                f"local derivative {_number(local)!r} × upstream gradient {_number(upstream)!r}"
+                f"its input {index}, {describe(parent)}, got {_data_of(contribution)!r}: "
+                f"local derivative {_data_of(local)!r} × upstream gradient {_data_of(upstream)!r}"
             )
         pending.setdefault(parent, []).append(contribution)
 
@@ -205,12 +211,14 @@ def grad(fn: Callable[..., Value], wrt: int | Sequence[int] = 0) -> Callable[...
 
     def gradient(*args: Operand) -> Value | tuple[Value, ...]:
         if max(positions) >= len(args):
-            raise TypeError(f"grad({name}): wrt={wrt!r} but the function was given {len(args)} arguments")
+            raise TypeError(
+                f"grad({name}): wrt must be positions among the function's {len(args)} arguments, got {wrt!r}"
+            )
         values = tuple(a if isinstance(a, Value) else Value(real_number(a, f"grad({name}): argument")) for a in args)
         with set_grad_enabled(True):
             out = fn(*values)
             if not isinstance(out, Value):
-                raise TypeError(f"grad({name}): the function must return a Value, got {type(out).__name__}: {out!r}")
+                raise TypeError(f"grad({name}): the function's result must be a Value, got {out!r}")
             targets = [values[p] for p in positions]
             order = out.topological_order()
             totals = _graph_gradients(out, order, _depending_on(order, targets))
@@ -220,3 +228,6 @@ def grad(fn: Callable[..., Value], wrt: int | Sequence[int] = 0) -> Callable[...
     gradient.__name__ = f"grad({name})"
     gradient.__doc__ = f"Derivative of {name} with respect to argument(s) {wrt!r}."
     return gradient
+
+
+modes.set_graph_backward(backward_with_graph)

@@ -1,34 +1,21 @@
 """The op table: every elementary operation of the engine, each defined once, in one block.
 
-A block (`Op`) says everything the rest of the package needs to know about an op:
+A block (`Op`) reads math first: the op's name and arity, its domain check
+(which names what is wrong: `log needs a positive input`), its forward formula
+on floats and on numpy arrays, and its local derivative d(out)/d(input) for
+each input, written **once** as `local_grads(m, out, *inputs)`.  `m` is a math
+namespace (`micrograd_ko.autograd.namespaces`), so the same formula gives
+floats for backward, Values for higher derivatives and arrays for a batch.
 
-* its name and arity, and the default of any trailing input (`leaky_relu`'s alpha);
-* the domain check, which names what is wrong (`log needs a positive input`);
-* the forward formula on floats, and the same formula on numpy arrays;
-* the local derivative d(out)/d(input) for each input, written **once**.
+What other rooms read comes after, grouped under the name of who reads it:
+`torch` (the PyTorch twin: tests and the torch bridge), `testing` (margins from
+kinks and domain edges: property tests and hypothesis strategies) and `listed`
+(the draw command's functions, `nn.ACTIVATIONS`).  Adding an op means adding one
+block here and one method line on `Value`; the test suite walks the table and
+picks it up by itself.
 
-The local derivative is a function `local_grads(m, out, *inputs)`.  `m` is a
-tiny math namespace, and the same formula runs on three kinds of numbers:
-
-* floats, with `m = FLOATS`: eager backward stores these on every node;
-* Values, with the namespace of `micrograd_ko.autograd.higher_order`: the derivative
-  becomes a graph, so it can be differentiated again (`grad(grad(f))`);
-* numpy arrays, with `m = ARRAYS`: one formula for a whole batch of samples.
-
-Most formulas need nothing but arithmetic, which all three support through
-operator overloading: `1 - out * out` for tanh, `out * (1 - out)` for sigmoid.
-A formula that branches or calls a function does so through `m`:
-`m.where(m.num(a) > 0, 1.0, 0.0)` for relu, `m.sigmoid(a)` for softplus.
-Every namespace function is total: outside its domain it returns NaN or an
-infinity, as numpy does, and never raises, because `where` evaluates both of
-its branches and then keeps one.
-
-The rest is metadata that other modules read instead of keeping lists of
-their own: the label `viz` draws, whether the draw command may call it,
-whether it is an activation and its PyTorch twin, where its kinks are and how
-far inputs are from the edge of its domain (for hypothesis strategies and
-gradcheck).  Adding an op means adding one block here and one method on
-`Value`; the test suite walks the table and picks it up by itself.
+`+ - * neg relu sum dot` are also written out by hand in `value.py` (measured faster); these blocks
+still describe them, give them their docstrings, and `tests/autograd/test_fast_paths.py` proves the two agree.
 
 Nothing here imports the rest of the package.
 """
@@ -38,19 +25,23 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from types import SimpleNamespace
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
+from micrograd_ko.autograd.namespaces import ARRAYS, FLOATS, exact_sum
+
 __all__ = [
-    "ARRAYS",
-    "FLOATS",
     "DomainError",
+    "Kind",
+    "Listing",
+    "LocalGrads",
     "Op",
     "Problem",
+    "TestMargins",
     "TorchModule",
+    "TorchTwin",
     "all_ops",
     "lookup",
     "register",
@@ -70,6 +61,19 @@ class Problem:
     error: type[Exception] = DomainError
 
 
+Kind = Literal["operator", "function", "n-ary"]
+"""How an op is written: an operator (`a + b`, `-a`), a function (`tanh(a)`), or a function of any number of inputs."""
+
+LocalGrads = Callable[..., Any]
+"""local_grads(m, out, *inputs) -> d(out)/d(input) for each input, in the numbers of namespace `m`.
+
+A block's formula returns a tuple, one entry per input; a custom op's may return a bare entry for one input."""
+
+
+def _everywhere(*inputs: float) -> float:
+    return math.inf
+
+
 @dataclass(frozen=True)
 class TorchModule:
     """The `torch.nn` activation module with the same function: its class name and keyword arguments."""
@@ -78,54 +82,65 @@ class TorchModule:
     settings: Mapping[str, float] = field(default_factory=dict)
 
 
-Kind = Literal["operator", "function", "n-ary"]
-"""How an op is written: an operator (`a + b`, `-a`), a function (`tanh(a)`), or a function of any number of inputs."""
+@dataclass(frozen=True)
+class TorchTwin:
+    """What the PyTorch comparisons (tests) and the torch bridge (interop) read: the op's twin in PyTorch.
 
-LocalGrads = Callable[..., tuple[Any, ...]]
-"""local_grads(m, out, *inputs) -> a tuple of d(out)/d(input), one per input, in the numbers of namespace `m`."""
+    `function(torch, *tensors)` computes the op on float64 tensors; `module` is its `torch.nn` activation module.
+    """
+
+    function: Callable[..., Any] | None = None
+    module: TorchModule | None = None
 
 
-def _everywhere(*inputs: float) -> float:
-    return math.inf
+@dataclass(frozen=True)
+class TestMargins:
+    """What property tests and `micrograd_ko.testing` read: where the op's derivative is smooth.
+
+    `edge(*inputs)` and `kink(*inputs)` say how far a point is from the edge of the domain and from the
+    nearest point where the derivative jumps (math.inf when there is none); `kinks` lists example inputs
+    exactly at a kink, where the engine takes the subgradient its docstring names.
+    """
+
+    edge: Callable[..., float] = _everywhere
+    kink: Callable[..., float] = _everywhere
+    kinks: tuple[tuple[float, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Which lists of other rooms hold the op: the draw command's functions (cli), the activations (nn, interop)."""
+
+    drawable: bool = True
+    activation: bool = False
 
 
 @dataclass(frozen=True)
 class Op:
-    """One elementary operation: its formulas and everything other modules need to know about it.
+    """One elementary operation: its math first, then what other rooms read about it.
 
-    `forward` maps floats to a float (an infinity where IEEE arithmetic
-    overflows, never an OverflowError); `array_forward` is the same formula on
-    numpy arrays.  `local_grads(m, out, *inputs)` returns one derivative per
-    input (see the module docstring).  `check(*inputs)` (None for an op defined
-    everywhere) returns a Problem when the inputs are outside the domain, before `forward` runs.
-
-    `distance_to_edge(*inputs)` and `distance_to_kink(*inputs)` say how far a
-    point is from the edge of the domain and from the nearest point where the
-    derivative jumps (math.inf when there is none); property tests keep a
-    margin from both.  `kinks` lists example inputs exactly at a kink, where
-    the engine takes the subgradient its docstring names.
+    `check(*inputs)` (None for an op defined everywhere) returns a Problem when the inputs are outside the
+    domain, before `forward` runs.  `forward` maps floats to a float (an infinity where IEEE arithmetic
+    overflows, never an OverflowError); `array_forward` is the same formula on numpy arrays.
+    `local_grads(m, out, *inputs)` returns one derivative per input (see the module docstring).
     """
 
     name: str
     arity: int | None
+    _: KW_ONLY
+    check: Callable[..., Problem | None] | None = None
     forward: Callable[..., float]
     array_forward: Callable[..., Any]
-    local_grads: LocalGrads
+    local_grads: Callable[..., tuple[Any, ...]]
+    defaults: tuple[float, ...] = ()
     kind: Kind = "function"
     symbol: str = ""
-    defaults: tuple[float, ...] = ()
-    check: Callable[..., Problem | None] | None = None
-    label: str = ""
-    drawable: bool = True
-    activation: bool = False
-    torch_function: Callable[..., Any] | None = None
-    torch_module: TorchModule | None = None
-    distance_to_edge: Callable[..., float] = _everywhere
-    distance_to_kink: Callable[..., float] = _everywhere
-    kinks: tuple[tuple[float, ...], ...] = ()
-    builtin: bool = True
     title: str = ""
     doc: str = ""
+    builtin: bool = True
+    torch: TorchTwin = TorchTwin()
+    testing: TestMargins = TestMargins()
+    listed: Listing = Listing()
 
     @property
     def min_inputs(self) -> int:
@@ -142,143 +157,6 @@ class Op:
         """How error messages name the op: 'division' for '/', 'pow' for '**', else the name."""
         return self.title or self.name
 
-    @property
-    def display(self) -> str:
-        """What `viz` writes in the op's circle."""
-        return self.label or self.symbol or self.name
-
-
-# ---- the math namespaces -----------------------------------------------------------------
-
-
-def _float_exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
-
-
-def _float_log(x: float) -> float:
-    if x > 0.0:
-        return math.log(x)
-    return -math.inf if x == 0.0 else math.nan
-
-
-def _float_sigmoid(x: float) -> float:
-    # e^x / (1 + e^x) for negative x, so that e^-x never overflows
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def _float_power(base: float, exponent: float) -> float:
-    """base ** exponent as IEEE arithmetic gives it: inf on overflow or for 0 to a negative power, NaN for complex."""
-    if base < 0.0 and not exponent.is_integer():
-        return math.nan
-    try:
-        return float(base**exponent)
-    except ZeroDivisionError:
-        odd = exponent.is_integer() and exponent % 2.0 == 1.0
-        return math.copysign(math.inf, base) if odd else math.inf
-    except OverflowError:
-        odd = exponent.is_integer() and exponent % 2.0 == 1.0
-        return -math.inf if base < 0.0 and odd else math.inf
-
-
-def _float_divide(x: float, y: float) -> float:
-    if y != 0.0:
-        return x / y
-    if x == 0.0 or math.isnan(x):
-        return math.nan
-    return math.copysign(math.inf, x) * math.copysign(1.0, y)
-
-
-def _finite_only(function: Callable[[float], float]) -> Callable[[float], float]:
-    """`function` extended by NaN at the infinities, where IEEE sin and cos are invalid (math raises)."""
-
-    def total(x: float) -> float:
-        return function(x) if math.isfinite(x) else math.nan
-
-    total.__name__ = function.__name__
-    return total
-
-
-_float_sin = _finite_only(math.sin)
-_float_cos = _finite_only(math.cos)
-
-
-def _float_sum(*xs: float) -> float:
-    try:
-        return math.fsum(xs)
-    except (OverflowError, ValueError):  # fsum raises where IEEE addition gives inf or nan
-        return sum(xs, 0.0)
-
-
-def _float_sign(x: float) -> float:
-    return float((x > 0.0) - (x < 0.0))
-
-
-def _float_where(condition: bool, if_true: Any, if_false: Any) -> Any:
-    return if_true if condition else if_false
-
-
-FLOATS = SimpleNamespace(
-    num=float,
-    where=_float_where,
-    exp=_float_exp,
-    log=_float_log,
-    sigmoid=_float_sigmoid,
-    sin=_float_sin,
-    cos=_float_cos,
-    sign=_float_sign,
-    power=_float_power,
-    divide=_float_divide,
-)
-"""The math namespace on Python floats: eager backward's local derivatives."""
-
-
-def _array_sigmoid(x: Any) -> Any:
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _array_power(base: Any, exponent: Any) -> Any:
-    with np.errstate(all="ignore"):
-        return np.power(np.asarray(base, dtype=float), exponent)
-
-
-def _array_divide(x: Any, y: Any) -> Any:
-    with np.errstate(all="ignore"):
-        return np.divide(x, y)
-
-
-def _array_log(x: Any) -> Any:
-    with np.errstate(all="ignore"):
-        return np.log(x)
-
-
-def _array_exp(x: Any) -> Any:
-    with np.errstate(over="ignore"):
-        return np.exp(x)
-
-
-ARRAYS = SimpleNamespace(
-    num=np.asarray,
-    where=np.where,
-    exp=_array_exp,
-    log=_array_log,
-    sigmoid=_array_sigmoid,
-    sin=np.sin,
-    cos=np.cos,
-    sign=np.sign,
-    power=_array_power,
-    divide=_array_divide,
-)
-"""The math namespace on numpy arrays: one formula for a whole batch (NaN and inf as IEEE gives them)."""
-
-
-# ---- the table ----------------------------------------------------------------------------------
 
 _TABLE: dict[str, Op] = {}
 
@@ -287,7 +165,7 @@ def register(op: Op) -> Op:
     """Add `op` to the table (a user op defined again replaces its old block; built-ins cannot be replaced)."""
     existing = _TABLE.get(op.name)
     if existing is not None and existing.builtin:
-        raise ValueError(f"op {op.name!r} is a built-in op; choose another name")
+        raise ValueError(f"register: op must not replace a built-in op, got {op.name!r} (a built-in op)")
     _TABLE[op.name] = op
     return op
 
@@ -296,7 +174,7 @@ def unregister(name: str) -> None:
     """Remove a user-defined op from the table (built-in ops stay)."""
     op = _TABLE.get(name)
     if op is not None and op.builtin:
-        raise ValueError(f"op {name!r} is a built-in op and cannot be removed")
+        raise ValueError(f"unregister: name must not be a built-in op, got {name!r} (a built-in op)")
     _TABLE.pop(name, None)
 
 
@@ -313,6 +191,164 @@ def all_ops(builtin_only: bool = False) -> Iterator[Op]:
     return (op for op in list(_TABLE.values()) if op.builtin or not builtin_only)
 
 
+# ---- the blocks: name and arity, domain, forward, the local derivative written once, then what others read ----
+
+register(Op(
+    "+", 2,
+    forward=operator.add, array_forward=np.add,
+    local_grads=lambda m, out, a, b: (1.0, 1.0),
+    kind="operator", symbol="+", doc="a + b; d/da = 1, d/db = 1.",
+    torch=TorchTwin(lambda torch, a, b: a + b),
+))
+register(Op(
+    "-", 2,
+    forward=operator.sub, array_forward=np.subtract,
+    local_grads=lambda m, out, a, b: (1.0, -1.0),
+    kind="operator", symbol="-", doc="a - b; d/da = 1, d/db = -1.",
+    torch=TorchTwin(lambda torch, a, b: a - b),
+))
+register(Op(
+    "*", 2,
+    forward=operator.mul, array_forward=np.multiply,
+    local_grads=lambda m, out, a, b: (b, a),
+    kind="operator", symbol="*", doc="a * b; d/da = b, d/db = a.",
+    torch=TorchTwin(lambda torch, a, b: a * b),
+))
+register(Op(
+    "/", 2,
+    check=lambda a, b: Problem("divides by zero", ZeroDivisionError) if b == 0.0 else None,
+    forward=operator.truediv, array_forward=np.divide,
+    local_grads=lambda m, out, a, b: (1.0 / b, -out / b),
+    kind="operator", symbol="/", title="division",
+    doc="a / b; d/da = 1/b, d/db = -a/b^2.  Division by zero raises ZeroDivisionError.",
+    torch=TorchTwin(lambda torch, a, b: a / b),
+    testing=TestMargins(edge=lambda a, b: abs(b)),
+))
+
+
+def _pow_check(base: float, exponent: float) -> Problem | None:
+    if base < 0.0 and not exponent.is_integer():
+        return Problem("is undefined: a negative base needs an integer exponent")
+    if base == 0.0 and exponent < 0.0:
+        return Problem("divides by zero", ZeroDivisionError)
+    return None
+
+
+def _pow_edge(base: float, exponent: float) -> float:
+    if not exponent.is_integer():
+        return base  # the base must stay positive; negative means outside
+    return abs(base) if exponent < 0.0 else math.inf
+
+
+register(Op(
+    "**", 2,
+    check=_pow_check,
+    forward=FLOATS.power, array_forward=ARRAYS.power,
+    local_grads=lambda m, out, a, n: (
+        m.where((m.num(n) == 0.0) & (m.num(a) == 0.0), 0.0, n * m.power(a, n - 1.0)),
+        m.where(m.num(a) > 0.0, out * m.log(a), 0.0),
+    ),
+    kind="operator", symbol="**", title="pow",
+    doc="a ** n; d/da = n a^(n-1), d/dn = a^n ln a (0 at a = 0, its limit).  "
+    "A negative base needs an integer exponent; 0 to a negative power divides by zero.",
+    torch=TorchTwin(lambda torch, a, n: a**n),
+    testing=TestMargins(edge=_pow_edge),
+))
+register(Op(
+    "neg", 1,
+    forward=operator.neg, array_forward=np.negative,
+    local_grads=lambda m, out, a: (-1.0,),
+    kind="operator", symbol="-", doc="-a; d/da = -1.",
+    torch=TorchTwin(lambda torch, a: -a),
+))
+register(Op(
+    "abs", 1,
+    forward=abs, array_forward=np.abs,
+    local_grads=lambda m, out, a: (m.sign(a),),
+    doc="|a|; d/da = sign(a), taken as 0 at a = 0 (a subgradient).",
+    torch=TorchTwin(lambda torch, a: torch.abs(a)),
+    testing=TestMargins(kink=lambda a: abs(a), kinks=((0.0,),)),
+))
+register(Op(
+    "exp", 1,
+    forward=FLOATS.exp, array_forward=ARRAYS.exp,
+    local_grads=lambda m, out, a: (out,),
+    doc="e^a; d/da = e^a.  Overflows to inf like IEEE arithmetic.",
+    torch=TorchTwin(lambda torch, a: torch.exp(a)),
+))
+register(Op(
+    "log", 1,
+    check=lambda a: None if a > 0.0 else Problem("is undefined: log needs a positive input"),
+    forward=math.log, array_forward=ARRAYS.log,
+    local_grads=lambda m, out, a: (1.0 / a,),
+    doc="Natural logarithm ln a; d/da = 1/a.  Raises DomainError for a <= 0.",
+    torch=TorchTwin(lambda torch, a: torch.log(a)),
+    testing=TestMargins(edge=lambda a: a),
+))
+register(Op(
+    "sqrt", 1,
+    check=lambda a: None if a >= 0.0 else Problem("is undefined: sqrt needs a non-negative input"),
+    forward=math.sqrt, array_forward=np.sqrt,
+    local_grads=lambda m, out, a: (m.divide(0.5, out),),
+    doc="Square root; d/da = 1 / (2 sqrt a), infinite at 0.  Raises DomainError for a < 0.",
+    torch=TorchTwin(lambda torch, a: torch.sqrt(a)),
+    testing=TestMargins(edge=lambda a: a),
+))
+register(Op(
+    "sin", 1,
+    forward=FLOATS.sin, array_forward=np.sin,
+    local_grads=lambda m, out, a: (m.cos(a),),
+    doc="Sine (radians); d/da = cos a.",
+    torch=TorchTwin(lambda torch, a: torch.sin(a)),
+))
+register(Op(
+    "cos", 1,
+    forward=FLOATS.cos, array_forward=np.cos,
+    local_grads=lambda m, out, a: (-m.sin(a),),
+    doc="Cosine (radians); d/da = -sin a.",
+    torch=TorchTwin(lambda torch, a: torch.cos(a)),
+))
+register(Op(
+    "relu", 1,
+    forward=lambda a: a if a > 0.0 else 0.0, array_forward=lambda a: np.where(a > 0.0, a, 0.0),
+    local_grads=lambda m, out, a: (m.where(m.num(a) > 0.0, 1.0, 0.0),),
+    doc="Rectifier max(0, a); d/da = 1 for a > 0, else 0 (0 at the kink).",
+    torch=TorchTwin(lambda torch, a: torch.relu(a), TorchModule("ReLU")),
+    testing=TestMargins(kink=lambda a: abs(a), kinks=((0.0,),)),
+    listed=Listing(activation=True),
+))
+register(Op(
+    "tanh", 1,
+    forward=math.tanh, array_forward=np.tanh,
+    local_grads=lambda m, out, a: (1.0 - out * out,),
+    doc="Hyperbolic tangent, output in (-1, 1); d/da = 1 - tanh(a)^2.",
+    torch=TorchTwin(lambda torch, a: torch.tanh(a), TorchModule("Tanh")),
+    listed=Listing(activation=True),
+))
+register(Op(
+    "sigmoid", 1,
+    forward=FLOATS.sigmoid, array_forward=ARRAYS.sigmoid,
+    local_grads=lambda m, out, a: (out * (1.0 - out),),
+    doc="Logistic function 1 / (1 + e^-a), output in (0, 1); d/da = s (1 - s).  "
+    "Evaluated as e^a / (1 + e^a) for negative a, so e^-a never overflows.",
+    torch=TorchTwin(lambda torch, a: torch.sigmoid(a), TorchModule("Sigmoid")),
+    listed=Listing(activation=True),
+))
+register(Op(
+    "step", 1,
+    forward=lambda a: 1.0 if a > 0.0 else 0.0, array_forward=lambda a: np.where(a > 0.0, 1.0, 0.0),
+    local_grads=lambda m, out, a: (0.0,),
+    doc="Threshold (Heaviside) function: 1 for a > 0, else 0.  Its derivative is 0 wherever it exists "
+    "(and undefined at 0), so the gradient reaching anything before a step is always 0: gradient descent gets no "
+    "signal about which way to move the weights.  That is why the perceptron rule, not backpropagation, trains "
+    "threshold units, and why smooth activations such as sigmoid replaced it.",
+    # 0 or 1, derivative 0, still on torch's graph
+    torch=TorchTwin(lambda torch, a: (a > 0).to(a.dtype) + 0.0 * a),
+    testing=TestMargins(kink=lambda a: abs(a), kinks=((0.0,),)),
+    listed=Listing(activation=True),
+))
+
+
 def _torch_tensor(torch: Any, x: Any, like: Any) -> Any:
     return x if torch.is_tensor(x) else torch.tensor(float(x), dtype=like.dtype)
 
@@ -323,9 +359,53 @@ def _torch_leaky_relu(torch: Any, a: Any, alpha: Any) -> Any:
     return torch.nn.functional.prelu(a.reshape(1), slope.reshape(1)).reshape(a.shape)
 
 
+register(Op(
+    "leaky_relu", 2,
+    forward=lambda a, alpha: a if a > 0.0 else alpha * a,
+    array_forward=lambda a, alpha: np.where(a > 0.0, a, alpha * a),
+    local_grads=lambda m, out, a, alpha: (
+        m.where(m.num(a) > 0.0, 1.0, alpha),
+        m.where(m.num(a) > 0.0, 0.0, a),
+    ),
+    defaults=(0.01,),
+    doc="a for a > 0, alpha a otherwise; d/da = 1 or alpha, d/dalpha = min(a, 0).  "
+    "The slope alpha may be a Value: that is PReLU's learned slope.",
+    torch=TorchTwin(_torch_leaky_relu, TorchModule("LeakyReLU", {"negative_slope": 0.01})),
+    testing=TestMargins(kink=lambda a, *alpha: abs(a), kinks=((0.0, 0.1),)),
+    listed=Listing(activation=True),
+))
+
+
 def _torch_elu(torch: Any, a: Any, alpha: Any) -> Any:
     # elu(a, alpha) = alpha elu(a, 1) for a <= 0, written so that torch differentiates alpha too
     return torch.where(a > 0, a, _torch_tensor(torch, alpha, a) * torch.nn.functional.elu(a))
+
+
+register(Op(
+    "elu", 2,
+    forward=lambda a, alpha: a if a > 0.0 else alpha * math.expm1(a),
+    array_forward=lambda a, alpha: np.where(a > 0.0, a, alpha * np.expm1(np.minimum(a, 0.0))),
+    local_grads=lambda m, out, a, alpha: (
+        m.where(m.num(a) > 0.0, 1.0, out + alpha),
+        m.where(m.num(a) > 0.0, 0.0, m.exp(a) - 1.0),
+    ),
+    defaults=(1.0,),
+    doc="a for a > 0, alpha (e^a - 1) otherwise; d/da = 1 or alpha e^a = elu(a) + alpha, d/dalpha = e^a - 1.",
+    torch=TorchTwin(_torch_elu, TorchModule("ELU", {"alpha": 1.0})),
+    testing=TestMargins(kink=lambda a, *alpha: abs(a), kinks=((0.0, 0.5),)),
+    listed=Listing(activation=True),
+))
+register(Op(
+    "softplus", 1,
+    forward=lambda a: max(a, 0.0) + math.log1p(math.exp(-abs(a))),
+    array_forward=lambda a: np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a))),
+    local_grads=lambda m, out, a: (m.sigmoid(a),),
+    doc="Smooth rectifier ln(1 + e^a); d/da = sigmoid(a).  Computed as max(a, 0) + ln(1 + e^-|a|), "
+    "which never overflows.",
+    # torch's softplus turns linear above 20; ours is exact, and so is logaddexp(a, 0)
+    torch=TorchTwin(lambda torch, a: torch.logaddexp(a, torch.zeros_like(a)), TorchModule("Softplus", {"beta": 1.0})),
+    listed=Listing(activation=True),
+))
 
 
 def _first_at(m: Any, out: Any, inputs: Sequence[Any]) -> tuple[Any, ...]:
@@ -345,189 +425,31 @@ def _gap_to_runner_up(inputs: Sequence[float], best: float) -> float:
     return others[1] if len(others) > 1 else math.inf
 
 
-def _pow_check(base: float, exponent: float) -> Problem | None:
-    if base < 0.0 and not exponent.is_integer():
-        return Problem("is undefined: a negative base needs an integer exponent")
-    if base == 0.0 and exponent < 0.0:
-        return Problem("divides by zero", ZeroDivisionError)
-    return None
-
-
-def _pow_edge(base: float, exponent: float) -> float:
-    if not exponent.is_integer():
-        return base  # the base must stay positive; negative means outside
-    return abs(base) if exponent < 0.0 else math.inf
-
-
-# Each block: name and arity, domain, forward, local derivative written once, then what others read.
-
 register(Op(
-    "+", 2, operator.add, np.add,
-    lambda m, out, a, b: (1.0, 1.0),
-    kind="operator", symbol="+", torch_function=lambda torch, a, b: a + b,
-    doc="a + b; d/da = 1, d/db = 1.",
-))
-register(Op(
-    "-", 2, operator.sub, np.subtract,
-    lambda m, out, a, b: (1.0, -1.0),
-    kind="operator", symbol="-", torch_function=lambda torch, a, b: a - b,
-    doc="a - b; d/da = 1, d/db = -1.",
-))
-register(Op(
-    "*", 2, operator.mul, np.multiply,
-    lambda m, out, a, b: (b, a),
-    kind="operator", symbol="*", torch_function=lambda torch, a, b: a * b,
-    doc="a * b; d/da = b, d/db = a.",
-))
-register(Op(
-    "/", 2, operator.truediv, np.divide,
-    lambda m, out, a, b: (1.0 / b, -out / b),
-    kind="operator", symbol="/", title="division",
-    check=lambda a, b: Problem("divides by zero", ZeroDivisionError) if b == 0.0 else None,
-    distance_to_edge=lambda a, b: abs(b),
-    torch_function=lambda torch, a, b: a / b,
-    doc="a / b; d/da = 1/b, d/db = -a/b^2.  Division by zero raises ZeroDivisionError.",
-))
-register(Op(
-    "**", 2, _float_power, _array_power,
-    lambda m, out, a, n: (
-        m.where((m.num(n) == 0.0) & (m.num(a) == 0.0), 0.0, n * m.power(a, n - 1.0)),
-        m.where(m.num(a) > 0.0, out * m.log(a), 0.0),
-    ),
-    kind="operator", symbol="**", title="pow", check=_pow_check, distance_to_edge=_pow_edge,
-    torch_function=lambda torch, a, n: a**n,
-    doc="a ** n; d/da = n a^(n-1), d/dn = a^n ln a (0 at a = 0, its limit).  "
-    "A negative base needs an integer exponent; 0 to a negative power divides by zero.",
-))
-register(Op(
-    "neg", 1, operator.neg, np.negative,
-    lambda m, out, a: (-1.0,),
-    kind="operator", symbol="-", torch_function=lambda torch, a: -a,
-    doc="-a; d/da = -1.",
-))
-register(Op(
-    "abs", 1, abs, np.abs,
-    lambda m, out, a: (m.sign(a),),
-    distance_to_kink=lambda a: abs(a), kinks=((0.0,),),
-    torch_function=lambda torch, a: torch.abs(a),
-    doc="|a|; d/da = sign(a), taken as 0 at a = 0 (a subgradient).",
-))
-register(Op(
-    "exp", 1, _float_exp, _array_exp,
-    lambda m, out, a: (out,),
-    torch_function=lambda torch, a: torch.exp(a),
-    doc="e^a; d/da = e^a.  Overflows to inf like IEEE arithmetic.",
-))
-register(Op(
-    "log", 1, math.log, _array_log,
-    lambda m, out, a: (1.0 / a,),
-    check=lambda a: None if a > 0.0 else Problem("is undefined: log needs a positive input"),
-    distance_to_edge=lambda a: a,
-    torch_function=lambda torch, a: torch.log(a),
-    doc="Natural logarithm ln a; d/da = 1/a.  Raises DomainError for a <= 0.",
-))
-register(Op(
-    "sqrt", 1, math.sqrt, np.sqrt,
-    lambda m, out, a: (m.divide(0.5, out),),
-    check=lambda a: None if a >= 0.0 else Problem("is undefined: sqrt needs a non-negative input"),
-    distance_to_edge=lambda a: a,
-    torch_function=lambda torch, a: torch.sqrt(a),
-    doc="Square root; d/da = 1 / (2 sqrt a), infinite at 0.  Raises DomainError for a < 0.",
-))
-register(Op(
-    "sin", 1, _float_sin, np.sin,
-    lambda m, out, a: (m.cos(a),),
-    torch_function=lambda torch, a: torch.sin(a),
-    doc="Sine (radians); d/da = cos a.",
-))
-register(Op(
-    "cos", 1, _float_cos, np.cos,
-    lambda m, out, a: (-m.sin(a),),
-    torch_function=lambda torch, a: torch.cos(a),
-    doc="Cosine (radians); d/da = -sin a.",
-))
-register(Op(
-    "relu", 1, lambda a: a if a > 0.0 else 0.0, lambda a: np.where(a > 0.0, a, 0.0),
-    lambda m, out, a: (m.where(m.num(a) > 0.0, 1.0, 0.0),),
-    activation=True, distance_to_kink=lambda a: abs(a), kinks=((0.0,),),
-    torch_function=lambda torch, a: torch.relu(a), torch_module=TorchModule("ReLU"),
-    doc="Rectifier max(0, a); d/da = 1 for a > 0, else 0 (0 at the kink).",
-))
-register(Op(
-    "tanh", 1, math.tanh, np.tanh,
-    lambda m, out, a: (1.0 - out * out,),
-    activation=True, torch_function=lambda torch, a: torch.tanh(a), torch_module=TorchModule("Tanh"),
-    doc="Hyperbolic tangent, output in (-1, 1); d/da = 1 - tanh(a)^2.",
-))
-register(Op(
-    "sigmoid", 1, _float_sigmoid, _array_sigmoid,
-    lambda m, out, a: (out * (1.0 - out),),
-    activation=True, torch_function=lambda torch, a: torch.sigmoid(a), torch_module=TorchModule("Sigmoid"),
-    doc="Logistic function 1 / (1 + e^-a), output in (0, 1); d/da = s (1 - s).  "
-    "Evaluated as e^a / (1 + e^a) for negative a, so e^-a never overflows.",
-))
-register(Op(
-    "step", 1, lambda a: 1.0 if a > 0.0 else 0.0, lambda a: np.where(a > 0.0, 1.0, 0.0),
-    lambda m, out, a: (0.0,),
-    activation=True, distance_to_kink=lambda a: abs(a), kinks=((0.0,),),
-    torch_function=lambda torch, a: (a > 0).to(a.dtype) + 0.0 * a,  # 0 or 1, derivative 0, still on the graph
-    doc="Threshold (Heaviside) function: 1 for a > 0, else 0.  Its derivative is 0 wherever it exists "
-    "(and undefined at 0), so the gradient reaching anything before a step is always 0: gradient descent gets no "
-    "signal about which way to move the weights.  That is why the perceptron rule, not backpropagation, trains "
-    "threshold units, and why smooth activations such as sigmoid replaced it.",
-))
-register(Op(
-    "leaky_relu", 2, lambda a, alpha: a if a > 0.0 else alpha * a,
-    lambda a, alpha: np.where(a > 0.0, a, alpha * a),
-    lambda m, out, a, alpha: (
-        m.where(m.num(a) > 0.0, 1.0, alpha),
-        m.where(m.num(a) > 0.0, 0.0, a),
-    ),
-    defaults=(0.01,), activation=True, distance_to_kink=lambda a, *alpha: abs(a), kinks=((0.0, 0.1),),
-    torch_function=_torch_leaky_relu, torch_module=TorchModule("LeakyReLU", {"negative_slope": 0.01}),
-    doc="a for a > 0, alpha a otherwise; d/da = 1 or alpha, d/dalpha = min(a, 0).  "
-    "The slope alpha may be a Value: that is PReLU's learned slope.",
-))
-register(Op(
-    "elu", 2, lambda a, alpha: a if a > 0.0 else alpha * math.expm1(a),
-    lambda a, alpha: np.where(a > 0.0, a, alpha * np.expm1(np.minimum(a, 0.0))),
-    lambda m, out, a, alpha: (
-        m.where(m.num(a) > 0.0, 1.0, out + alpha),
-        m.where(m.num(a) > 0.0, 0.0, m.exp(a) - 1.0),
-    ),
-    defaults=(1.0,), activation=True, distance_to_kink=lambda a, *alpha: abs(a), kinks=((0.0, 0.5),),
-    torch_function=_torch_elu, torch_module=TorchModule("ELU", {"alpha": 1.0}),
-    doc="a for a > 0, alpha (e^a - 1) otherwise; d/da = 1 or alpha e^a = elu(a) + alpha, d/dalpha = e^a - 1.",
-))
-register(Op(
-    "softplus", 1, lambda a: max(a, 0.0) + math.log1p(math.exp(-abs(a))),
-    lambda a: np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a))),
-    lambda m, out, a: (m.sigmoid(a),),
-    # torch's softplus turns linear above 20; ours is exact, and so is logaddexp(a, 0)
-    activation=True, torch_function=lambda torch, a: torch.logaddexp(a, torch.zeros_like(a)),
-    torch_module=TorchModule("Softplus", {"beta": 1.0}),
-    doc="Smooth rectifier ln(1 + e^a); d/da = sigmoid(a).  Computed as max(a, 0) + ln(1 + e^-|a|), "
-    "which never overflows.",
-))
-register(Op(
-    "max", None, lambda *xs: max(xs), lambda *xs: np.maximum.reduce(xs),
-    lambda m, out, *xs: _first_at(m, out, xs),
-    kind="n-ary", distance_to_kink=lambda *xs: _gap_to_runner_up(xs, max(xs)), kinks=((1.0, 1.0),),
-    torch_function=lambda torch, *xs: torch.max(torch.stack(xs)),
+    "max", None,
+    forward=lambda *xs: max(xs), array_forward=lambda *xs: np.maximum.reduce(xs),
+    local_grads=lambda m, out, *xs: _first_at(m, out, xs),
+    kind="n-ary",
     doc="The largest input; d/dxi = 1 for the first input that is largest, 0 for the others (a subgradient).",
+    torch=TorchTwin(lambda torch, *xs: torch.max(torch.stack(xs))),
+    testing=TestMargins(kink=lambda *xs: _gap_to_runner_up(xs, max(xs)), kinks=((1.0, 1.0),)),
 ))
 register(Op(
-    "min", None, lambda *xs: min(xs), lambda *xs: np.minimum.reduce(xs),
-    lambda m, out, *xs: _first_at(m, out, xs),
-    kind="n-ary", distance_to_kink=lambda *xs: _gap_to_runner_up(xs, min(xs)), kinks=((1.0, 1.0),),
-    torch_function=lambda torch, *xs: torch.min(torch.stack(xs)),
+    "min", None,
+    forward=lambda *xs: min(xs), array_forward=lambda *xs: np.minimum.reduce(xs),
+    local_grads=lambda m, out, *xs: _first_at(m, out, xs),
+    kind="n-ary",
     doc="The smallest input; d/dxi = 1 for the first input that is smallest, 0 for the others (a subgradient).",
+    torch=TorchTwin(lambda torch, *xs: torch.min(torch.stack(xs))),
+    testing=TestMargins(kink=lambda *xs: _gap_to_runner_up(xs, min(xs)), kinks=((1.0, 1.0),)),
 ))
 register(Op(
-    "sum", None, _float_sum, lambda *xs: np.sum(xs, axis=0),
-    lambda m, out, *xs: (1.0,) * len(xs),
-    kind="n-ary", drawable=False, torch_function=lambda torch, *xs: sum(xs[1:], xs[0]),
-    doc="x1 + ... + xn as one node; d/dxi = 1.",
+    "sum", None,
+    forward=exact_sum, array_forward=lambda *xs: np.sum(xs, axis=0),
+    local_grads=lambda m, out, *xs: (1.0,) * len(xs),
+    kind="n-ary", doc="x1 + ... + xn as one node; d/dxi = 1.",
+    torch=TorchTwin(lambda torch, *xs: sum(xs[1:], xs[0])),
+    listed=Listing(drawable=False),
 ))
 
 
@@ -556,7 +478,11 @@ def _torch_dot(torch: Any, *parents: Any) -> Any:
 
 
 register(Op(
-    "dot", None, _dot_forward, _dot_array_forward, _dot_grads,
-    kind="n-ary", drawable=False, torch_function=_torch_dot,
+    "dot", None,
+    forward=_dot_forward, array_forward=_dot_array_forward,
+    local_grads=_dot_grads,
+    kind="n-ary",
     doc="w1 x1 + ... + wn xn (+ b) as one node, parents w1..wn, x1..xn (, b); d/dwi = xi, d/dxi = wi, d/db = 1.",
+    torch=TorchTwin(_torch_dot),
+    listed=Listing(drawable=False),
 ))

@@ -1,8 +1,11 @@
-"""The scalar autograd engine: a `Value` records every operation into a DAG.
+"""The scalar autograd engine: a `Value` records every operation into a DAG.  Read this file first.
 
-Each operation makes a new `Value` that remembers its parents (in argument order), the op's name, and
-d(out)/d(parent) for each parent as plain floats; the formulas live in the op table (`micrograd_ko.autograd.ops`).
-`backward()` walks the graph once in reverse topological order: parent.grad += local_derivative * node.grad.
+The story, in order: a Value's fields (data, grad, parents); its arithmetic, where every op makes one
+new node that remembers its parents in argument order, the op's name and d(out)/d(parent) for each
+parent as plain floats (the formulas live in the op table, `micrograd_ko.autograd.ops`); then `backward`:
+the order, the seed, and the chain rule `propagate`, parent.grad += local_derivative * node.grad.
+The plumbing comes last: the one function that makes a node, numbers as constants, the table's glue.
+Grad modes and the hooks they switch live in `modes.py`.
 
 Local derivatives are data, not closures over their own node, so the graph has no reference cycles and
 reference counting frees it at once.  Parents are a tuple, never a set: `a + a` keeps both edges.
@@ -11,17 +14,30 @@ reference counting frees it at once.  Parents are a tuple, never a set: `a + a` 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from operator import mul
 from typing import Literal, Union, cast
 
-from micrograd_ko.autograd import ops
+from micrograd_ko.autograd import modes, ops
 from micrograd_ko.autograd.checks import one_of, real_number
-from micrograd_ko.autograd.ops import FLOATS, DomainError, Op
+from micrograd_ko.autograd.namespaces import FLOATS
+from micrograd_ko.autograd.ops import DomainError, Op
 
-__all__ = ["ROLES", "DomainError", "Operand", "Role", "Value", "is_grad_enabled", "no_grad", "record"]
+__all__ = [
+    "ROLES",
+    "DomainError",
+    "Operand",
+    "Role",
+    "Value",
+    "apply_op",
+    "as_values",
+    "backward_order",
+    "describe",
+    "dot_rows",
+    "propagate",
+    "topological_order",
+]
 
 Role = Literal["input", "parameter", "constant", "result"]
 """What a Value is for: data fed in, a trainable weight, a number an op wrapped, or an op's output."""
@@ -31,121 +47,12 @@ ROLES: tuple[Role, ...] = ("input", "parameter", "constant", "result")
 Operand = Union["Value", float]
 """Anything an operation accepts: a Value, or a real number (int, float, numpy scalar)."""
 
-_grad_enabled = True
-_ONE_ONE = (1.0, 1.0)
-_ONE_MINUS_ONE = (1.0, -1.0)
-_MINUS_ONE = (-1.0,)
-_ONE = (1.0,)
-_ZERO = (0.0,)
-
-
-def is_grad_enabled() -> bool:
-    """Return True unless called inside a `no_grad()` block."""
-    return _grad_enabled
-
-
-@contextmanager
-def set_grad_enabled(enabled: bool) -> Iterator[None]:
-    """Context manager that turns recording on or off inside it; the previous state comes back on exit."""
-    global _grad_enabled
-    previous = _grad_enabled
-    _grad_enabled = enabled
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
-
-
-def no_grad() -> AbstractContextManager[None]:
-    """Context manager under which new ops record no parents (evaluation, parameter updates): no graph is kept."""
-    return set_grad_enabled(False)
-
-
-def describe(value: Value) -> str:
-    """A Value's number, with its label when it has one: for error messages."""
-    return f"{value.data!r} (label {value.label!r})" if value.label else repr(value.data)
-
-
-def _plain_result(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
-    """Build an op's output node; inside `no_grad()` it is a bare leaf."""
-    out = object.__new__(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out.role = "result"
-    if _grad_enabled:
-        out._op, out._parents, out._local_grads = op, parents, local_grads
-    else:
-        out._op, out._parents, out._local_grads = "", (), ()
-    return out
-
-
-Recorder = Callable[[float, str, tuple["Value", ...], tuple[float, ...]], "Value"]
-
-# Every op builds its output through this module global, looked up at call time,
-# so `detect_anomaly()` can swap in a checking recorder without any per-op test.
-_result: Recorder = _plain_result
-
-
-def record(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
-    """Record a node as every op does (honouring no_grad and detect_anomaly); one local derivative per parent."""
-    if len(local_grads) != len(parents):
-        raise ValueError(f"record {op!r}: {len(parents)} parents but {len(local_grads)} local derivatives")
-    return _result(data, op, parents, local_grads)
-
-
-def _constant(number: object, op: str) -> Value:
-    """A number an op was given, as a 'constant' leaf: checked here once, not again by `Value.__init__`."""
-    out = _plain_result(real_number(number, f"{op}: operand"), "", (), ())
-    out.role = "constant"
-    return out
-
-
-def _operands(items: Sequence[Operand], op: str) -> tuple[Value, ...]:
-    """`items` as Values, numbers wrapped as constants; the usual all-Values case is checked in C."""
-    if all(map(isinstance, items, repeat(Value))):
-        return cast("tuple[Value, ...]", tuple(items))
-    return tuple(v if isinstance(v, Value) else _constant(v, op) for v in items)
-
-
-def _undefined(op: Op, parents: tuple[Value, ...], problem: ops.Problem) -> Exception:
-    if op.kind == "operator" and len(parents) == 2:
-        shown = f"{describe(parents[0])} {op.symbol} {describe(parents[1])}"
-        return problem.error(f"{op.message_name}: {shown} {problem.reason}")
-    shown = ", ".join(describe(p) for p in parents)
-    return problem.error(f"{op.name}() of {shown} {problem.reason}")
-
-
-def _apply(op: Op, parents: tuple[Value, ...]) -> Value:
-    """One node of `op` over `parents`: domain check, forward formula, local derivatives, all from the table."""
-    inputs = [p.data for p in parents]
-    if op.check is not None:
-        problem = op.check(*inputs)
-        if problem is not None:
-            raise _undefined(op, parents, problem)
-    out = op.forward(*inputs)
-    local_grads = op.local_grads(FLOATS, out, *inputs)
-    if len(parents) > 1:  # a constant (the 2 of `x ** 2`) needs no gradient
-        local_grads = tuple(0.0 if p.role == "constant" else g for p, g in zip(parents, local_grads))
-    return _result(out, op.name, parents, local_grads)
-
-
-def _dot_node(ws: tuple[Value, ...], xs: tuple[Value, ...], x_data: list[float], bias: Operand | None) -> Value:
-    """The node of `Value.dot`; `x_data` is the inputs' data, read once by the caller."""
-    w_data = [w.data for w in ws]
-    total = sum(map(mul, w_data, x_data), 0.0)  # operator.mul: ~4x cheaper per call than float.__mul__
-    if bias is None:
-        return _result(total, "dot", ws + xs, (*x_data, *w_data))
-    b = bias if isinstance(bias, Value) else _constant(bias, "dot")
-    return _result(total + b.data, "dot", (*ws, *xs, b), (*x_data, *w_data, 1.0))
-
-
-_DIVIDE, _POWER, _SUM, _MAX, _MIN = (ops.lookup(name) for name in ("/", "**", "sum", "max", "min"))
-_LEAKY_RELU, _ELU = ops.lookup("leaky_relu"), ops.lookup("elu")
-
 
 def _elementary(name: str) -> Callable[[Value], Value]:
-    """The Value method of the one-input op `name`: one node from the table's block, documented by it."""
+    """The Value method of the one-input op `name`: one node from the table's block, documented by it.
+
+    Defined before the class because the class body calls it; what it calls is defined after.
+    """
     op = ops.lookup(name)
     check, forward, local_grads = op.check, op.forward, op.local_grads  # read once, not per call
 
@@ -154,11 +61,13 @@ def _elementary(name: str) -> Callable[[Value], Value]:
         if check is not None and (problem := check(a)) is not None:
             raise _undefined(op, (self,), problem)
         out = forward(a)
-        return _result(out, name, (self,), local_grads(FLOATS, out, a))
+        return _node(out, name, (self,), local_grads(FLOATS, out, a))
 
     method.__name__, method.__qualname__, method.__doc__ = name, f"Value.{name}", op.doc
     return method
 
+
+_LEAKY_RELU, _ELU = ops.lookup("leaky_relu"), ops.lookup("elu")  # their defaults are the methods' defaults
 
 class Value:
     """A scalar in a computation graph: its `data`, its `grad`, and how it was made.
@@ -183,12 +92,12 @@ class Value:
 
     def __init__(self, data: float, label: str = "", role: Role = "input") -> None:
         """A leaf holding `data` as a float; `label` is drawn by viz; `role` is 'input', 'parameter' or 'constant'."""
-        self.data = real_number(data, "Value data")
+        self.data = real_number(data, "Value: data")
         self.grad = 0.0
         if not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+            raise TypeError(f"Value: label must be a str, got {label!r}")
         self.label = label
-        self.role = one_of(role, ROLES, "Value role")
+        self.role = one_of(role, ROLES, "Value: role")
         self._op = ""
         self._parents = ()
         self._local_grads = ()
@@ -225,31 +134,29 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
-    # ---- arithmetic: hand-inlined forms of the table's blocks, the hottest paths -----------------
+    # ---- arithmetic: the table's blocks for + - * neg relu written out by hand (measured faster) ----
+    # Their docstrings come from the blocks (set after the class); test_fast_paths proves the two agree.
 
     def __add__(self, other: Operand) -> Value:
-        """a + b; d/da = 1, d/db = 1."""
         if not isinstance(other, Value):
             other = _constant(other, "+")
-        return _result(self.data + other.data, "+", (self, other), _ONE_ONE)
+        return _node(self.data + other.data, "+", (self, other), _ONE_ONE)
 
     def __radd__(self, other: float) -> Value:
         return _constant(other, "+") + self
 
     def __sub__(self, other: Operand) -> Value:
-        """a - b; d/da = 1, d/db = -1."""
         if not isinstance(other, Value):
             other = _constant(other, "-")
-        return _result(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
+        return _node(self.data - other.data, "-", (self, other), _ONE_MINUS_ONE)
 
     def __rsub__(self, other: float) -> Value:
         return _constant(other, "-") - self
 
     def __mul__(self, other: Operand) -> Value:
-        """a * b; d/da = b, d/db = a."""
         if not isinstance(other, Value):
             other = _constant(other, "*")
-        return _result(self.data * other.data, "*", (self, other), (other.data, self.data))
+        return _node(self.data * other.data, "*", (self, other), (other.data, self.data))
 
     def __rmul__(self, other: float) -> Value:
         return _constant(other, "*") * self
@@ -258,14 +165,13 @@ class Value:
         """a / b; d/da = 1/b, d/db = -a/b^2.  Division by zero raises ZeroDivisionError."""
         if not isinstance(other, Value):
             other = _constant(other, "/")
-        return _apply(_DIVIDE, (self, other))
+        return apply_op(_DIVIDE, (self, other))
 
     def __rtruediv__(self, other: float) -> Value:
         return _constant(other, "/") / self
 
     def __neg__(self) -> Value:
-        """-a; d/da = -1."""
-        return _result(-self.data, "neg", (self,), _MINUS_ONE)
+        return _node(-self.data, "neg", (self,), _MINUS_ONE)
 
     def __pos__(self) -> Value:
         """+a is a itself: no node is recorded."""
@@ -283,7 +189,7 @@ class Value:
                 f"pow: {describe(self)} ** Value has no derivative in the exponent for a negative base; "
                 "use a number exponent"
             )
-        return _apply(_POWER, (self, exponent))
+        return apply_op(_POWER, (self, exponent))
 
     def __rpow__(self, other: float) -> Value:
         return _constant(other, "**") ** self
@@ -302,27 +208,25 @@ class Value:
     step = _elementary("step")
 
     def relu(self) -> Value:
-        """Rectifier max(0, a); d/da = 1 for a > 0, else 0 (hand-inlined: the hottest activation)."""
         a = self.data
         if a > 0.0:
-            return _result(a, "relu", (self,), _ONE)
-        return _result(0.0, "relu", (self,), _ZERO)
+            return _node(a, "relu", (self,), _ONE)
+        return _node(0.0, "relu", (self,), _ZERO)
 
     def leaky_relu(self, alpha: Operand = _LEAKY_RELU.defaults[0]) -> Value:
         """a for a > 0, alpha a otherwise; d/da = 1 or alpha, d/dalpha = min(a, 0).  `alpha` may be a Value (PReLU)."""
-        return _apply(_LEAKY_RELU, (self, alpha if isinstance(alpha, Value) else _constant(alpha, "leaky_relu")))
+        return apply_op(_LEAKY_RELU, (self, alpha if isinstance(alpha, Value) else _constant(alpha, "leaky_relu")))
 
     def elu(self, alpha: Operand = _ELU.defaults[0]) -> Value:
         """a for a > 0, alpha (e^a - 1) otherwise; d/da = 1 or alpha e^a, d/dalpha = e^a - 1 or 0."""
-        return _apply(_ELU, (self, alpha if isinstance(alpha, Value) else _constant(alpha, "elu")))
+        return apply_op(_ELU, (self, alpha if isinstance(alpha, Value) else _constant(alpha, "elu")))
 
-    # ---- n-ary nodes --------------------------------------------------------------
+    # ---- n-ary nodes: one node for many operands --------------------------------------------------
 
     @staticmethod
     def sum(values: Iterable[Operand]) -> Value:
-        """One node for v1 + ... + vn (d/dvi = 1) instead of a chain of '+' nodes; summed exactly (math.fsum)."""
-        parents = _operands(tuple(values), "sum")
-        return _result(_SUM.forward(*(p.data for p in parents)), "sum", parents, (1.0,) * len(parents))
+        parents = as_values(tuple(values), "sum")
+        return _node(_SUM.forward(*(p.data for p in parents)), "sum", parents, (1.0,) * len(parents))
 
     @staticmethod
     def max(values: Iterable[Operand]) -> Value:
@@ -336,17 +240,18 @@ class Value:
 
     @staticmethod
     def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Value:
-        """One node for w1*x1 + ... + wn*xn (+ bias), parents w, x, bias; d/dwi = xi, d/dxi = wi, d/dbias = 1."""
         if len(weights) != len(inputs):
-            raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs; they must have the same length")
-        xs = _operands(inputs, "dot")
-        return _dot_node(_operands(weights, "dot"), xs, [x.data for x in xs], bias)
+            raise ValueError(
+                f"dot: weights and inputs must have the same length, got {len(weights)} and {len(inputs)}"
+            )
+        xs = as_values(inputs, "dot")
+        return _dot_node(as_values(weights, "dot"), xs, [x.data for x in xs], bias)
 
     # ---- backpropagation -----------------------------------------------------------
 
     def topological_order(self) -> list[Value]:
-        """Every node this one depends on, each after all of its parents, self last (iterative: no recursion limit)."""
-        return _depth_first(self, for_backward=False)
+        """Every node this one depends on, each after all of its parents, self last (see `topological_order`)."""
+        return topological_order(self)
 
     def backward(self, create_graph: bool = False) -> None:
         """Reverse-mode backpropagation: seed this node with 1, then the chain rule in reverse topological order.
@@ -355,27 +260,70 @@ class Value:
         zero_grad() first); computed nodes are reset, so they hold d(self)/d(node) for this call alone.
         `create_graph=True` also builds the gradient as a graph (`grad_value`; see `autograd.higher_order`).
         """
-        if create_graph:
-            from micrograd_ko.autograd.higher_order import backward_with_graph  # optional machinery, loaded when used
-
-            backward_with_graph(self)
-            return
-        propagate(seeded_order(self), _after_node)
-
-
-def _extreme(op: Op, values: Iterable[Operand]) -> Value:
-    parents = _operands(tuple(values), op.name)
-    if not parents:
-        raise ValueError(f"{op.name}: needs at least one value, got none")
-    return _apply(op, parents)
+        if not create_graph:
+            propagate(backward_order(self), modes.backward_hook)
+        elif modes.graph_backward is not None:
+            modes.graph_backward(self)
+        else:
+            raise RuntimeError("backward: create_graph=True needs micrograd_ko.autograd.higher_order imported")
 
 
-# ---- the backward pass ------------------------------------------------------------------------
+# ---- backward: the order, the seed, the chain rule ---------------------------------------------
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node `root` depends on, each after all of its parents, root last: one order for backward, viz, compiler.
+
+    An iterative depth-first search (no recursion limit: a chain of a million nodes works); parents are
+    visited in argument order, so the order is the same from run to run.
+    """
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    push = stack.append
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            push((node, True))
+            # pushed last-to-first so the first argument is popped, and listed, first
+            for parent in reversed(node._parents):
+                if parent not in visited:
+                    push((parent, False))
+    return order
+
+
+def backward_order(root: Value) -> list[Value]:
+    """The order `backward` walks: `root`'s computed nodes in topological order, grads reset to 0, root seeded with 1.
+
+    The search of `topological_order` without the leaves (nothing sends a gradient on from a leaf), which
+    also resets each computed node's grad as it meets it.  A root that is a leaf just gets its 1.
+    """
+    if not root._parents:
+        root.grad += 1.0
+        return []
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    push = stack.append
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            node.grad = 0.0
+            push((node, True))
+            for parent in reversed(node._parents):
+                if parent._parents and parent not in visited:
+                    push((parent, False))
+    root.grad = 1.0
+    return order
+
 
 NodeHook = Callable[[Value], None]
-
-# Called after each node has sent its contributions; `detect_anomaly()` sets it to check them.
-_after_node: NodeHook | None = None
 
 
 def propagate(order: list[Value], after_node: NodeHook | None = None) -> None:
@@ -396,36 +344,122 @@ def propagate(order: list[Value], after_node: NodeHook | None = None) -> None:
             after_node(node)
 
 
-def _depth_first(root: Value, for_backward: bool) -> list[Value]:
-    """Iterative post-order search from `root`: every node after all of its parents, root last.
+# ---- plumbing: the one way to make a node, numbers as constants, the op table's glue ----------------
 
-    For backward, leaves are left out (nothing to send them a gradient to) and computed nodes' grads are reset.
+_ONE_ONE = (1.0, 1.0)
+_ONE_MINUS_ONE = (1.0, -1.0)
+_MINUS_ONE = (-1.0,)
+_ONE = (1.0,)
+_ZERO = (0.0,)
+
+
+def _node(data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> Value:
+    """Every op's output node is made here: a bare leaf inside `no_grad()`, shown to a mode's forward hook."""
+    out = object.__new__(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.role = "result"
+    if modes.grad_enabled:
+        out._op, out._parents, out._local_grads = op, parents, local_grads
+    else:
+        out._op, out._parents, out._local_grads = "", (), ()
+    if modes.forward_hook is not None:
+        modes.forward_hook(data, op, parents)
+    return out
+
+
+def _constant(number: object, op: str) -> Value:
+    """A number an op was given, as a 'constant' leaf: checked here once, not again by `Value.__init__`."""
+    out = object.__new__(Value)
+    out.data = real_number(number, f"{op}: operand")
+    out.grad = 0.0
+    out.label = ""
+    out.role = "constant"
+    out._op, out._parents, out._local_grads = "", (), ()
+    return out
+
+
+def as_values(items: Sequence[Operand], what: str) -> tuple[Value, ...]:
+    """`items` as Values, each number wrapped as a constant leaf (errors name `what`, e.g. 'linear: operand').
+
+    The usual all-Values case is checked in C, at the speed of one `isinstance` per item.
     """
-    order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    push = stack.append
-    while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-        elif node not in visited:
-            visited.add(node)
-            if for_backward:
-                node.grad = 0.0
-            push((node, True))
-            # pushed last-to-first so the first argument is popped, and listed, first
-            for parent in reversed(node._parents):
-                if (parent._parents or not for_backward) and parent not in visited:
-                    push((parent, False))
-    return order
+    if all(map(isinstance, items, repeat(Value))):
+        return cast("tuple[Value, ...]", tuple(items))
+    return tuple(v if isinstance(v, Value) else _constant(v, what) for v in items)
 
 
-def seeded_order(root: Value) -> list[Value]:
-    """The computed nodes of `root`'s graph in topological order, grads reset to 0, and the root seeded."""
-    if not root._parents:
-        root.grad += 1.0
-        return []
-    order = _depth_first(root, for_backward=True)
-    root.grad = 1.0
-    return order
+def describe(value: Value) -> str:
+    """A Value's number, with its label when it has one, for error messages: "2.0 (label 'x')"."""
+    return f"{value.data!r} (label {value.label!r})" if value.label else repr(value.data)
+
+
+def _undefined(op: Op, parents: tuple[Value, ...], problem: ops.Problem) -> Exception:
+    if op.kind == "operator" and len(parents) == 2:
+        shown = f"{describe(parents[0])} {op.symbol} {describe(parents[1])}"
+        return problem.error(f"{op.message_name}: {shown} {problem.reason}")
+    shown = ", ".join(describe(p) for p in parents)
+    return problem.error(f"{op.name}() of {shown} {problem.reason}")
+
+
+def apply_op(op: Op, parents: tuple[Value, ...]) -> Value:
+    """One node of `op` over `parents`: domain check, forward formula, local derivatives, all from its block.
+
+    How ops without a hand-written method reach the engine (division, pow, custom ops, `custom.apply`).
+    """
+    inputs = [p.data for p in parents]
+    if op.check is not None:
+        problem = op.check(*inputs)
+        if problem is not None:
+            raise _undefined(op, parents, problem)
+    out = op.forward(*inputs)
+    local_grads = op.local_grads(FLOATS, out, *inputs)
+    if len(parents) > 1:  # a constant (the 2 of `x ** 2`) needs no gradient
+        local_grads = tuple(0.0 if p.role == "constant" else g for p, g in zip(parents, local_grads))
+    return _node(out, op.name, parents, local_grads)
+
+
+def _dot_node(ws: tuple[Value, ...], xs: tuple[Value, ...], x_data: list[float], bias: Operand | None) -> Value:
+    """The node of `Value.dot`; `x_data` is the inputs' data, read once by the caller."""
+    w_data = [w.data for w in ws]
+    total = sum(map(mul, w_data, x_data), 0.0)  # operator.mul: ~4x cheaper per call than float.__mul__
+    if bias is None:
+        return _node(total, "dot", ws + xs, (*x_data, *w_data))
+    b = bias if isinstance(bias, Value) else _constant(bias, "dot")
+    return _node(total + b.data, "dot", (*ws, *xs, b), (*x_data, *w_data, 1.0))
+
+
+def dot_rows(
+    weight_rows: Sequence[tuple[Value, ...]], inputs: tuple[Value, ...], biases: Sequence[Operand | None]
+) -> list[Value]:
+    """One `dot` node per row, w_j . x + b_j, over the same inputs, whose data is read once for all rows.
+
+    A layer's neurons in one call (`nn.functional.linear` and the layers use it).  Unchecked, for speed:
+    every row must already be a tuple of Values as long as `inputs` (see `as_values`); a bias may be None.
+    """
+    x_data = [x.data for x in inputs]
+    return [_dot_node(ws, inputs, x_data, b) for ws, b in zip(weight_rows, biases)]
+
+
+def _extreme(op: Op, values: Iterable[Operand]) -> Value:
+    parents = as_values(tuple(values), op.name)
+    if not parents:
+        raise ValueError(f"{op.name}: values must hold at least one value, got []")
+    return apply_op(op, parents)
+
+
+_DIVIDE, _POWER, _SUM, _MAX, _MIN = (ops.lookup(name) for name in ("/", "**", "sum", "max", "min"))
+
+# The hand-written methods are documented by their blocks, as the `_elementary` ones are.
+for _method, _name in (
+    (Value.__add__, "+"),
+    (Value.__sub__, "-"),
+    (Value.__mul__, "*"),
+    (Value.__neg__, "neg"),
+    (Value.relu, "relu"),
+    (Value.sum, "sum"),
+    (Value.dot, "dot"),
+):
+    _method.__doc__ = ops.lookup(_name).doc
+del _method, _name

@@ -10,7 +10,7 @@ whole network's graph, about 340 Values, is too large to read.)
 
 from __future__ import annotations
 
-import argparse
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +20,7 @@ import numpy as np
 
 from micrograd_ko import data, losses
 from micrograd_ko.autograd import Value, no_grad
+from micrograd_ko.cli._arguments import EXIT_OK, EXIT_USAGE, OneLineParser, blocking_file, whole_number
 from micrograd_ko.nn import MLP
 from micrograd_ko.optim import SGD
 from micrograd_ko.viz import GraphvizNotFoundError, save
@@ -91,26 +92,56 @@ def draw_trained_model(model: MLP, point: Sequence[float], path: Path) -> Path:
     return save(hidden[j], path, title=title)
 
 
+GRAPH_FILE = "model_graph.svg"
+"""The picture's name inside --out."""
+
+
+def _out_problem(out: Path) -> str | None:
+    """What would stop the picture from being written into `out`, found before training; None when nothing would."""
+    blocker = blocking_file(out)
+    if blocker is not None:
+        return f"demo: --out must be a new or existing folder, got {str(out)!r}: {blocker} is a file, not a directory"
+    if (out / GRAPH_FILE).is_dir():
+        return f"demo: --out must be a folder without a directory named {GRAPH_FILE}, got {str(out)!r}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `demo` sub-command."""
-    parser = argparse.ArgumentParser(prog="python -m micrograd_ko demo", description=__doc__)
-    parser.add_argument("--steps", type=int, default=100, help="number of SGD steps (default 100)")
-    parser.add_argument("--seed", type=int, default=1, help="seed for the data and the initial weights")
-    parser.add_argument("--out", type=Path, default=Path("out"), help="directory for the graph picture (default out/)")
-    args = parser.parse_args(argv)
-    if args.steps <= 0:
-        parser.error(f"--steps must be positive, got {args.steps}")
+    """Entry point of the `demo` sub-command; returns the exit code.
+
+    A bad option is one `error:` line on stderr and exit code 2, reported before training starts.
+    """
+    parser = OneLineParser(prog="python -m micrograd_ko demo", description=__doc__)
+    parser.add_argument("--steps", default="100", help="number of SGD steps (default 100)")
+    parser.add_argument("--seed", default="1", help="seed for the data and the initial weights, >= 0 (default 1)")
+    parser.add_argument("--out", default="out", help="directory for the graph picture (default out/)")
+    try:
+        args = parser.parse_args(argv)
+        try:
+            steps = whole_number(args.steps, "demo: --steps", 1)
+            seed = whole_number(args.seed, "demo: --seed", 0)
+        except ValueError as error:
+            parser.error(str(error))
+        out = Path(args.out)
+        problem = _out_problem(out)
+        if problem is not None:
+            parser.error(problem)
+    except SystemExit as exit_request:  # --help, or a usage error already printed
+        return EXIT_OK if exit_request.code in (0, None) else EXIT_USAGE
     print(
         "두 개의 반달(two moons) 데이터 100개로 MLP(2, [16, 16, 1])를 학습합니다 "
         "(hinge loss + L2, 모멘텀(momentum) SGD)."
     )
-    result = train_moons(steps=args.steps, seed=args.seed)
+    result = train_moons(steps=steps, seed=seed)
     print(f"최종 훈련 정확도(final train accuracy): {result.accuracy:.1%}")
-    point = data.moons(n=100, noise=0.1, seed=args.seed).X[0].tolist()
+    point = data.moons(n=100, noise=0.1, seed=seed).X[0].tolist()
     try:
-        written = draw_trained_model(result.model, point, args.out / "model_graph.svg")
+        written = draw_trained_model(result.model, point, out / GRAPH_FILE)
     except GraphvizNotFoundError as error:
         print(f"그래프를 그리지 못했습니다(graph not drawn): {error}")
+    except OSError as error:  # no permission, a full disk: what no check beforehand can promise
+        print(f"error: cannot write {error.filename or out / GRAPH_FILE}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
     else:
         print(f"학습된 모델에서 뉴런 하나의 계산 그래프(one neuron's graph in the trained model): {written}")
-    return 0
+    return EXIT_OK

@@ -17,59 +17,60 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from micrograd_ko.autograd import DomainError, Role, Value
+from micrograd_ko.autograd.checks import one_of
+from micrograd_ko.cli._arguments import (
+    EXIT_OK,
+    EXIT_RENDER_FAILED,
+    EXIT_USAGE,
+    OneLineParser,
+    blocking_file,
+    whole_number,
+)
 from micrograd_ko.cli.expression import FUNCTIONS, ExpressionError, evaluate
 from micrograd_ko.viz import FORMATS, RANKDIRS, GraphvizNotFoundError, save, save_steps
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_RENDER_FAILED, EXIT_USAGE = 0, 1, 2
+DIGITS, MAX_NODES = 4, 500
+"""The defaults of --digits and --max-nodes."""
+
+_NOT_A_FOLDER = "is a file, not a directory"
 
 
-def _assignment(text: str) -> tuple[str, float]:
-    """Parse NAME=VALUE (for --var and --param)."""
+def _assignment(text: str, what: str) -> tuple[str, float]:
+    """Parse NAME=VALUE (for --var and --param); `what` is "draw: --var" or "draw: --param"."""
     name, sep, number = text.partition("=")
     name = name.strip()
     if not sep or not name.isidentifier():
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE such as x1=2.5, got {text!r}")
+        raise ValueError(f"{what} must be NAME=VALUE such as x1=2.5, got {text!r}")
     if name in FUNCTIONS:
-        raise argparse.ArgumentTypeError(f"{name!r} is a function name; choose another variable name")
+        raise ValueError(f"{what} must be NAME=VALUE with a NAME that is not a function ({name} is one), got {text!r}")
     try:
         return name, float(number)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"value of {name} must be a number, got {number!r}") from None
+        raise ValueError(f"{what} must be NAME=VALUE with a number as VALUE, got {text!r}") from None
 
 
-def _whole_number(text: str, option: str, low: int, high: int | None, wanted: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = None
-    if number is None or number < low or (high is not None and number > high):
-        raise argparse.ArgumentTypeError(f"{option} must be {wanted}, got {text!r}")
-    return number
+def _checked_options(args: argparse.Namespace) -> None:
+    """Turn the options' text into checked values in place; ValueError or TypeError naming the first bad one.
 
-
-def _digits(text: str) -> int:
-    """--digits: significant digits; a float has at most 17 that mean anything."""
-    return _whole_number(text, "significant digits", 1, 17, "a whole number from 1 to 17")
-
-
-def _max_nodes(text: str) -> int:
-    return _whole_number(text, "the node limit", 1, None, "a positive whole number")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (what is wrong and where to read more), not the usage block."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"error: {message} (see {self.prog} --help)\n")
+    They are read as text and checked here, not by argparse's `type=`, so that a
+    bad one is reported in the package's shape, `draw: --digits must be ..., got '0'`.
+    """
+    args.var = [_assignment(text, "draw: --var") for text in args.var]
+    args.param = [_assignment(text, "draw: --param") for text in args.param]
+    args.apply = [one_of(name, tuple(FUNCTIONS), "draw: --apply") for name in args.apply]
+    args.rankdir = one_of(args.rankdir, RANKDIRS, "draw: --rankdir")
+    # a float has at most 17 significant digits that mean anything
+    args.digits = whole_number(args.digits, "draw: --digits", 1, 17)
+    args.max_nodes = whole_number(args.max_nodes, "draw: --max-nodes", 1)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = OneLineParser(
         prog="python -m micrograd_ko draw",
         description="Build a formula's computation graph, run backward() and draw it with data and grad.",
         epilog='example: python -m micrograd_ko draw "x1*w1 + x2*w2 + b" --var x1=2 --var w1=-3 '
@@ -80,26 +81,29 @@ def _parser() -> argparse.ArgumentParser:
         nargs="?",
         help="numbers, variables, + - * / ** and the functions " + ", ".join(FUNCTIONS) + " (may start with '-')",
     )
-    parser.add_argument("--var", action="append", default=[], type=_assignment, metavar="NAME=VALUE", help="an input")
+    parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="an input")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a trainable parameter")
     parser.add_argument(
-        "--param", action="append", default=[], type=_assignment, metavar="NAME=VALUE", help="a trainable parameter"
-    )
-    parser.add_argument(
-        "--apply", action="append", default=[], choices=list(FUNCTIONS), metavar="FUNCTION", help="applied in order"
+        "--apply", action="append", default=[], metavar="FUNCTION", help="applied in order: " + ", ".join(FUNCTIONS)
     )
     parser.add_argument("-o", "--output", default="graph.svg", help="file to write: .svg, .png, .pdf or .dot")
     parser.add_argument("--steps", metavar="DIR", help="also write DIR/index.html: backward step by step")
     parser.add_argument("--local-grad", action="store_true", help="write d(out)/d(in) on every edge")
     parser.add_argument("--no-backward", action="store_true", help="draw before backward() (grads shown as ?)")
-    parser.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default LR)")
-    parser.add_argument("--digits", type=_digits, default=4, help="significant digits shown, 1 to 17 (default 4)")
     parser.add_argument(
-        "--max-nodes", type=_max_nodes, default=500, help="refuse graphs with more Values (default 500)"
+        "--rankdir", default="LR", metavar="DIR", help=f"layout direction, one of {', '.join(RANKDIRS)} (default LR)"
+    )
+    parser.add_argument(
+        "--digits", default=str(DIGITS), help=f"significant digits shown, 1 to 17 (default {DIGITS})"
+    )
+    parser.add_argument(
+        "--max-nodes", default=str(MAX_NODES), help=f"refuse graphs with more Values (default {MAX_NODES})"
     )
     return parser
 
 
-def _build(formula: str, args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
+def _formula_graph(formula: str, args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
+    """The formula's result (with --apply's functions applied) and the Values of its variables by name."""
     variables: dict[str, Value] = {}
     kinds: tuple[tuple[Role, list[tuple[str, float]]], ...] = (("input", args.var), ("parameter", args.param))
     for role, pairs in kinds:
@@ -128,6 +132,10 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.formula is None:
         parser.error('the formula is missing; if it starts with "-", put it last after --: draw --var x=1 -- -x+1')
+    try:
+        _checked_options(args)
+    except (TypeError, ValueError) as error:
+        parser.error(str(error))
     return args
 
 
@@ -154,15 +162,18 @@ def _overflow_warning(root: Value) -> str | None:
 
 def _check_paths(output: Path, steps: str | None) -> str | None:
     """Say what is wrong with the places to write, before any work is done; None when they look fine."""
+    if output.suffix.lstrip(".").lower() not in FORMATS:
+        endings = ", ".join(repr(f".{name}") for name in FORMATS)
+        return f"draw: --output must be a file name ending in one of {endings}, got {str(output)!r}"
     if output.is_dir():
-        return f"cannot write {output}: it is a directory; give a file name such as {output / 'graph.svg'}"
-    for folder in output.parents:
-        if folder.exists() and not folder.is_dir():
-            return f"cannot write {output}: {folder} is a file, not a directory"
-    if steps is not None:
-        folder = Path(steps)
-        if folder.exists() and not folder.is_dir():
-            return f"cannot write --steps {steps}: it is a file, not a directory; name a new or existing folder"
+        example = str(output / "graph.svg")
+        return f"draw: --output must be a file name such as {example!r}, got {str(output)!r}, which is a directory"
+    blocker = blocking_file(output.parent)
+    if blocker is not None:
+        return f"draw: --output must be a path through folders, got {str(output)!r}: {blocker} {_NOT_A_FOLDER}"
+    blocker = None if steps is None else blocking_file(Path(steps))
+    if blocker is not None:
+        return f"draw: --steps must be a new or existing folder, got {steps!r}: {blocker} {_NOT_A_FOLDER}"
     return None
 
 
@@ -198,15 +209,12 @@ def main(argv: Sequence[str]) -> int:
     except SystemExit as exit_request:  # --help, or a usage error already printed by argparse
         return EXIT_OK if exit_request.code in (0, None) else EXIT_USAGE
     output = Path(args.output)
-    if output.suffix.lstrip(".").lower() not in FORMATS:
-        print(f"error: --output must end in one of .{', .'.join(FORMATS)}; got {args.output!r}", file=sys.stderr)
-        return EXIT_USAGE
     problem = _check_paths(output, args.steps)
     if problem is not None:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        root, variables = _build(args.formula, args)
+        root, variables = _formula_graph(args.formula, args)
     except (ExpressionError, DomainError, ZeroDivisionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

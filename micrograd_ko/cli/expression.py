@@ -41,7 +41,7 @@ class _Functions(Mapping[str, Callable[..., Value]]):
 
     @staticmethod
     def _ops() -> dict[str, ops.Op]:
-        return {op.name: op for op in ops.all_ops() if op.drawable and op.kind != "operator"}
+        return {op.name: op for op in ops.all_ops() if op.listed.drawable and op.kind != "operator"}
 
     def __getitem__(self, name: str) -> Callable[..., Value]:
         if name not in self._ops():

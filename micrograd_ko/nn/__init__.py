@@ -1,4 +1,4 @@
-"""Neurons, layers and multi-layer perceptrons built from `Value`s: the `nn` package.
+"""Neurons, layers and networks built from `Value`s: the `nn` package, shaped like `torch.nn`.
 
 A neuron computes act(w1*x1 + ... + wn*xn + b).  A layer is a list of
 neurons that all see the same inputs; an MLP is a stack of layers.  Every
@@ -7,8 +7,8 @@ and update them.
 
 `parameters()` always lists them in the same order: for each layer, for each
 neuron, its weights in input order, then its bias.  `state_dict()` is plain
-JSON-able data laid out in that same order, and `save`/`load` write it to
-disk as JSON (never pickle).
+JSON-able data laid out in that same order, and `save`/`load`/`from_file`
+write and read it as JSON (never pickle), with the architecture recorded.
 
 BATCHES.  The layers after `MLP` (`Sequential`, `Linear`, `Conv2d`,
 `MaxPool2d`, `AvgPool2d`, `Flatten`, `Dropout`, `BatchNorm1d`, `PReLU`,
@@ -25,38 +25,47 @@ some of them (batch normalisation) need statistics over the batch:
 - `Sequential` carries a batch through its modules; a per-sample module in it
   (`Neuron`, `Layer`, `MLP`) is applied to each sample of the batch.
 
-Every batch layer has `to_torch()` and `from_torch()` (see
-`micrograd_ko.interop.torch`); their parameters are laid out as PyTorch lays
-out the same layer's tensors, so weights map one to one.
+Parameters are laid out as PyTorch lays out the same layer's tensors, so
+weights map one to one: `micrograd_ko.interop.torch` converts every module
+to and from its `torch.nn` twin (`to_torch(module)`, `from_torch(torch_module)`).
 
-The package has one file per family: `module` (Module, files, activations by
-name), `dense` (Neuron, Layer, MLP), `batch` (Sequential, Residual, Linear,
-activation layers, Flatten, Dropout, BatchNorm1d, PReLU), `conv` (Conv2d,
-pools) and `recurrent` (RNNCell, LSTMCell, RNN, LSTM); `functional` holds
-`linear`, the arithmetic the dense, batch, conv and recurrent layers share.
+One family per file:
+
+- `module`: Module (parameters, modes, state, save/load/from_file) and BatchModule;
+- `dense`: Neuron, Layer, MLP (called on one sample);
+- `containers`: Sequential, Residual;
+- `linear`: Linear, Flatten;
+- `activations`: ACTIVATIONS by name, ActivationLayer, ReLU, Tanh, Sigmoid, PReLU;
+- `dropout`: Dropout;  `batchnorm`: BatchNorm1d;
+- `conv`: Conv2d, MaxPool2d, AvgPool2d, output_size;
+- `recurrent`: RNNCell, LSTMCell, RNN, LSTM, unroll;
+- `init`: init_weights, INITS;
+- `functional`: `linear`, the arithmetic the layers share;
+- `_files` (internal): the file format, the atomic write, the architecture record and from_file;
+- `_shapes` (internal): checking inputs and batches, shapes of nested lists, kernel-size pairs.
 """
 
 from micrograd_ko.nn import functional
-from micrograd_ko.nn.batch import (
-    INITS,
+from micrograd_ko.nn._files import FILE_FORMAT, FILE_VERSION
+from micrograd_ko.nn._shapes import shape_of
+from micrograd_ko.nn.activations import (
+    ACTIVATIONS,
+    Activation,
     ActivationLayer,
-    BatchModule,
-    BatchNorm1d,
-    Dropout,
-    Flatten,
-    Linear,
     PReLU,
     ReLU,
-    Residual,
-    Sequential,
     Sigmoid,
     Tanh,
-    init_weights,
-    shape_of,
+    activation_function,
 )
+from micrograd_ko.nn.batchnorm import BatchNorm1d
+from micrograd_ko.nn.containers import Residual, Sequential
 from micrograd_ko.nn.conv import AvgPool2d, Conv2d, MaxPool2d, output_size
 from micrograd_ko.nn.dense import MLP, Layer, Neuron
-from micrograd_ko.nn.module import ACTIVATIONS, FILE_FORMAT, FILE_VERSION, Activation, Module, activation_function
+from micrograd_ko.nn.dropout import Dropout
+from micrograd_ko.nn.init import INITS, init_weights
+from micrograd_ko.nn.linear import Flatten, Linear
+from micrograd_ko.nn.module import BatchModule, Module
 from micrograd_ko.nn.recurrent import LSTM, RNN, LSTMCell, RecurrentModule, RNNCell, unroll
 
 __all__ = [

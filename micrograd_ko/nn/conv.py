@@ -8,18 +8,31 @@ from typing import Any
 
 import numpy as np
 
-from micrograd_ko.autograd import Value
-from micrograd_ko.autograd.checks import positive_integer
-from micrograd_ko.nn.batch import Batch, BatchModule, Init, _pair, init_weights, shape_of
-from micrograd_ko.nn.functional import _linear_rows
-
-# =====================================================================================================================
-# Convolution and pooling: images are nested lists [channel][row][col]
-# =====================================================================================================================
+from micrograd_ko.autograd import Value, dot_rows
+from micrograd_ko.autograd.checks import integer, positive_integer
+from micrograd_ko.nn._shapes import Batch, _pair, shape_of
+from micrograd_ko.nn.init import Init, init_weights
+from micrograd_ko.nn.module import BatchModule
 
 
 def output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
-    """Output length along one axis: ⌊(size + 2·padding - kernel) / stride⌋ + 1."""
+    """Output length along one axis: ⌊(size + 2·padding - kernel) / stride⌋ + 1.
+
+    Sizes are integers; a kernel larger than the padded input (no output at all) raises ValueError, as Conv2d does.
+    """
+    size = integer(size, "output_size: size", minimum=1)
+    kernel = integer(kernel, "output_size: kernel", minimum=1)
+    stride = integer(stride, "output_size: stride", minimum=1)
+    padding = integer(padding, "output_size: padding", minimum=0)
+    if size + 2 * padding < kernel:
+        raise ValueError(
+            f"output_size: kernel must be at most the padded size {size + 2 * padding} (size + 2·padding), got {kernel}"
+        )
+    return _output_size(size, kernel, stride, padding)
+
+
+def _output_size(size: int, kernel: int, stride: int, padding: int) -> int:
+    """`output_size` of checked numbers, which may be below 1 (the layers say why themselves)."""
     return (size + 2 * padding - kernel) // stride + 1
 
 
@@ -30,7 +43,7 @@ def _getter(indices: list[int]) -> Callable[[list[Value]], tuple[Value, ...]]:
     return lambda items: tuple(items[k] for k in indices)
 
 
-def _check_image(owner: str, index: int, image: Any, channels: int | None, kernel: tuple[int, int]) -> tuple[int, ...]:
+def _check_image(owner: str, index: int, image: Any, channels: int | None) -> tuple[int, ...]:
     shape = shape_of(image)
     if len(shape) != 3 or (channels is not None and shape[0] != channels):
         wanted = f"({channels}, height, width)" if channels is not None else "(channels, height, width)"
@@ -53,6 +66,8 @@ class Conv2d(BatchModule):
     and `padding` are ints or (height, width) pairs.
     """
 
+    named_in_repr = frozenset({"kernel_size"})
+
     def __init__(
         self,
         in_channels: int,
@@ -65,11 +80,11 @@ class Conv2d(BatchModule):
         seed: int | np.random.Generator | None = None,
     ) -> None:
         """Create the layer; `seed` makes the initial weights reproducible (biases start at 0)."""
-        self.in_channels = positive_integer(in_channels, "Conv2d in_channels")
-        self.out_channels = positive_integer(out_channels, "Conv2d out_channels")
-        self.kernel_size = _pair(kernel_size, "Conv2d kernel_size")
-        self.stride = _pair(stride, "Conv2d stride")
-        self.padding = _pair(padding, "Conv2d padding", minimum=0)
+        self.in_channels = positive_integer(in_channels, "Conv2d: in_channels")
+        self.out_channels = positive_integer(out_channels, "Conv2d: out_channels")
+        self.kernel_size = _pair(kernel_size, "Conv2d: kernel_size")
+        self.stride = _pair(stride, "Conv2d: stride")
+        self.padding = _pair(padding, "Conv2d: padding", minimum=0)
         self.init = init
         kh, kw = self.kernel_size
         per_output = self.in_channels * kh * kw
@@ -104,13 +119,13 @@ class Conv2d(BatchModule):
         return [self._image(i, image) for i, image in enumerate(batch)]
 
     def _image(self, index: int, image: Any) -> list[list[list[Value]]]:
-        _, height, width = _check_image("Conv2d", index, image, self.in_channels, self.kernel_size)
+        _, height, width = _check_image("Conv2d", index, image, self.in_channels)
         rows_out, cols_out, windows = self._windows(height, width)
         pixels = [v for channel in image for row in channel for v in row]
         out: list[list[list[Value]]] = [[[] for _ in range(rows_out)] for _ in range(self.out_channels)]
         for position, (take, weight_rows) in enumerate(windows):
             i = position // cols_out
-            for o, pixel in enumerate(_linear_rows(weight_rows, take(pixels), self._biases)):
+            for o, pixel in enumerate(dot_rows(weight_rows, take(pixels), self._biases)):
                 out[o][i].append(pixel)
         return out
 
@@ -124,7 +139,7 @@ class Conv2d(BatchModule):
         key = (height, width)
         if key not in self._plans:
             (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-            rows_out, cols_out = output_size(height, kh, sh, ph), output_size(width, kw, sw, pw)
+            rows_out, cols_out = _output_size(height, kh, sh, ph), _output_size(width, kw, sw, pw)
             if rows_out < 1 or cols_out < 1:
                 raise ValueError(
                     f"Conv2d: a {height}x{width} image padded by {self.padding} is smaller than "
@@ -160,21 +175,28 @@ class Conv2d(BatchModule):
             "bias": None if self.bias is None else [b.data for b in self.bias],
         }
 
-    def __repr__(self) -> str:
-        return (
-            f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-            f"stride={self.stride}, padding={self.padding}, bias={self.bias is not None})"
-        )
+    def arguments(self) -> dict[str, Any]:
+        """{'in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'bias'} (pairs as tuples)."""
+        return {
+            "in_channels": self.in_channels,
+            "out_channels": self.out_channels,
+            "kernel_size": self.kernel_size,
+            "stride": self.stride,
+            "padding": self.padding,
+            "bias": self.bias is not None,
+        }
 
 
 class _Pool2d(BatchModule):
     """Shared windowing of the pooling layers: each channel on its own, windows of kernel_size every stride."""
 
+    named_in_repr = frozenset({"kernel_size"})
+
     def __init__(self, kernel_size: int | tuple[int, int], stride: int | tuple[int, int] | None = None) -> None:
         """`stride` defaults to `kernel_size` (windows side by side, no overlap), as in PyTorch."""
         name = type(self).__name__
-        self.kernel_size = _pair(kernel_size, f"{name} kernel_size")
-        self.stride = self.kernel_size if stride is None else _pair(stride, f"{name} stride")
+        self.kernel_size = _pair(kernel_size, f"{name}: kernel_size")
+        self.stride = self.kernel_size if stride is None else _pair(stride, f"{name}: stride")
 
     def _reduce(self, window: list[Value]) -> Value:
         raise NotImplementedError
@@ -184,8 +206,8 @@ class _Pool2d(BatchModule):
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         out = []
         for index, image in enumerate(batch):
-            _, height, width = _check_image(type(self).__name__, index, image, None, self.kernel_size)
-            rows_out, cols_out = output_size(height, kh, sh), output_size(width, kw, sw)
+            _, height, width = _check_image(type(self).__name__, index, image, None)
+            rows_out, cols_out = _output_size(height, kh, sh, 0), _output_size(width, kw, sw, 0)
             if rows_out < 1 or cols_out < 1:
                 raise ValueError(f"{type(self).__name__}: a {height}x{width} image is smaller than {self.kernel_size}")
             pooled = []
@@ -204,8 +226,9 @@ class _Pool2d(BatchModule):
             out.append(pooled)
         return out
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride})"
+    def arguments(self) -> dict[str, Any]:
+        """{'kernel_size', 'stride'} (pairs as tuples)."""
+        return {"kernel_size": self.kernel_size, "stride": self.stride}
 
 
 class AvgPool2d(_Pool2d):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from micrograd_ko.autograd.value import Operand, Value, _dot_node, _operands
+from micrograd_ko.autograd import Operand, Value, as_values, dot_rows
 
 __all__ = ["linear"]
 
@@ -20,19 +20,12 @@ def linear(
     if bias is None:
         bias = [None] * len(weight)
     elif len(bias) != len(weight):
-        raise ValueError(f"linear: {len(weight)} rows of weights but {len(bias)} biases")
-    xs = _operands(inputs, "linear")
+        raise ValueError(f"linear: bias must have one entry per row of weight ({len(weight)}), got {len(bias)}")
+    xs = as_values(inputs, "linear")
     rows = []
     for row, weights in enumerate(weight):
         if len(weights) != len(xs):
-            raise ValueError(f"linear: row {row} has {len(weights)} weights but there are {len(xs)} inputs")
-        rows.append(_operands(weights, "linear"))
-    return _linear_rows(rows, xs, bias)
+            raise ValueError(f"linear: weight[{row}] must have one weight per input ({len(xs)}), got {len(weights)}")
+        rows.append(as_values(weights, "linear"))
+    return dot_rows(rows, xs, bias)
 
-
-def _linear_rows(
-    weight_rows: Sequence[tuple[Value, ...]], inputs: tuple[Value, ...], biases: Sequence[Operand | None]
-) -> list[Value]:
-    """`linear` without its checks, for modules that own their weights (every row already a tuple of Values)."""
-    x_data = [x.data for x in inputs]
-    return [_dot_node(ws, inputs, x_data, b) for ws, b in zip(weight_rows, biases)]

@@ -1,61 +1,37 @@
-"""The base of every network piece, `Module` (parameters, modes, state_dict, JSON files), and activations by name."""
+"""The base of every network piece, `Module` (parameters, modes, state, files), and `BatchModule`, called on a batch."""
 
 from __future__ import annotations
 
-import json
-import math
+import inspect
 import os
-import reprlib
-import secrets
-import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
-import numpy as np
+import micrograd_ko.nn._files as _files
+from micrograd_ko.autograd import Value
+from micrograd_ko.nn._shapes import Batch, _as_batch
 
-from micrograd_ko.autograd import Operand, Value, ops
-
-Activation = Callable[[Value], Value] | None
-
-ACTIVATIONS: dict[str, Activation] = {
-    **{op.name: getattr(Value, op.name) for op in ops.all_ops(builtin_only=True) if op.activation},
-    "linear": None,
-}
-"""Activation functions by name; 'linear' (or None) means no activation."""
-
-FILE_FORMAT = "micrograd_ko.state_dict"
-FILE_VERSION = 1
-
-
-def activation_function(name: str | None) -> Activation:
-    """Look up an activation by name (None means 'linear'); unknown names list the valid ones."""
-    if name is None:
-        return None
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; valid names are {', '.join(ACTIVATIONS)} or None")
-    return ACTIVATIONS[name]
-
-
-def _as_inputs(x: Sequence[Operand], expected: int, owner: str) -> list[Value]:
-    """Check an input vector's length and turn plain numbers into input Values."""
-    if isinstance(x, str | bytes) or not isinstance(x, Sequence | np.ndarray):
-        raise TypeError(f"{owner} expects a list of {expected} numbers or Values, got {type(x).__name__}")
-    if len(x) != expected:
-        raise ValueError(f"{owner} expects {expected} inputs, got {len(x)}")
-    inputs = []
-    for i, item in enumerate(x):
-        value = item if isinstance(item, Value) else Value(item, label=f"x{i + 1}")
-        if not math.isfinite(value.data):
-            raise ValueError(f"{owner} input {i} is {value.data!r}: inputs must be finite")
-        inputs.append(value)
-    return inputs
+_M = TypeVar("_M", bound="Module")
 
 
 class Module:
     """Base class: anything that owns parameters, possibly through child modules."""
 
     training: bool = True
+    named_in_repr: ClassVar[frozenset[str]] = frozenset()
+    """Required arguments the repr writes by name all the same, as PyTorch writes `kernel_size=`."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _files.register(cls)
+
+    def arguments(self) -> dict[str, Any]:
+        """The constructor arguments that define the architecture, by name (seeds and initial values excluded).
+
+        The one place each class states them: `repr` shows them and `save`
+        records them, so `load` can refuse another architecture and
+        `from_file` can rebuild this one.
+        """
+        return {}
 
     def children(self) -> list[Module]:
         """The modules this one is built from, in parameter order (none by default)."""
@@ -81,10 +57,6 @@ class Module:
         """Switch to evaluation mode; same as train(False)."""
         return self.train(False)
 
-    def _recorded_architecture(self) -> dict[str, Any] | None:
-        """The constructor arguments `save` records so `load` can refuse another architecture (None: nothing)."""
-        return None
-
     def state_dict(self) -> Any:
         """The parameters' values as nested lists/dicts of floats, in parameter order."""
         return [child.state_dict() for child in self.children()]
@@ -92,125 +64,82 @@ class Module:
     def load_state_dict(self, state: Any) -> None:
         """Copy values from `state` into the parameters.
 
-        `state` must have exactly the layout `state_dict()` returns; otherwise a
-        ValueError names the first mismatching entry and no parameter changes.
+        `state` must have exactly the layout `state_dict()` returns and every
+        value must be allowed (a running variance is never negative); the whole
+        of it is checked first, so a mismatch raises ValueError naming the first
+        wrong entry and no parameter changes.
         """
-        _check_layout(self.state_dict(), state, type(self).__name__)
-        for parameter, value in zip(self.parameters(), _flatten(state), strict=True):
+        name = type(self).__name__
+        _files.check_layout(self.state_dict(), state, name)
+        self._check_state(state, name)
+        self._assign_state(state)
+
+    def _check_state(self, state: Any, path: str) -> None:
+        """Rules on a state of the right layout beyond finite numbers (none by default: the children's)."""
+        for i, (child, part) in enumerate(zip(self.children(), state)):
+            child._check_state(part, f"{path}[{i}]")
+
+    def _assign_state(self, state: Any) -> None:
+        """Copy a checked state in: each child its part, or the numbers into the parameters in order."""
+        children = self.children()
+        if children:
+            for child, part in zip(children, state, strict=True):
+                child._assign_state(part)
+            return
+        for parameter, value in zip(self.parameters(), _files.flatten(state, self.state_dict()), strict=True):
             parameter.data = value
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the parameters to `path` as JSON, atomically (a temp file renamed into place).
 
-        The file records `repr(self)` under "model" and, for MLP, Layer and
-        Neuron, the constructor's arguments under "architecture", so `load`
-        can refuse weights of another architecture and `MLP.from_file` can
-        rebuild the model.  The file gets the usual mode for new files (0o666
-        less the umask), like any file a program writes.
+        The file records `repr(self)` under "model" and the constructor's
+        arguments (`arguments()`, nested for containers) under "architecture",
+        so `load` can refuse weights of another architecture and `from_file`
+        can rebuild the model.  The file gets the usual mode for new files
+        (0o666 less the umask), like any file a program writes.
         """
-        target = Path(path)
-        document: dict[str, Any] = {"format": FILE_FORMAT, "version": FILE_VERSION, "model": repr(self)}
-        architecture = self._recorded_architecture()
-        if architecture is not None:
-            document["architecture"] = architecture
-        document["state"] = self.state_dict()
-        _write_atomically(target, json.dumps(document, ensure_ascii=False))
+        _files.save(self, path)
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters written by `save`; a corrupt or mismatched file raises ValueError and changes nothing.
 
         Weights saved from another architecture (say a tanh MLP loaded into a
-        ReLU MLP of the same shape) are refused with both architectures named.
+        ReLU MLP of the same shape, or a MaxPool2d file into an AvgPool2d) are
+        refused with both architectures named.
         """
-        document = _read_document(path)
-        mine = self._recorded_architecture()
-        if mine is not None:
-            saved = document.get("architecture")
-            recorded = document.get("model")
-            # files written before the architecture was recorded are checked against their repr
-            differs = saved != mine if saved is not None else isinstance(recorded, str) and recorded != repr(self)
-            if differs:
-                shown = recorded[:200] if isinstance(recorded, str) else _short(saved)
-                builder = f"{type(self).__name__}.from_file"
-                hint = f" ({builder} builds the saved model)" if hasattr(self, "from_file") else ""
-                raise ValueError(
-                    f"load: {path} was saved from {shown} but this model is {self!r}; "
-                    f"build the saved architecture to load it{hint}"
-                )
-        self.load_state_dict(document["state"])
+        _files.load(self, path)
+
+    @classmethod
+    def from_file(cls: type[_M], path: str | os.PathLike[str]) -> _M:
+        """The model saved in `path` by `save`, built with the recorded architecture and loaded with its weights.
+
+        The architecture is read as data (never evaluated); files from before it
+        was recorded are read from their `repr` with `ast`, accepting literals
+        only.  A file without a valid architecture of this class (any module
+        class for `Module.from_file`) raises ValueError.
+        """
+        model: _M = _files.from_file(path, cls)
+        return model
+
+    def __repr__(self) -> str:
+        """The class and its `arguments()`: required ones by position, the others by name."""
+        parameters = inspect.signature(type(self)).parameters
+        shown = []
+        for name, value in self.arguments().items():
+            parameter = parameters.get(name)
+            required = parameter is not None and parameter.default is inspect.Parameter.empty
+            by_position = required and name not in self.named_in_repr
+            shown.append(repr(value) if by_position else f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
 
 
-def _write_atomically(target: Path, text: str) -> None:
-    """Write `text` to a new file beside `target`, then rename it over `target`; on failure leave `target` as it was."""
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
-    # os.open applies the umask to 0o666, as open(path, "w") does; mkstemp would force 0o600
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+class BatchModule(Module):
+    """Base of the layers called on a batch (a list of samples); calling one returns a batch of the same length."""
 
+    def __call__(self, batch: Any) -> Batch:
+        """The layer's output for every sample of `batch` (numbers are turned into input Values first)."""
+        return self.forward(_as_batch(batch, type(self).__name__))
 
-def _read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The JSON document of a state file, with its format marker and version checked."""
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except RecursionError:
-        raise ValueError(f"load: {path} is not a micrograd_ko JSON file (its JSON is nested too deeply)") from None
-    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, an integer of more than 4300 digits
-        raise ValueError(f"load: {path} is not a micrograd_ko JSON file ({error})") from error
-    if not isinstance(document, dict) or document.get("format") != FILE_FORMAT or "state" not in document:
-        raise ValueError(f"load: {path} is not a micrograd_ko state file (missing format marker)")
-    version = document.get("version")
-    if type(version) is not int or version != FILE_VERSION:
-        raise ValueError(f"load: {path} has version {_short(version)}; expected {FILE_VERSION}")
-    return document
-
-
-def _short(data: object) -> str:
-    """repr of data read from a file, cut short: a hostile file must not make the error message huge or deep."""
-    return _SHORT.repr(data)
-
-
-_SHORT = reprlib.Repr()
-_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 3, 200, 200, 40
-
-
-def _check_layout(expected: Any, given: Any, path: str) -> None:
-    """Raise ValueError at the first place where `given` differs in shape or type from `expected`."""
-    if isinstance(expected, dict):
-        if not isinstance(given, dict) or set(given) != set(expected):
-            keys = sorted(given) if isinstance(given, dict) else type(given).__name__
-            raise ValueError(f"{path}: expected keys {sorted(expected)}, got {keys}")
-        for key in expected:
-            _check_layout(expected[key], given[key], f"{path}.{key}")
-    elif isinstance(expected, list):
-        if not isinstance(given, list) or len(given) != len(expected):
-            size = len(given) if isinstance(given, list) else type(given).__name__
-            raise ValueError(f"{path}: expected a list of {len(expected)} entries, got {size}")
-        for i, (e, g) in enumerate(zip(expected, given)):
-            _check_layout(e, g, f"{path}[{i}]")
-    elif expected is None:
-        if given is not None:
-            raise ValueError(f"{path}: expected no value (the model has no parameter here), got {given!r}")
-    elif isinstance(given, int) and not isinstance(given, bool) and abs(given) > _LARGEST_FLOAT:
-        # math.isfinite would raise OverflowError; JSON has no limit on integers
-        raise ValueError(f"{path}: expected a finite number, got an integer of {len(str(abs(given)))} digits")
-    elif isinstance(given, bool) or not isinstance(given, int | float) or not math.isfinite(given):
-        raise ValueError(f"{path}: expected a finite number, got {_short(given)}")
-
-
-_LARGEST_FLOAT = int(sys.float_info.max)
-
-
-def _flatten(state: Any) -> list[float]:
-    if isinstance(state, dict):
-        return [x for value in state.values() for x in _flatten(value)]
-    if isinstance(state, list):
-        return [x for value in state for x in _flatten(value)]
-    return [] if state is None else [float(state)]
+    def forward(self, batch: Batch) -> Batch:
+        """The computation on a checked batch of Values; each subclass writes its own with engine ops."""
+        raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
-from micrograd_ko.autograd import Operand, Value
+from micrograd_ko.autograd import Operand, Value, dot_rows
 from micrograd_ko.autograd.checks import generator, positive_integer
-from micrograd_ko.nn.batch import _load_children
-from micrograd_ko.nn.functional import _linear_rows
-from micrograd_ko.nn.module import Module, _as_inputs, _check_layout, _flatten, _short
+from micrograd_ko.nn._shapes import _as_inputs, _short
+from micrograd_ko.nn.module import Module
 
-# =====================================================================================================================
-# Recurrent networks: RNNCell, LSTMCell, and RNN / LSTM that unroll them over a sequence
-# =====================================================================================================================
-#
 # A cell is called on ONE sample (a list of Values), like Neuron and Layer, and returns the next state.  A sequence
 # is a list of such samples x_1 … x_L (torch's unbatched input of shape (L, input_size)); a batch of sequences is a
 # plain Python loop over them.  Parameters keep torch's names, order and layout, so weights map one to one.
@@ -29,30 +24,8 @@ NONLINEARITIES = ("tanh", "relu")
 """The activations `RNNCell` accepts, as `torch.nn.RNNCell` does."""
 
 
-_RM = TypeVar("_RM", bound="RecurrentModule")
-
-
 class RecurrentModule(Module):
-    """Base of the recurrent modules: `to_torch()` / `from_torch()` and the architecture recorded by `save`."""
-
-    def _recorded_architecture(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def to_torch(self, dtype: Any = None) -> Any:
-        """The `torch.nn` twin (RNNCell, LSTMCell, RNN or LSTM) with copies of the weights (float64 by default)."""
-        from micrograd_ko.interop.torch import to_torch  # torch is optional: import it only when asked
-
-        return to_torch(self, dtype)
-
-    @classmethod
-    def from_torch(cls: type[_RM], module: Any) -> _RM:
-        """This module built from its `torch.nn` twin, weights copied."""
-        from micrograd_ko.interop.torch import module_from_torch
-
-        result = module_from_torch(module)
-        if not isinstance(result, cls):
-            raise TypeError(f"{cls.__name__}.from_torch: {type(module).__name__} becomes a {type(result).__name__}")
-        return result
+    """Base of the recurrent modules (cells and the networks that unroll them); called on one sequence or sample."""
 
 
 class _RecurrentCell(RecurrentModule):
@@ -68,15 +41,15 @@ class _RecurrentCell(RecurrentModule):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool, seed: int | np.random.Generator | None) -> None:
         name = type(self).__name__
-        self.input_size = positive_integer(input_size, f"{name} input_size")
-        self.hidden_size = positive_integer(hidden_size, f"{name} hidden_size")
+        self.input_size = positive_integer(input_size, f"{name}: input_size")
+        self.hidden_size = positive_integer(hidden_size, f"{name}: hidden_size")
         if not isinstance(bias, bool):
-            raise TypeError(f"{name} bias must be True or False, got {bias!r}")
+            raise TypeError(f"{name}: bias must be True or False, got {bias!r}")
         n_in, n_h, rows = self.input_size, self.hidden_size, len(self.GATES) * self.hidden_size
         limit = 1.0 / math.sqrt(n_h)
         # torch's reset_parameters: every weight and bias from U(-1/sqrt(hidden), 1/sqrt(hidden)), in parameter order
         count = rows * (n_in + n_h) + (2 * rows if bias else 0)
-        flat = iter(generator(seed, "seed").uniform(-limit, limit, count).tolist())
+        flat = iter(generator(seed, f"{name}: seed").uniform(-limit, limit, count).tolist())
         ih, hh, biases = self._labels()
         self.weight_ih = [
             tuple(Value(next(flat), label=ih(r, i), role="parameter") for i in range(n_in)) for r in range(rows)
@@ -99,10 +72,7 @@ class _RecurrentCell(RecurrentModule):
         """W_ih·x + b_ih + W_hh·h + b_hh, one row at a time (see the class docstring)."""
         biases = self.bias_ih if self.bias_ih is not None else self._no_bias
         # h = 0 (None) leaves W_hh·h out; otherwise one dot over [W_ih[r] | W_hh[r]] and [x | h]
-        if h is None:
-            rows = _linear_rows(self.weight_ih, tuple(x), biases)
-        else:
-            rows = _linear_rows(self._rows, (*x, *h), biases)
+        rows = dot_rows(self.weight_ih, tuple(x), biases) if h is None else dot_rows(self._rows, (*x, *h), biases)
         if self.bias_hh is None:
             return rows
         return [row + b for row, b in zip(rows, self.bias_hh)]
@@ -134,13 +104,6 @@ class _RecurrentCell(RecurrentModule):
             "bias_hh": None if self.bias_hh is None else [b.data for b in self.bias_hh],
         }
 
-    def load_state_dict(self, state: Any) -> None:
-        """Load the four tensors by name (layout checked first, so a mismatch changes nothing)."""
-        _check_layout(self.state_dict(), state, type(self).__name__)
-        ordered = [state[key] for key in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
-        for parameter, value in zip(self.parameters(), _flatten(ordered), strict=True):
-            parameter.data = value
-
 
 class RNNCell(_RecurrentCell):
     """One step of an Elman recurrent network, like `torch.nn.RNNCell`:
@@ -169,7 +132,7 @@ class RNNCell(_RecurrentCell):
     ) -> None:
         """Create the cell; `nonlinearity` is 'tanh' or 'relu'."""
         if nonlinearity not in NONLINEARITIES:
-            raise ValueError(f"RNNCell nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+            raise ValueError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         self.nonlinearity = nonlinearity
         self._g: Callable[[Value], Value] = Value.tanh if nonlinearity == "tanh" else Value.relu
         super().__init__(input_size, hidden_size, bias, seed)
@@ -189,24 +152,14 @@ class RNNCell(_RecurrentCell):
         """h0 = zeros, as input Values labelled h0[j]."""
         return [Value(0.0, label=f"h0[{j}]") for j in range(self.hidden_size)]
 
-    def _recorded_architecture(self) -> dict[str, Any]:
+    def arguments(self) -> dict[str, Any]:
+        """{'input_size', 'hidden_size', 'bias', 'nonlinearity'}."""
         return {
-            "class": "RNNCell",
             "input_size": self.input_size,
             "hidden_size": self.hidden_size,
             "bias": self.bias_ih is not None,
             "nonlinearity": self.nonlinearity,
         }
-
-    def __repr__(self) -> str:
-        return (
-            f"RNNCell({self.input_size}, {self.hidden_size}, bias={self.bias_ih is not None}, "
-            f"nonlinearity={self.nonlinearity!r})"
-        )
-
-
-LSTM_GATES = ("input", "forget", "cell", "output")
-"""The LSTM's four blocks of rows, in torch's order (i, f, g, o)."""
 
 
 class LSTMCell(_RecurrentCell):
@@ -296,16 +249,9 @@ class LSTMCell(_RecurrentCell):
         n = self.hidden_size
         return [Value(0.0, label=f"h0[{j}]") for j in range(n)], [Value(0.0, label=f"c0[{j}]") for j in range(n)]
 
-    def _recorded_architecture(self) -> dict[str, Any]:
-        return {
-            "class": "LSTMCell",
-            "input_size": self.input_size,
-            "hidden_size": self.hidden_size,
-            "bias": self.bias_ih is not None,
-        }
-
-    def __repr__(self) -> str:
-        return f"LSTMCell({self.input_size}, {self.hidden_size}, bias={self.bias_ih is not None})"
+    def arguments(self) -> dict[str, Any]:
+        """{'input_size', 'hidden_size', 'bias'}."""
+        return {"input_size": self.input_size, "hidden_size": self.hidden_size, "bias": self.bias_ih is not None}
 
 
 def _sequence(xs: Any, input_size: int, owner: str) -> list[list[Value]]:
@@ -349,24 +295,17 @@ class _Recurrent(RecurrentModule):
         self.bidirectional = bidirectional
         self.input_size, self.hidden_size = cells[0].input_size, cells[0].hidden_size
 
-    def _recorded_architecture(self) -> dict[str, Any]:
-        recorded = {
-            "class": type(self).__name__,
+    def _shape(self) -> dict[str, Any]:
+        """The arguments RNN and LSTM share."""
+        return {
             "input_size": self.input_size,
             "hidden_size": self.hidden_size,
             "bias": self.cells[0].bias_ih is not None,
-            "bidirectional": self.bidirectional,
         }
-        nonlinearity = getattr(self, "nonlinearity", None)  # RNN's; an LSTM's gates are fixed
-        return recorded if nonlinearity is None else {**recorded, "nonlinearity": nonlinearity}
 
     def children(self) -> list[Module]:
         """The forward cell, then the backward cell when bidirectional (torch's `_reverse` parameters)."""
         return list(self.cells)
-
-    def load_state_dict(self, state: Any) -> None:
-        """Load each direction's cell (layout checked first, so a mismatch changes nothing)."""
-        _load_children(self, state)
 
     def _initial(self, state: Any, owner: str) -> list[Any]:
         """One initial state (or None) per direction."""
@@ -421,7 +360,7 @@ class RNN(_Recurrent):
         seed: int | np.random.Generator | None = None,
     ) -> None:
         """Create the network; `seed` makes the initial weights reproducible."""
-        rng = generator(seed, "seed")
+        rng = generator(seed, "RNN: seed")
         directions = 2 if bidirectional else 1
         super().__init__(
             [RNNCell(input_size, hidden_size, bias, nonlinearity, rng) for _ in range(directions)], bool(bidirectional)
@@ -437,11 +376,9 @@ class RNN(_Recurrent):
         outputs, finals = self._run(steps, initial)
         return outputs, finals
 
-    def __repr__(self) -> str:
-        return (
-            f"RNN({self.input_size}, {self.hidden_size}, bias={self.cells[0].bias_ih is not None}, "
-            f"nonlinearity={self.nonlinearity!r}, bidirectional={self.bidirectional})"
-        )
+    def arguments(self) -> dict[str, Any]:
+        """{'input_size', 'hidden_size', 'bias', 'nonlinearity', 'bidirectional'}."""
+        return {**self._shape(), "nonlinearity": self.nonlinearity, "bidirectional": self.bidirectional}
 
 
 class LSTM(_Recurrent):
@@ -463,7 +400,7 @@ class LSTM(_Recurrent):
         seed: int | np.random.Generator | None = None,
     ) -> None:
         """Create the network; `seed` makes the initial weights reproducible."""
-        rng = generator(seed, "seed")
+        rng = generator(seed, "LSTM: seed")
         directions = 2 if bidirectional else 1
         super().__init__([LSTMCell(input_size, hidden_size, bias, rng) for _ in range(directions)], bool(bidirectional))
 
@@ -486,8 +423,6 @@ class LSTM(_Recurrent):
         outputs, finals = self._run(steps, initial)
         return outputs, ([h for h, _ in finals], [c for _, c in finals])
 
-    def __repr__(self) -> str:
-        return (
-            f"LSTM({self.input_size}, {self.hidden_size}, bias={self.cells[0].bias_ih is not None}, "
-            f"bidirectional={self.bidirectional})"
-        )
+    def arguments(self) -> dict[str, Any]:
+        """{'input_size', 'hidden_size', 'bias', 'bidirectional'}."""
+        return {**self._shape(), "bidirectional": self.bidirectional}

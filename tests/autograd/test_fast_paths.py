@@ -48,9 +48,9 @@ def test_linear_accepts_numbers_and_no_biases() -> None:
 
 def test_linear_refuses_mismatched_shapes() -> None:
     x = [Value(1.0), Value(2.0)]
-    with pytest.raises(ValueError, match="row 1 has 3 weights but there are 2 inputs"):
+    with pytest.raises(ValueError, match=r"linear: weight\[1\] must have one weight per input \(2\), got 3"):
         linear(x, [[1.0, 2.0], [1.0, 2.0, 3.0]])
-    with pytest.raises(ValueError, match="2 rows of weights but 1 biases"):
+    with pytest.raises(ValueError, match=r"linear: bias must have one entry per row of weight \(2\), got 1"):
         linear(x, [[1.0, 2.0], [1.0, 2.0]], [None])
     with pytest.raises(TypeError, match="linear: operand must be a real number, got str"):
         linear(x, [[1.0, "2"]])  # type: ignore[list-item]

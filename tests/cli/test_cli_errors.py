@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from micrograd_ko.__main__ import main as micrograd_main
+from micrograd_ko.cli import demo
+from micrograd_ko.cli.demo import main as demo_main
 from micrograd_ko.cli.draw import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,13 +110,75 @@ def test_steps_naming_an_existing_file(tmp_path: Path, capsys: pytest.CaptureFix
 def test_digits_is_validated(tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str) -> None:
     assert main(["x", "--var", "x=1", "-o", str(tmp_path / "g.dot"), option, value]) == 2
     line = one_error_line(capsys)
-    assert "--digits: significant digits must be a whole number from 1 to 17" in line and value in line
+    assert line.startswith(f"error: draw: --digits must be a whole number from 1 to 17, got {value!r} (see ")
 
 
 @pytest.mark.parametrize("value", ["0", "-5"])
 def test_max_nodes_is_validated(tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str) -> None:
     assert main(["x", "--var", "x=1", "-o", str(tmp_path / "g.dot"), "--max-nodes", value]) == 2
-    assert "--max-nodes: the node limit must be a positive whole number" in one_error_line(capsys)
+    line = one_error_line(capsys)
+    assert line.startswith(f"error: draw: --max-nodes must be a whole number >= 1, got {value!r} (see ")
+
+
+# ---- the demo's options are checked before it trains ---------------------------------------
+
+
+def test_demo_with_a_negative_seed_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert demo_main(["--seed", "-1", "--steps", "1"]) == 2
+    line = one_error_line(capsys)
+    assert line.startswith("error: demo: --seed must be a whole number >= 0, got '-1' (see ")
+
+
+@pytest.mark.parametrize("under", ["", "sub"])
+def test_demo_out_naming_a_file_is_refused_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, under: str
+) -> None:
+    blocker = tmp_path / "picture"
+    blocker.write_text("mine", encoding="utf-8")
+
+    def no_training(**kwargs: object) -> None:
+        raise AssertionError("the demo trained before checking --out")
+
+    monkeypatch.setattr(demo, "train_moons", no_training)
+    out = blocker / under if under else blocker
+    assert demo_main(["--steps", "1", "--out", str(out)]) == 2
+    line = one_error_line(capsys)
+    assert line.startswith(f"error: demo: --out must be a new or existing folder, got {str(out)!r}: ")
+    assert f"{blocker} is a file, not a directory" in line
+    assert blocker.read_text(encoding="utf-8") == "mine"
+
+
+def test_demo_out_holding_a_folder_where_the_picture_goes_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / demo.GRAPH_FILE).mkdir()
+    assert demo_main(["--steps", "1", "--out", str(tmp_path)]) == 2
+    expected = f"error: demo: --out must be a folder without a directory named {demo.GRAPH_FILE}, got {str(tmp_path)!r}"
+    assert one_error_line(capsys).startswith(expected)
+
+
+@pytest.mark.parametrize("arguments", [["--seed", "-1"], ["--out", "{file}"]])
+def test_the_demo_command_exits_with_2_and_no_traceback(tmp_path: Path, arguments: list[str]) -> None:
+    file = tmp_path / "file"
+    file.write_text("", encoding="utf-8")
+    finished = subprocess.run(
+        [sys.executable, "-m", "micrograd_ko", "demo", "--steps", "1", *(a.format(file=file) for a in arguments)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
+    assert finished.returncode == 2
+    assert finished.stdout == ""
+    (line,) = finished.stderr.splitlines()
+    assert line.startswith("error: demo: --")
+
+
+def test_an_unknown_command_is_named_in_the_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    assert micrograd_main(["drwa"]) == 2
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first == "error: micrograd_ko: COMMAND must be one of 'demo', 'draw', got 'drwa'"
 
 
 # ---- formulas that start with '-' ----------------------------------------------------------

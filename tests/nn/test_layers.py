@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from micrograd_ko import Value, data, gradcheck, losses, nn, no_grad
+from micrograd_ko.interop.torch import from_torch, to_torch
 from micrograd_ko.optim import Adam
 
 TORCH_MISSING = "PyTorch is not installed (pip install 'micrograd_ko[torch]')"
@@ -93,7 +94,7 @@ def _map_array(array: np.ndarray, fn: Callable[[float], Any]) -> Any:
 
 def _compare_with_torch(torch: Any, layer: nn.BatchModule, batch: np.ndarray, twin: Any = None) -> Any:
     """Run `layer` and its torch twin on `batch`; outputs and all gradients must agree to ~1e-12."""
-    twin = layer.to_torch() if twin is None else twin
+    twin = to_torch(layer) if twin is None else twin
     x_t = torch.tensor(batch, dtype=torch.float64, requires_grad=True)
     out_t = twin(x_t)
     c = np.asarray(COEFFICIENTS[: out_t.numel()]).reshape(tuple(out_t.shape))
@@ -154,7 +155,7 @@ def test_sequential_applies_per_sample_modules_to_each_sample() -> None:
 def test_sequential_needs_modules() -> None:
     with pytest.raises(ValueError, match="at least one"):
         nn.Sequential()
-    with pytest.raises(TypeError, match="item 1"):
+    with pytest.raises(TypeError, match=r"Sequential: modules\[1\] must be a micrograd_ko.nn Module, got str"):
         nn.Sequential(nn.ReLU(), "relu")  # type: ignore[arg-type]
 
 
@@ -274,6 +275,26 @@ def test_output_size_formula() -> None:
     assert nn.output_size(28, 5) == 24
     assert nn.output_size(8, 3, stride=2, padding=1) == 4
     assert nn.output_size(7, 2, stride=2) == 3
+    assert nn.output_size(5, 5) == 1 and nn.output_size(3, 5, padding=1) == 1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "says"),
+    [
+        ((3, 5), ValueError, r"output_size: kernel must be at most the padded size 3 .*, got 5"),
+        ((4, 5), ValueError, r"output_size: kernel must be at most the padded size 4 .*, got 5"),
+        ((8.5, 3), TypeError, r"output_size: size must be an int.*, got .*8\.5"),
+        ((8, 3.0), TypeError, r"output_size: kernel must be an int.*, got .*3\.0"),
+        ((0, 1), ValueError, r"output_size: size must be .*>= 1, got 0"),
+        ((8, 3, 0), ValueError, r"output_size: stride must be .*>= 1, got 0"),
+        ((8, 3, 1, -1), ValueError, r"output_size: padding must be .*>= 0, got -1"),
+    ],
+)
+def test_output_size_refuses_what_no_layer_accepts(
+    arguments: tuple[Any, ...], error: type[Exception], says: str
+) -> None:
+    with pytest.raises(error, match=says):
+        nn.output_size(*arguments)
 
 
 # ---- pooling ---------------------------------------------------------------------------------------------------------
@@ -337,9 +358,11 @@ def test_dropout_gradcheck_with_a_fixed_mask() -> None:
     _gradcheck_layer(layer, np.random.default_rng(0).normal(size=(2, 5)), before=same_mask)
 
 
-@pytest.mark.parametrize("p", [-0.1, 1.0, 1.5, True, "0.5"])
-def test_dropout_refuses_bad_p(p: Any) -> None:
-    with pytest.raises(ValueError, match=r"\[0, 1\)"):
+@pytest.mark.parametrize(
+    ("p", "error"), [(-0.1, ValueError), (1.0, ValueError), (1.5, ValueError), (True, TypeError), ("0.5", TypeError)]
+)
+def test_dropout_refuses_bad_p(p: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match=rf"Dropout: p must be a probability in \[0, 1\), got {p!r}"):
         nn.Dropout(p)
 
 
@@ -359,7 +382,7 @@ def test_batchnorm_matches_torch_over_several_steps_then_in_eval(torch: Any) -> 
     norm = nn.BatchNorm1d(3, momentum=0.2)
     for j, (g, b) in enumerate(zip(norm.weight, norm.bias)):
         g.data, b.data = 1.0 + 0.5 * j, -0.3 * j
-    twin = norm.to_torch()
+    twin = to_torch(norm)
     rng = np.random.default_rng(0)
     for _ in range(4):
         twin.zero_grad()
@@ -479,11 +502,12 @@ def test_sequential_to_torch_and_back(torch: Any) -> None:
     batch = _images(3, 1, 4, 4)
     model(batch)
     model.eval()
-    net = model.to_torch()
+    net = to_torch(model)
     assert not net.training
     expected = _outputs(model, batch)
     np.testing.assert_allclose(net(torch.tensor(batch)).detach().numpy(), expected, rtol=1e-12, atol=1e-12)
-    back = nn.Sequential.from_torch(net)
+    back = from_torch(net)
+    assert isinstance(back, nn.Sequential)
     assert back.state_dict() == model.state_dict()
     assert _outputs(back, batch) == expected
     assert [type(m).__name__ for m in back] == [type(m).__name__ for m in model]
@@ -499,7 +523,7 @@ def test_cnn_training_step_matches_torch(torch: Any) -> None:
     )
     batch, labels = _images(4, 1, 4, 4), [0, 3, 1, 4]
     _compare_with_torch(torch, model, batch)
-    twin = model.to_torch()
+    twin = to_torch(model)
     logits = model(batch)
     loss = Value.sum(losses.softmax_cross_entropy(row, c) for row, c in zip(logits, labels)) / len(labels)
     loss_t = torch.nn.functional.cross_entropy(twin(torch.tensor(batch)), torch.tensor(labels))
@@ -517,12 +541,12 @@ def test_from_torch_reads_layers_and_refuses_what_it_cannot_match(torch: Any) ->
         tnn.BatchNorm1d(8, dtype=torch.float64),
         tnn.Linear(8, 2, dtype=torch.float64),
     ).eval()
-    model = nn.Sequential.from_torch(net)
+    model = from_torch(net)
+    assert isinstance(model, nn.Sequential)
     batch = _images(2, 1, 4, 4)
     np.testing.assert_allclose(_outputs(model, batch), net(torch.tensor(batch)).detach().numpy(), rtol=1e-12)
-    assert isinstance(nn.Conv2d.from_torch(net[0]), nn.Conv2d)
-    with pytest.raises(TypeError, match="becomes a Tanh"):
-        nn.Conv2d.from_torch(net[1])
+    assert type(from_torch(net[0])) is nn.Conv2d
+    assert type(from_torch(net[1])) is nn.Tanh
     refused = [
         (tnn.Conv2d(2, 2, 3, groups=2), "groups"),
         (tnn.Conv2d(1, 1, 3, padding=1, padding_mode="reflect"), "zero padding"),
@@ -533,14 +557,14 @@ def test_from_torch_reads_layers_and_refuses_what_it_cannot_match(torch: Any) ->
     ]
     for module, message in refused:
         with pytest.raises(ValueError, match=message):
-            nn.Sequential.from_torch(tnn.Sequential(module))
+            from_torch(tnn.Sequential(module))
 
 
 def test_to_torch_of_a_sequential_with_a_per_sample_layer(torch: Any) -> None:
     model = nn.Sequential(nn.Layer(3, 4, activation="tanh", seed=0), nn.Linear(4, 2, seed=1))
     batch = np.random.default_rng(0).normal(size=(2, 3))
     expected = [[v.data for v in row] for row in model(batch)]
-    np.testing.assert_allclose(model.to_torch()(torch.tensor(batch)).detach().numpy(), expected, rtol=1e-12)
+    np.testing.assert_allclose(to_torch(model)(torch.tensor(batch)).detach().numpy(), expected, rtol=1e-12)
 
 
 # ---- the CNN on digits -----------------------------------------------------------------------------------------
@@ -633,10 +657,17 @@ def test_sequential_with_maxpool_and_prelu_round_trips_through_torch(torch: Any,
     model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1, seed=0), nn.PReLU(2), nn.MaxPool2d(2), nn.Flatten())
     batch = _images(2, 1, 4, 4)
     expected = _outputs(model, batch)
-    np.testing.assert_allclose(model.to_torch()(torch.tensor(batch)).detach().numpy(), expected, rtol=1e-12)
-    back = nn.Sequential.from_torch(model.to_torch())
+    np.testing.assert_allclose(to_torch(model)(torch.tensor(batch)).detach().numpy(), expected, rtol=1e-12)
+    back = from_torch(to_torch(model))
+    assert isinstance(back, nn.Sequential)
     assert back.state_dict() == model.state_dict() and _outputs(back, batch) == expected
     model.save(tmp_path / "m.json")
     other = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1, seed=9), nn.PReLU(2, init=0.5), nn.MaxPool2d(2), nn.Flatten())
     other.load(tmp_path / "m.json")
     assert _outputs(other, batch) == expected
+
+
+def test_conv_and_pool_reprs_write_kernel_size_by_name_as_pytorch_does() -> None:
+    assert repr(nn.Conv2d(1, 2, 3)) == "Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1), padding=(0, 0), bias=True)"
+    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=(2, 2), stride=(2, 2))"
+    assert repr(nn.AvgPool2d((3, 2), stride=1)) == "AvgPool2d(kernel_size=(3, 2), stride=(1, 1))"

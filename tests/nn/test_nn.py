@@ -124,10 +124,24 @@ def test_wrong_input_length_and_type_are_rejected() -> None:
         model.layers[0]([1.0])
 
 
-@pytest.mark.parametrize(("nin", "nouts"), [(0, [1]), (2, []), (2, [0]), (2, [1.5]), (True, [1]), (2, "12")])
-def test_bad_sizes_are_rejected(nin: object, nouts: object) -> None:
-    with pytest.raises(ValueError, match="MLP"):
+@pytest.mark.parametrize(
+    ("nin", "nouts", "says"),
+    [
+        (0, [1], r"MLP: nin must be a positive integer, got 0"),
+        (2, [], r"MLP: nouts must be a non-empty list of layer sizes, got \[\]"),
+        (2, [0], r"MLP: nouts\[0\] must be a positive integer, got 0"),
+        (2, [3, 1.5], r"MLP: nouts\[1\] must be a positive integer, got 1.5"),
+        (True, [1], r"MLP: nin must be a positive integer, got True"),
+    ],
+)
+def test_bad_sizes_are_rejected(nin: object, nouts: object, says: str) -> None:
+    with pytest.raises(ValueError, match=says):
         MLP(nin, nouts)  # type: ignore[arg-type]
+
+
+def test_layer_sizes_that_are_not_a_list_are_a_type_error() -> None:
+    with pytest.raises(TypeError, match=r"MLP: nouts must be a non-empty list of layer sizes, got '12'"):
+        MLP(2, "12")  # type: ignore[arg-type]
 
 
 def test_zero_grad_clears_every_parameter() -> None:
@@ -206,7 +220,7 @@ def test_save_is_atomic_and_leaves_the_old_file_on_failure(tmp_path: Path, monke
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("micrograd_ko.nn.module.os.replace", fail)
+    monkeypatch.setattr("micrograd_ko.nn._files.os.replace", fail)
     with pytest.raises(OSError, match="disk full"):
         MLP(2, [3, 1], seed=9).save(path)
     assert path.read_bytes() == old

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from micrograd_ko import nn
 from micrograd_ko.nn import FILE_FORMAT, FILE_VERSION, MLP, Layer, Module, Neuron
 
 
@@ -236,3 +237,96 @@ def test_save_creates_files_with_the_umask_default_mode(tmp_path: Path, umask: i
         os.umask(previous)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
     assert list(tmp_path.iterdir()) == [path]
+
+
+# ---- every module: its architecture recorded, another refused, from_file rebuilds it ------------------------------
+
+
+def _every_kind() -> list[Module]:
+    return [
+        nn.Sequential(nn.Linear(2, 3, seed=0), nn.ReLU(), nn.Linear(3, 1, seed=1)),
+        nn.Residual(nn.Sequential(nn.Linear(2, 2, seed=0), nn.Tanh())),
+        nn.Linear(3, 2, bias=False, seed=0),
+        nn.Conv2d(1, 2, 3, stride=2, padding=1, seed=0),
+        nn.MaxPool2d(2),
+        nn.AvgPool2d((3, 2), stride=1),
+        nn.Flatten(),
+        nn.Dropout(0.3),
+        nn.BatchNorm1d(3, eps=0.1, momentum=0.2),
+        nn.PReLU(2),
+        nn.ActivationLayer("elu"),
+        nn.Sigmoid(),
+        nn.RNNCell(2, 3, nonlinearity="relu", seed=0),
+        nn.LSTMCell(2, 3, bias=False, seed=0),
+        nn.RNN(2, 3, bidirectional=True, seed=0),
+        nn.LSTM(2, 3, seed=0),
+        nn.Sequential(nn.MLP(2, [3, 1], activation="tanh", seed=0), nn.Layer(1, 2, seed=1)),
+        Neuron(2, activation="sigmoid", seed=0),
+    ]
+
+
+@pytest.mark.parametrize("model", _every_kind(), ids=lambda m: type(m).__name__)
+def test_from_file_rebuilds_every_module_class(tmp_path: Path, model: Module) -> None:
+    for p in model.parameters():
+        p.data += 0.5  # weights no constructor would make
+    path = tmp_path / "m.json"
+    model.save(path)
+    rebuilt = Module.from_file(path)
+    assert type(rebuilt) is type(model) and repr(rebuilt) == repr(model)
+    assert rebuilt.state_dict() == model.state_dict()
+    assert type(model).from_file(path).state_dict() == model.state_dict()
+
+
+@pytest.mark.parametrize(
+    ("saved", "other"),
+    [
+        (
+            nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)),
+            nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1)),
+        ),
+        (nn.MaxPool2d(2), nn.AvgPool2d(2)),
+        (nn.Conv2d(1, 2, 3), nn.Conv2d(1, 2, 3, stride=2, padding=1)),
+        (nn.BatchNorm1d(3, eps=1e-5), nn.BatchNorm1d(3, eps=0.1)),
+        (nn.Sequential(MLP(2, [3, 1], activation="relu")), nn.Sequential(MLP(2, [3, 1], activation="tanh"))),
+        (nn.Residual(nn.Linear(2, 2)), nn.Residual(nn.Sequential(nn.Linear(2, 2)))),
+        (nn.RNN(2, 3, nonlinearity="relu"), nn.RNN(2, 3)),
+    ],
+    ids=["activation in a Sequential", "max/avg pool", "conv stride", "eps", "MLP in a Sequential", "residual", "rnn"],
+)
+def test_a_file_of_another_architecture_is_refused_naming_both(tmp_path: Path, saved: Module, other: Module) -> None:
+    path = tmp_path / "m.json"
+    saved.save(path)
+    before = other.state_dict()
+    with pytest.raises(ValueError) as caught:
+        other.load(path)
+    message = str(caught.value)
+    assert f"was saved from {saved!r}" in message and f"this model is {other!r}" in message
+    assert other.state_dict() == before
+
+
+def test_a_load_that_fails_in_one_module_changes_no_other(tmp_path: Path) -> None:
+    model = nn.Sequential(nn.Linear(2, 2, seed=0), nn.BatchNorm1d(2))
+    path = state_file(tmp_path, model)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["state"][0]["weight"][0][0] = 99.0
+    document["state"][1]["running_var"] = [1.0, -1.0]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"Sequential\[1\]: running_var must be >= 0, got \[1.0, -1.0\]"):
+        model.load(path)
+    with pytest.raises(ValueError, match="running_var"):
+        model.load_state_dict(document["state"])
+    assert model.state_dict() == before
+
+
+def test_a_state_with_its_keys_in_another_order_loads_by_name() -> None:
+    model = nn.Linear(2, 1, seed=0)
+    model.load_state_dict({"bias": [3.0], "weight": [[1.0, 2.0]]})
+    assert [p.data for p in model.parameters()] == [1.0, 2.0, 3.0]
+
+
+def test_from_file_of_one_class_refuses_a_file_of_another(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    nn.Linear(2, 1).save(path)
+    with pytest.raises(ValueError, match="records the architecture of a Linear, not of a Conv2d"):
+        nn.Conv2d.from_file(path)

@@ -1,0 +1,382 @@
+"""Planning: from the traced nodes to groups of nodes over the rows of one buffer.
+
+`make_plan` runs the steps in order, each a function of its own:
+
+1. `read_graph`: every node in one topological order, with its kind (the
+   engine's roles: 'input', 'parameter', 'constant', or 'result' for a
+   computed node) and its depth (the longest path from a leaf).
+2. `needs_grad`: which nodes need a gradient (the parameters and everything
+   computed from one), so backward skips the rest.
+3. `group_nodes`: computed nodes of one depth, op and arity together (a
+   matrix product: also the same inputs), then `merge_convolutions`.
+4. `assign_rows`: one value row per node: inputs, the parameters read through
+   the buffer, constants, then each group's nodes side by side.
+5. `build_groups`: each group of nodes becomes its kernel (`groups.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from micrograd_ko.autograd import Role, Value, ops
+from micrograd_ko.compiler._buffers import FloatArray, IndexArray, State
+from micrograd_ko.compiler.errors import CompileError
+from micrograd_ko.compiler.groups import ConvGroup, DotGroup, Group, MapGroup, MatmulGroup, SumGroup
+
+__all__ = [
+    "Graph",
+    "GroupKey",
+    "Plan",
+    "RowLayout",
+    "assign_rows",
+    "build_groups",
+    "group_nodes",
+    "make_plan",
+    "merge_convolutions",
+    "needs_grad",
+    "read_graph",
+    "topological_order",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """What the planner decided, given to `Program`: the rows of the value buffer and the groups run over them.
+
+    The rows, top to bottom: the sample's inputs (`n_inputs` of them), the
+    parameters that groups read through the buffer (`buffer_params`: their
+    indices in `params`), the constants (from row `first_constant`), then
+    every group's nodes (`rows` in all).  The leaf vector holds `params`
+    then `constants`.  `outputs` are the value rows of the traced outputs,
+    `nodes` counts the computed nodes traced.  Iterating a plan gives its
+    groups in execution order.
+    """
+
+    sample_shape: tuple[int, ...]
+    n_inputs: int  # the numbers of one sample
+    params: tuple[Value, ...]
+    buffer_params: IndexArray
+    first_constant: int  # n_inputs + len(buffer_params): stored, since every call reads it
+    constants: FloatArray
+    groups: tuple[Group, ...]
+    rows: int
+    outputs: tuple[int, ...]
+    single_output: bool
+    nodes: int
+
+    def __iter__(self) -> Iterator[Group]:
+        return iter(self.groups)
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def new_state(self, samples: int) -> State:
+        """Buffers for a batch of `samples`, with the constants written in (they never change)."""
+        state = State(self.rows, samples, len(self.params) + len(self.constants))
+        first = self.first_constant
+        state.values[first : first + len(self.constants)] = self.constants[:, None]
+        state.leaves[len(self.params) :] = self.constants
+        return state
+
+    def load(self, state: State, flat: FloatArray, theta: FloatArray) -> None:
+        """Write a batch (`flat`: one row per sample) and the parameters' values `theta` into `state`."""
+        n_inputs = self.n_inputs
+        state.values[:n_inputs] = flat.T
+        n_params = len(theta)
+        if n_params:
+            state.leaves[:n_params] = theta
+            if n_inputs != self.first_constant:  # some parameters are read through the buffer
+                state.values[n_inputs : self.first_constant] = theta[self.buffer_params][:, None]
+
+
+# ---- 1. the graph, read once -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Graph:
+    """The traced graph read once: its nodes in topological order, each one's kind and depth, and its constants."""
+
+    order: list[Value]
+    kind: dict[int, Role]  # by id(node)
+    depth: dict[int, int]  # by id(node): 0 for a leaf, else 1 + the deepest parent's
+    constants: list[Value]  # the constant leaves, first seen first
+
+    def computed(self) -> Iterator[Value]:
+        """The computed nodes (kind 'result'), in order."""
+        return (node for node in self.order if self.kind[id(node)] == "result")
+
+
+def topological_order(outputs: Sequence[Value]) -> list[Value]:
+    """Every node the outputs depend on, each after its parents: the core's order of each output, merged.
+
+    Each output's `topological_order()` lists its parents first; nodes already
+    listed for an earlier output are skipped, so the merged list keeps that
+    property and is the same from run to run (first seen first).
+    """
+    seen: set[int] = set()
+    order: list[Value] = []
+    for output in outputs:
+        if id(output) in seen:
+            continue
+        for node in output.topological_order():
+            if id(node) not in seen:
+                seen.add(id(node))
+                order.append(node)
+    return order
+
+
+def read_graph(outputs: Sequence[Value], inputs: Sequence[Value], params: Sequence[Value]) -> Graph:
+    """The graph of `outputs`: every node's kind and depth; CompileError for a parameter missing from `params`."""
+    order = topological_order(outputs)
+    input_ids = {id(v) for v in inputs}
+    param_ids = {id(p) for p in params}
+    kind: dict[int, Role] = {}
+    depth: dict[int, int] = {}
+    constants: list[Value] = []
+    for node in order:
+        key = id(node)
+        parents = node.parents
+        if parents:
+            kind[key] = "result"
+            depth[key] = 1 + max(depth[id(p)] for p in parents)
+            continue
+        depth[key] = 0
+        if key in input_ids:
+            kind[key] = "input"
+        elif key in param_ids:
+            kind[key] = "parameter"
+        elif node.role == "parameter":
+            raise CompileError(
+                "trace: params must list every parameter the graph uses (one left out would be frozen as a "
+                f"constant), got none for the parameter (label {node.label!r}, data {node.data!r})"
+            )
+        else:
+            kind[key] = "constant"
+            constants.append(node)
+    return Graph(order, kind, depth, constants)
+
+
+# ---- 2. which nodes need a gradient ------------------------------------------------------------------------------
+
+
+def needs_grad(graph: Graph) -> dict[int, bool]:
+    """By id(node): whether it is a parameter or computed from one (else no gradient is sent to it)."""
+    needs: dict[int, bool] = {}
+    for node in graph.order:
+        key = id(node)
+        needs[key] = graph.kind[key] == "parameter" or any(needs[id(p)] for p in node.parents)
+    return needs
+
+
+# ---- 3. grouping ---------------------------------------------------------------------------------------------------
+
+
+class GroupKey(NamedTuple):
+    """What the nodes of one group share: depth, op name, arity, and how a matrix product shares (`shared`).
+
+    `shared` is None for an elementwise group, ('matmul', ids of the shared
+    inputs) for dot nodes that read one input tuple with leaf weights, and
+    ('conv', channels, ids of each channel's weights) after
+    `merge_convolutions`.
+    """
+
+    depth: int
+    op: str
+    arity: int
+    shared: tuple[Any, ...] | None
+
+
+def _op_block(name: str) -> ops.Op:
+    """The op table's block for a node's op (an op unregistered since its nodes were built has none)."""
+    try:
+        return ops.lookup(name)
+    except KeyError:
+        raise CompileError(f"trace: every op of the graph must be in the op table, got {name!r}") from None
+
+
+def _weights_and_bias(node: Value) -> tuple[Value, ...]:
+    """A dot node's weights, then its bias if it has one: the parents that are not its inputs."""
+    parents = node.parents
+    k = len(parents) // 2
+    return parents[:k] + parents[2 * k :]
+
+
+def group_nodes(graph: Graph) -> list[tuple[GroupKey, list[Value]]]:
+    """The computed nodes grouped by `GroupKey`, convolutions merged, in depth order (first seen first within one)."""
+    groups: dict[GroupKey, list[Value]] = {}
+    for node in graph.computed():
+        op = _op_block(node.op)
+        parents = node.parents
+        arity = len(parents)
+        shared: tuple[Any, ...] | None = None
+        if op.name == "dot" and all(graph.kind[id(p)] in ("parameter", "constant") for p in _weights_and_bias(node)):
+            k = arity // 2
+            shared = ("matmul", tuple(id(x) for x in parents[k : 2 * k]))
+        groups.setdefault(GroupKey(graph.depth[id(node)], op.name, arity, shared), []).append(node)
+    return sorted(merge_convolutions(groups).items(), key=lambda item: item[0].depth)  # sorted() is stable
+
+
+def merge_convolutions(groups: dict[GroupKey, list[Value]]) -> dict[GroupKey, list[Value]]:
+    """Merge matrix-product groups of one depth that use the same weights (and biases): a convolution's positions.
+
+    Each window position of a convolution is its own matmul candidate (its
+    own input tuple), but all of them meet the same rows of weights.  Those
+    become one 'conv' group whose nodes are ordered channel by channel
+    (node o * P + p: weight row o at position p), so its outputs are one
+    (O, P * samples) matrix.  Groups that share their weights with no other
+    stay matmul groups (a dense layer).
+    """
+    by_weights: dict[tuple[Any, ...], list[GroupKey]] = {}
+    for key, members in groups.items():
+        if key.shared is None or key.shared[0] != "matmul":
+            continue
+        signature = tuple(tuple(id(p) for p in _weights_and_bias(node)) for node in members)
+        by_weights.setdefault((key.depth, key.arity, signature), []).append(key)
+    merged: dict[GroupKey, GroupKey] = {}
+    for (depth, arity, signature), keys in by_weights.items():
+        if len(keys) > 1:
+            for key in keys:
+                merged[key] = GroupKey(depth, "dot", arity, ("conv", len(signature), signature))
+    result: dict[GroupKey, list[Value]] = {}
+    for key, members in groups.items():
+        if key not in merged:
+            result[key] = members
+            continue
+        target = merged[key]
+        if target not in result:
+            positions = [groups[k] for k in merged if merged[k] == target]
+            channels = len(positions[0])
+            # channel by channel: row o * P + p is weight row o at position p
+            result[target] = [position[o] for o in range(channels) for position in positions]
+    return result
+
+
+# ---- 4. rows ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """Where every node lives in the value buffer."""
+
+    row: dict[int, int]  # by id(node)
+    buffer_params: list[int]  # indices in params of the parameters read through the buffer, in row order
+    rows: int  # how many rows in all
+
+
+def _buffer_reads(key: GroupKey, node: Value) -> tuple[Value, ...]:
+    """The parents a node's kernel reads from the value buffer (a matrix product gathers its weights elsewhere)."""
+    parents = node.parents
+    if key.shared is None:
+        return parents
+    k = key.arity // 2
+    return parents[k : 2 * k]
+
+
+def assign_rows(
+    groups: list[tuple[GroupKey, list[Value]]], graph: Graph, inputs: Sequence[Value], params: Sequence[Value]
+) -> RowLayout:
+    """Rows for the inputs, the parameters read through the buffer, the constants, then each group's nodes together."""
+    param_index = {id(p): i for i, p in enumerate(params)}
+    reads = (
+        param_index[id(p)]
+        for key, members in groups
+        for node in members
+        for p in _buffer_reads(key, node)
+        if graph.kind[id(p)] == "parameter"
+    )
+    buffer_params = list(dict.fromkeys(reads))
+    row: dict[int, int] = {id(v): i for i, v in enumerate(inputs)}
+    row.update({id(params[i]): len(inputs) + j for j, i in enumerate(buffer_params)})
+    next_row = len(inputs) + len(buffer_params)
+    for node in graph.constants:
+        row[id(node)] = next_row
+        next_row += 1
+    for _, members in groups:
+        for node in members:
+            row[id(node)] = next_row
+            next_row += 1
+    return RowLayout(row, buffer_params, next_row)
+
+
+# ---- 5. the kernels ------------------------------------------------------------------------------------------------
+
+
+def build_groups(
+    groups: list[tuple[GroupKey, list[Value]]],
+    graph: Graph,
+    layout: RowLayout,
+    needs: dict[int, bool],
+    params: Sequence[Value],
+) -> list[Group]:
+    """Each group of nodes as its kernel, reading its parents' rows (a matrix product: its weights' leaf indices)."""
+    leaf = {id(p): i for i, p in enumerate(params)}  # the leaf vector: parameters, then constants
+    leaf.update({id(c): len(params) + j for j, c in enumerate(graph.constants)})
+    row = layout.row
+    kernels: list[Group] = []
+    for key, members in groups:
+        first = row[id(members[0])]
+        out = slice(first, first + len(members))
+        op = ops.lookup(key.op)
+        arity = key.arity
+        k = arity // 2
+        # a parameter gathered from the leaf vector has no row: -1 marks it
+        parent_rows = [[row.get(id(p), -1) for p in node.parents] for node in members]
+        grad_at = [any(needs[id(node.parents[i])] for node in members) for i in range(arity)]
+        if key.shared is not None and key.shared[0] == "conv":
+            positions = len(members) // key.shared[1]
+            firsts = members[::positions]  # position 0 of every channel: the weight rows
+            weights = [[leaf[id(p)] for p in node.parents[:k]] for node in firsts]
+            bias = [leaf[id(node.parents[2 * k])] for node in firsts] if arity % 2 else None
+            patches = [[row[id(p)] for p in members[p].parents[k : 2 * k]] for p in range(positions)]
+            kernels.append(ConvGroup(op, key.depth, out, parent_rows, weights, bias, patches, any(grad_at[k : 2 * k])))
+        elif key.shared is not None:
+            weights = [[leaf[id(p)] for p in node.parents[:k]] for node in members]
+            bias = [leaf[id(node.parents[2 * k])] for node in members] if arity % 2 else None
+            kernels.append(MatmulGroup(op, key.depth, out, parent_rows, weights, bias, any(grad_at[k : 2 * k])))
+        elif key.op == "dot":
+            kernels.append(DotGroup(op, key.depth, out, parent_rows, grad_at))
+        elif key.op == "sum":
+            kernels.append(SumGroup(op, key.depth, out, parent_rows))
+        else:
+            kernels.append(MapGroup(op, key.depth, out, parent_rows, grad_at))
+    return kernels
+
+
+# ---- all the steps -------------------------------------------------------------------------------------------------
+
+
+def make_plan(
+    inputs: Sequence[Value],
+    shape: tuple[int, ...],
+    params: Sequence[Value],
+    outputs: Sequence[Value],
+    single_output: bool,
+) -> tuple[Plan, list[Value]]:
+    """The plan of the traced `outputs`, and the computed nodes in row order (to check the plan against them).
+
+    `single_output` is whether the traced function returned one Value (then a
+    call returns one number per sample) rather than a list of them.
+    """
+    graph = read_graph(outputs, inputs, params)
+    groups = group_nodes(graph)
+    layout = assign_rows(groups, graph, inputs, params)
+    kernels = build_groups(groups, graph, layout, needs_grad(graph), params)
+    computed = [node for _, members in groups for node in members]
+    plan = Plan(
+        sample_shape=shape,
+        n_inputs=len(inputs),
+        params=tuple(params),
+        buffer_params=np.asarray(layout.buffer_params, dtype=np.intp),
+        first_constant=len(inputs) + len(layout.buffer_params),
+        constants=np.asarray([c.data for c in graph.constants], dtype=float),
+        groups=tuple(kernels),
+        rows=layout.rows,
+        outputs=tuple(layout.row[id(v)] for v in outputs),
+        single_output=single_output,
+        nodes=len(computed),
+    )
+    return plan, computed

@@ -1,0 +1,238 @@
+"""The program at run time: a plan called on a batch, its loss and its backward, and the optional check.
+
+`Program` holds a `Plan` (rows and groups, from `plan.py`) and the buffers of
+the last batch size.  Each call writes the batch and the parameters' current
+values into the buffers and runs the groups forward; `backward` runs them in
+reverse and adds the parameters' gradients into their Values.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from micrograd_ko.autograd import Value, no_grad
+from micrograd_ko.autograd.checks import one_of
+from micrograd_ko.compiler._buffers import FloatArray, State
+from micrograd_ko.compiler._samples import nest, output_list
+from micrograd_ko.compiler.errors import TraceCheckError
+from micrograd_ko.compiler.plan import Plan
+
+__all__ = ["REDUCTIONS", "PlanSize", "Program", "Reduction"]
+
+Reduction = Literal["mean", "sum"]
+REDUCTIONS: tuple[Reduction, ...] = ("mean", "sum")
+
+_DATA = operator.attrgetter("data")  # map(_DATA, params) reads every parameter's value in one C loop
+_NO_INPUTS: FloatArray = np.zeros((1, 0))  # the batch of a penalty program: one sample of no numbers
+
+
+@dataclass(frozen=True)
+class PlanSize:
+    """How big a plan is: scalar nodes traced, groups they became, numpy calls per forward and backward.
+
+    A call of a table formula (an op's `array_forward` or `local_grads`)
+    counts as one, although it may make a few numpy calls inside.
+    """
+
+    nodes: int
+    groups: int
+    forward_calls: int
+    backward_calls: int
+
+    @property
+    def calls_per_step(self) -> int:
+        """Numpy calls of one forward plus one backward."""
+        return self.forward_calls + self.backward_calls
+
+
+class Program:
+    """A traced per-sample graph, compiled to a plan of groups; call it on a batch.
+
+    Build one with `trace`.  `program(batch)` returns the outputs for every
+    sample, `program.backward(reduction)` accumulates parameter gradients,
+    `program.loss(batch, reduction)` is the reduced output plus the penalty.
+    `plan` is the `Plan` it runs, `fn` the traced function (replayed by
+    `check`), `penalty_program` the parameter-only term's own program.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        fn: Callable[..., Any],
+        *,
+        penalty: Program | None = None,
+        check: bool = False,
+        check_samples: int = 3,
+    ) -> None:
+        self.plan = plan
+        self.fn = fn
+        self.penalty_program = penalty
+        self.check = check
+        self.check_samples = check_samples
+        self._outputs = np.asarray(plan.outputs, dtype=np.intp)
+        self._state: State | None = None  # the buffers of the last batch size, made by the first call
+
+    @property
+    def params(self) -> tuple[Value, ...]:
+        """The traced parameters, in the order `backward` returns their gradients."""
+        return self.plan.params
+
+    # ---- running ---------------------------------------------------------------------------------
+
+    def _prepare(self, samples: int) -> State:
+        state = self._state
+        if state is None or state.values.shape[1] != samples:
+            state = self._state = self.plan.new_state(samples)
+        return state
+
+    def _as_batch(self, batch: Any) -> FloatArray:
+        array = np.asarray(batch, dtype=float)
+        shape = self.plan.sample_shape
+        if array.shape[1:] != shape:
+            raise ValueError(
+                f"Program.forward: batch must have shape (n_samples, {', '.join(map(str, shape))}) like the "
+                f"traced example, got shape {array.shape}"
+            )
+        if array.shape[0] == 0:
+            raise ValueError(f"Program.forward: batch must hold at least one sample, got shape {array.shape}")
+        return array.reshape(array.shape[0], self.plan.n_inputs)
+
+    def forward(self, batch: Any) -> FloatArray:
+        """Every output for every sample: shape (n_samples,) for one output, else (n_samples, n_outputs)."""
+        flat = self._as_batch(batch)
+        params = self.plan.params
+        # the parameters, read once per call from their Values (an optimizer step in between is seen)
+        theta = np.fromiter(map(_DATA, params), float, count=len(params))
+        self._run(flat, theta)
+        if self.penalty_program is not None:
+            self.penalty_program._run(_NO_INPUTS, theta)
+        assert self._state is not None  # set by _run
+        outputs = self._state.values[self._outputs].T
+        result: FloatArray = outputs[:, 0].copy() if self.plan.single_output else outputs.copy()
+        if self.check:
+            self._check(flat, result)
+        return result
+
+    def _run(self, flat: FloatArray, theta: FloatArray) -> None:
+        state = self._prepare(flat.shape[0])
+        self.plan.load(state, flat, theta)
+        for group in self.plan.groups:
+            group.forward(state)
+
+    __call__ = forward
+
+    def penalty(self) -> float:
+        """The parameter-only term at the parameters of the last call (0.0 without a penalty)."""
+        if self.penalty_program is None:
+            return 0.0
+        state = self.penalty_program._state
+        if state is None:
+            raise RuntimeError("Program.penalty: call the program on a batch first")
+        return float(state.values[self.penalty_program.plan.outputs[0], 0])
+
+    def loss(self, batch: Any, reduction: Reduction = "mean") -> float:
+        """The outputs summed per sample, then averaged (or summed) over samples, plus the penalty."""
+        reduction = one_of(reduction, REDUCTIONS, "Program.loss: reduction")
+        outputs = self.forward(batch)
+        per_sample = outputs if outputs.ndim == 1 else outputs.sum(axis=1)
+        total = per_sample.sum() / len(per_sample) if reduction == "mean" else per_sample.sum()
+        return float(total) + self.penalty()
+
+    def backward(
+        self,
+        reduction: Reduction = "mean",
+        output_weights: Sequence[float] | None = None,
+        accumulate: bool = True,
+    ) -> FloatArray:
+        """p.grad += the mean (or sum) over the last batch's samples of d(outputs)/d(p), plus the penalty's.
+
+        The outputs are summed, each weighted by `output_weights` (default all
+        1; a 0 leaves an output out, such as a score returned beside a loss).
+        Like eager `backward()`, this accumulates: call `zero_grad()` first in a
+        training loop.  Returns the gradient, one entry per parameter;
+        `accumulate=False` only returns it, for an optimizer that works on arrays.
+        """
+        reduction = one_of(reduction, REDUCTIONS, "Program.backward: reduction")
+        state = self._state
+        if state is None:
+            raise RuntimeError("Program.backward: call the program on a batch first")
+        n_outputs = len(self.plan.outputs)
+        weights = [1.0] * n_outputs if output_weights is None else [float(w) for w in output_weights]
+        if len(weights) != n_outputs:
+            raise ValueError(
+                f"Program.backward: output_weights must hold one weight per output ({n_outputs}), "
+                f"got {output_weights!r}"
+            )
+        scale = 1.0 / state.values.shape[1] if reduction == "mean" else 1.0
+        grads = self._leaf_gradients(state, [w * scale for w in weights])
+        if self.penalty_program is not None:
+            penalty_state = self.penalty_program._state
+            assert penalty_state is not None  # run by forward
+            grads += self.penalty_program._leaf_gradients(penalty_state, [1.0])
+        if accumulate:
+            for p, g in zip(self.plan.params, grads.tolist()):
+                p.grad += g
+        return grads
+
+    def _leaf_gradients(self, state: State, seeds: list[float]) -> FloatArray:
+        """d(sum of outputs, output j weighted by `seeds[j]`)/d(parameter), summed over samples."""
+        plan = self.plan
+        grads = state.grads
+        grads.fill(0.0)
+        state.leaf_grads.fill(0.0)
+        for row, seed in zip(plan.outputs, seeds):
+            grads[row] += seed
+        for group in reversed(plan.groups):
+            group.backward(state)
+        result: FloatArray = state.leaf_grads[: len(plan.params)].copy()
+        if plan.n_inputs != plan.first_constant:
+            result[plan.buffer_params] += grads[plan.n_inputs : plan.first_constant].sum(axis=1)
+        return result
+
+    # ---- checking --------------------------------------------------------------------------------
+
+    def _check(self, flat: FloatArray, compiled: FloatArray) -> None:
+        """Replay a few samples eagerly (first, last, evenly spaced) and compare with the compiled outputs."""
+        n = flat.shape[0]
+        picks = sorted({round(i * (n - 1) / max(self.check_samples - 1, 1)) for i in range(self.check_samples)})
+        for i in picks:
+            with no_grad():
+                inputs = nest([Value(x) for x in flat[i].tolist()], self.plan.sample_shape)
+                eager = np.asarray([v.data for v in output_list(self.fn(inputs), "trace: fn")], dtype=float)
+            got = np.atleast_1d(compiled[i])
+            if not np.allclose(got, eager, rtol=1e-9, atol=1e-12, equal_nan=True):
+                raise TraceCheckError(
+                    f"check: sample {i} gives {eager.tolist()} eagerly but {got.tolist()} compiled; the traced "
+                    "graph does not fit this sample (Python control flow on .data, such as `if v.data > 0:`, "
+                    "is recorded for the example only)"
+                )
+
+    # ---- the plan --------------------------------------------------------------------------------
+
+    def size(self) -> PlanSize:
+        """Nodes, groups and numpy calls per step of this plan (with its penalty's)."""
+        plans = [self.plan] if self.penalty_program is None else [self.plan, self.penalty_program.plan]
+        return PlanSize(
+            nodes=sum(p.nodes for p in plans),
+            groups=sum(len(p.groups) for p in plans),
+            forward_calls=sum(4 + sum(g.forward_calls for g in p.groups) for p in plans),
+            backward_calls=sum(4 + sum(g.backward_calls for g in p.groups) for p in plans),
+        )
+
+    def describe(self) -> str:
+        """The plan as text, one group per line, in execution order."""
+        plan = self.plan
+        lines = [f"program: {plan.n_inputs} inputs, {len(plan.params)} parameters, {plan.nodes} nodes"]
+        lines += [f"  {g.describe()}" for g in plan.groups]
+        if self.penalty_program is not None:
+            lines += ["penalty:", *(f"  {g.describe()}" for g in self.penalty_program.plan.groups)]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        size = self.size()
+        return f"Program({size.nodes} nodes in {size.groups} groups, {size.calls_per_step} numpy calls per step)"

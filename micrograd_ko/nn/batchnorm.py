@@ -1,0 +1,108 @@
+"""Batch normalisation, BatchNorm1d: each feature centred and scaled by the batch's statistics, then γ·x̂ + β."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from micrograd_ko.autograd import Value
+from micrograd_ko.autograd.checks import positive_integer
+from micrograd_ko.nn._shapes import Batch, _short, shape_of
+from micrograd_ko.nn.module import BatchModule
+
+
+class BatchNorm1d(BatchModule):
+    """Batch normalisation of `num_features` features, as `torch.nn.BatchNorm1d` computes it.
+
+    Training mode, for each feature j over the batch of N samples:
+
+        μ = (1/N) Σ x,   σ² = (1/N) Σ (x - μ)²   (the biased variance)
+        y = γ_j (x - μ) / √(σ² + eps) + β_j
+
+    and the running statistics move toward the batch's, with the unbiased
+    variance σ²·N/(N-1):  running = (1 - momentum)·running + momentum·batch.
+    Evaluation mode uses `running_mean` and `running_var` (lists of floats,
+    starting at 0 and 1) instead of the batch's.  Parameters: [γ1…γn, β1…βn]
+    (`weight` starts at 1, `bias` at 0).  `state_dict()` holds weight, bias,
+    running_mean and running_var.  Training needs at least 2 samples per batch.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
+        """`eps` keeps the division finite; `momentum` in [0, 1] is the weight of the newest batch."""
+        self.num_features = positive_integer(num_features, "BatchNorm1d: num_features")
+        if isinstance(eps, bool) or not isinstance(eps, int | float):
+            raise TypeError(f"BatchNorm1d: eps must be a positive number, got {eps!r}")
+        if not eps > 0 or not math.isfinite(eps):
+            raise ValueError(f"BatchNorm1d: eps must be a positive number, got {eps!r}")
+        if isinstance(momentum, bool) or not isinstance(momentum, int | float):
+            raise TypeError(f"BatchNorm1d: momentum must be a number in [0, 1], got {momentum!r}")
+        if not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"BatchNorm1d: momentum must be a number in [0, 1], got {momentum!r}")
+        self.eps = float(eps)
+        self.momentum = float(momentum)
+        self.weight = tuple(Value(1.0, label=f"γ{j + 1}", role="parameter") for j in range(self.num_features))
+        self.bias = tuple(Value(0.0, label=f"β{j + 1}", role="parameter") for j in range(self.num_features))
+        self.running_mean = [0.0] * self.num_features
+        self.running_var = [1.0] * self.num_features
+
+    def forward(self, batch: Batch) -> Batch:
+        """Normalise each feature with the batch's statistics (training) or the running ones (evaluation)."""
+        for i, sample in enumerate(batch):
+            if shape_of(sample) != (self.num_features,):
+                raise ValueError(
+                    f"BatchNorm1d: sample {i} has shape {shape_of(sample)}; expected ({self.num_features},)"
+                )
+        columns = list(zip(*batch))
+        if self.training:
+            outputs = [self._normalise_batch(j, list(column)) for j, column in enumerate(columns)]
+        else:
+            outputs = [self._normalise_running(j, list(column)) for j, column in enumerate(columns)]
+        return [list(row) for row in zip(*outputs)]
+
+    def _normalise_batch(self, j: int, column: list[Value]) -> list[Value]:
+        n = len(column)
+        if n < 2:
+            raise ValueError(f"BatchNorm1d in training mode needs a batch of at least 2 samples, got {n}")
+        mean = Value.sum(column) / n
+        centered = [x - mean for x in column]
+        variance = Value.dot(centered, centered) / n
+        std = (variance + self.eps).sqrt()
+        gamma, beta = self.weight[j], self.bias[j]
+        m = self.momentum
+        self.running_mean[j] = (1.0 - m) * self.running_mean[j] + m * mean.data
+        self.running_var[j] = (1.0 - m) * self.running_var[j] + m * variance.data * n / (n - 1)
+        return [gamma * (c / std) + beta for c in centered]
+
+    def _normalise_running(self, j: int, column: list[Value]) -> list[Value]:
+        mean, scale = self.running_mean[j], 1.0 / math.sqrt(self.running_var[j] + self.eps)
+        gamma, beta = self.weight[j], self.bias[j]
+        return [gamma * ((x - mean) * scale) + beta for x in column]
+
+    def parameters(self) -> list[Value]:
+        """[γ1…γn, β1…βn]."""
+        return [*self.weight, *self.bias]
+
+    def state_dict(self) -> dict[str, Any]:
+        """{'weight', 'bias', 'running_mean', 'running_var'}: lists of floats."""
+        return {
+            "weight": [g.data for g in self.weight],
+            "bias": [b.data for b in self.bias],
+            "running_mean": list(self.running_mean),
+            "running_var": list(self.running_var),
+        }
+
+    def _check_state(self, state: Any, path: str) -> None:
+        """A variance is never negative."""
+        if any(v < 0 for v in state["running_var"]):
+            raise ValueError(f"{path}: running_var must be >= 0, got {_short(state['running_var'])}")
+
+    def _assign_state(self, state: Any) -> None:
+        """γ and β into the parameters, the running statistics into their lists."""
+        for parameter, value in zip(self.parameters(), [*state["weight"], *state["bias"]], strict=True):
+            parameter.data = float(value)
+        self.running_mean = [float(v) for v in state["running_mean"]]
+        self.running_var = [float(v) for v in state["running_var"]]
+
+    def arguments(self) -> dict[str, Any]:
+        """{'num_features', 'eps', 'momentum'}."""
+        return {"num_features": self.num_features, "eps": self.eps, "momentum": self.momentum}
