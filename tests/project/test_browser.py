@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 
 from micrograd_ko import Value, step_through
-from micrograd_ko.stepview import save_steps
-from micrograd_ko.viz import backward_steps
-from tests.viz.test_viz import neuron
+from micrograd_ko.viz import backward_steps, save_steps
+from tests.viz.graphs import neuron
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[browser]'; make test installs it)"

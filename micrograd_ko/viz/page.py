@@ -17,6 +17,8 @@ How the viewer is built, and why:
   in one notebook never touch each other's elements.
 * The slider handles its own arrow keys; the viewer's key handler leaves
   events from the slider alone, so one key press moves exactly one frame.
+* Colours and fonts, in the SVG and in the page's CSS alike, come from
+  `micrograd_ko.viz.style`, and a grad cell's look from its `grad_cell`.
 """
 
 from __future__ import annotations
@@ -32,26 +34,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import graphviz
-
 from micrograd_ko.autograd import Value
-from micrograd_ko.viz import (
-    _INSTALL_GRAPHVIZ,
-    _PENDING_TEXT,
-    BackwardStep,
-    GraphvizNotFoundError,
-    _announce_if_slow,
-    _build,
-    _check_options,
-    _check_size,
-    _check_value,
-    _grad_colours,
-    _GradView,
-    _largest_magnitude,
-    _number,
-    _step_caption,
-    _text,
-    backward_steps,
+from micrograd_ko.viz._checks import check_options, check_root, check_size
+from micrograd_ko.viz.graph import GradCells, digraph
+from micrograd_ko.viz.render import render
+from micrograd_ko.viz.steps import BackwardStep, backward_steps
+from micrograd_ko.viz.style import (
+    HIGHLIGHT,
+    PENDING_TEXT,
+    UNKNOWN,
+    GradCell,
+    colour_scale,
+    css_font_family,
+    grad_cell,
 )
 
 __all__ = ["StepThrough", "save_steps", "step_through"]
@@ -60,10 +55,6 @@ _SVG_NS = "http://www.w3.org/2000/svg"
 _SVG = "{" + _SVG_NS + "}"
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _viewer_numbers = itertools.count(1)
-
-# One grad cell's look: (text, background, text colour, italic).  "none" lets the box's role colour show.
-_Cell = tuple[str, str, str, int]
-_UNKNOWN: _Cell = ("grad ?", "none", _PENDING_TEXT, 0)
 
 
 @dataclass(frozen=True)
@@ -88,11 +79,13 @@ class StepThrough:
     def html(self) -> str:
         """The viewer as an HTML fragment (a `<div>` with its own style and script) for embedding."""
         arity = [len(node.parents) for node in self.steps[0].nodes]
-        data = {"arity": arity, "unknown": _UNKNOWN, "frames": self.frames}
+        data = {"arity": arity, "unknown": _as_data(UNKNOWN), "frames": self.frames}
         # "</" inside a <script> element would end it early (a label may contain "</script>").
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
         return _FRAGMENT.format(
             id=self.element_id,
+            font=_CSS_FONT,
+            highlight=HIGHLIGHT,
             last=len(self.frames) - 1,
             count=len(self.frames),
             caption=html.escape(self.frames[0]["caption"]),
@@ -104,7 +97,7 @@ class StepThrough:
     def page(self, title: str = "역전파 한 단계씩 보기") -> str:
         """A complete HTML document around the viewer, with arrow keys working anywhere on the page."""
         viewer = self.html().replace('data-page-keys="false"', 'data-page-keys="true"', 1)
-        return _PAGE.format(title=html.escape(title), viewer=viewer)
+        return _PAGE.format(title=html.escape(title), font=_CSS_FONT, viewer=viewer)
 
     def save(self, path: str | Path) -> Path:
         """Write `page()` to `path` (UTF-8); returns the path.  The file works offline, opened directly."""
@@ -175,73 +168,61 @@ def _step_through(
     grad_scale: float | None = None,
     element_id: str | None = None,
 ) -> StepThrough:
-    _check_value(root, "step_through")
-    _check_options(rankdir, digits)
-    if element_id is not None and not (isinstance(element_id, str) and _ID.match(element_id)):
-        raise ValueError(f"step_through: element_id must be a letter then letters, digits, - or _; got {element_id!r}")
-    _check_size(len(root.topological_order()), max_nodes)
+    check_root(root, "step_through")
+    check_options(rankdir, digits, "step_through")
+    _check_element_id(element_id)
+    check_size(len(root.topological_order()), max_nodes, "step_through")
     steps = tuple(backward_steps(root))
     nodes = steps[0].nodes
-    scale = _largest_magnitude(steps[-1].grads) if grad_scale is None else grad_scale
-    looks = [[_look(step.grads[i], step.final[i], scale, digits) for i in range(len(nodes))] for step in steps]
+    scale = colour_scale(steps[-1].grads) if grad_scale is None else grad_scale
+    looks = [[grad_cell(step.grads[i], step.final[i], scale, digits) for i in range(len(nodes))] for step in steps]
     frames = tuple(_frame(step, looks[k], looks[k - 1] if k else None, digits) for k, step in enumerate(steps))
     if element_id is None:
         digest = hashlib.sha1(json.dumps(frames, ensure_ascii=False).encode("utf-8")).hexdigest()[:8]
         element_id = f"mgk-{digest}-{next(_viewer_numbers)}"
-    widest = [max((frame[i][0] for frame in looks), key=len) for i in range(len(nodes))]
-    cells = [f'<TD BGCOLOR="#ffffff"><FONT COLOR="{_PENDING_TEXT}">{_text(text)}</FONT></TD>' for text in widest]
-    # current=-1: the legend explains the orange highlight, but nothing is baked in orange (the script moves it).
-    graph = _build(
+    # Graphviz lays the graph out once, so each cell gets the widest text it will ever show.
+    widest = [max((frame[i].text for frame in looks), key=len) for i in range(len(nodes))]
+    cells = [GradCell(text, "#ffffff", PENDING_TEXT, False) for text in widest]
+    # stepping with no current node: the legend explains the orange highlight, but the script moves it.
+    grads = GradCells(cells, unknown=None in steps[0].grads, stepping=True)
+    graph = digraph(
         nodes,
-        _GradView(steps[0].grads, steps[0].final, scale, current=-1),
+        grads,
         rankdir=rankdir,
         show_local_grad=show_local_grad,
         digits=digits,
         legend=legend,
-        notes=[],
         graph_id=f"{element_id}-graph",  # Graphviz prefixes the ids it makes up (op nodes, legend) with this
         id_prefix=f"{element_id}-",
-        grad_cells=cells,
     )
-    svg = _mark_up(_layout(graph, dot_source, len(nodes)), element_id, steps[0], looks[0])
-    return StepThrough(element_id, svg, steps, frames)
+    svg = render(graph, "svg", "step_through", f"{len(nodes)} Values", source=dot_source)
+    return StepThrough(element_id, _mark_up(svg, element_id, steps[0], looks[0]), steps, frames)
 
 
-def _look(grad: float | None, final: bool, scale: float, digits: int) -> _Cell:
-    """How one grad cell looks in one frame: unknown (?), still accumulating (grey italic), or final (coloured)."""
-    if grad is None:
-        return _UNKNOWN
-    text = f"grad {_number(grad, digits)}"
-    if not final:
-        return (text, "none", _PENDING_TEXT, 1)
-    background, ink = _grad_colours(grad, scale)
-    return (text, background, ink, 0)
+def _check_element_id(element_id: object) -> None:
+    if element_id is None:
+        return
+    if not isinstance(element_id, str):
+        raise TypeError(f"step_through: element_id must be a str or None, got {element_id!r}")
+    if not _ID.match(element_id):
+        raise ValueError(f"step_through: element_id must be a letter then letters, digits, - or _, got {element_id!r}")
 
 
-def _frame(step: BackwardStep, look: Sequence[_Cell], before: Sequence[_Cell] | None, digits: int) -> dict[str, Any]:
+def _as_data(cell: GradCell) -> list[Any]:
+    """A cell as the page script reads it: `[text, background, ink, italic as 0 or 1]`."""
+    return [cell.text, cell.background, cell.ink, int(cell.italic)]
+
+
+def _frame(
+    step: BackwardStep, look: Sequence[GradCell], before: Sequence[GradCell] | None, digits: int
+) -> dict[str, Any]:
     """One frame as data: the active node, the caption, and only the cells that differ from the previous frame."""
-    previous = before if before is not None else [_UNKNOWN] * len(look)
-    changed = [[i, *cell] for i, (cell, old) in enumerate(zip(look, previous)) if cell != old]
-    return {"active": step.position, "caption": _step_caption(step, digits), "changes": changed}
+    previous = before if before is not None else [UNKNOWN] * len(look)
+    changed = [[i, *_as_data(cell)] for i, (cell, old) in enumerate(zip(look, previous)) if cell != old]
+    return {"active": step.position, "caption": step.caption(digits), "changes": changed}
 
 
-def _layout(graph: graphviz.Digraph, source: Path | None, count: int) -> bytes:
-    """Run Graphviz once; without `dot`, point to the fix (writing the DOT source to `source` when given)."""
-    try:
-        with _announce_if_slow(f"step_through: Graphviz is laying out {count} Values"):
-            return bytes(graph.pipe(format="svg"))
-    except graphviz.ExecutableNotFound as error:
-        written = ""
-        if source is not None:
-            source.write_text(graph.source, encoding="utf-8")
-            written = f"; the graph source was written to {source}"
-        raise GraphvizNotFoundError(
-            f"step_through: Graphviz's 'dot' program was not found on PATH, so the graph cannot be laid out"
-            f"{written}. {_INSTALL_GRAPHVIZ}; then call this function again."
-        ) from error
-
-
-def _mark_up(svg: bytes, element_id: str, first: BackwardStep, look: Sequence[_Cell]) -> str:
+def _mark_up(svg: bytes, element_id: str, first: BackwardStep, look: Sequence[GradCell]) -> str:
     """Give each grad cell's text and background an id, mark borders, and paint the first frame.
 
     In Graphviz's SVG a Value's node group holds its table: the grad cell is
@@ -274,29 +255,31 @@ def _mark_up(svg: bytes, element_id: str, first: BackwardStep, look: Sequence[_C
     return ET.tostring(tree, encoding="unicode")
 
 
-def _paint(text: ET.Element, background: ET.Element, cell: _Cell) -> None:
+def _paint(text: ET.Element, background: ET.Element, cell: GradCell) -> None:
     """The Python twin of the page script's `paint`: set one grad cell's text and colours."""
-    text.text, fill, ink, italic = cell
-    background.set("fill", fill)
-    text.set("fill", ink)
-    if italic:
+    text.text = cell.text
+    background.set("fill", cell.background)
+    text.set("fill", cell.ink)
+    if cell.italic:
         text.set("font-style", "italic")
     elif "font-style" in text.attrib:
         del text.attrib["font-style"]
 
 
+_CSS_FONT = css_font_family()
+
 _FRAGMENT = """<div id="{id}" class="mgk-steps" tabindex="0" data-page-keys="false" data-lm-suppress-shortcuts="true">
 <style>
-#{id} {{ font-family: NanumGothic, "Noto Sans CJK KR", "Malgun Gothic", sans-serif; outline: none; }}
+#{id} {{ font-family: {font}; outline: none; }}
 #{id} .mgk-controls {{ display: flex; gap: 0.8em; align-items: center; margin: 0.4em 0; }}
 #{id} .mgk-slider {{ flex: 1; max-width: 40em; }}
 #{id} .mgk-caption {{ margin: 0.3em 0 0.6em; }}
 #{id} .mgk-figure {{ margin: 0; overflow: auto; max-height: 85vh; }}
 #{id} .mgk-figure svg {{ max-width: none; height: auto; }}
-#{id} .node.mgk-active .mgk-border {{ stroke: #ff7f0e; stroke-width: 3px; }}
-#{id} .edge.mgk-active path {{ stroke: #ff7f0e; stroke-width: 2.5px; }}
-#{id} .edge.mgk-active polygon {{ stroke: #ff7f0e; fill: #ff7f0e; }}
-#{id} .edge.mgk-active text {{ fill: #ff7f0e; }}
+#{id} .node.mgk-active .mgk-border {{ stroke: {highlight}; stroke-width: 3px; }}
+#{id} .edge.mgk-active path {{ stroke: {highlight}; stroke-width: 2.5px; }}
+#{id} .edge.mgk-active polygon {{ stroke: {highlight}; fill: {highlight}; }}
+#{id} .edge.mgk-active text {{ fill: {highlight}; }}
 </style>
 <div class="mgk-controls">
 <button class="mgk-prev" type="button">◀ 이전</button>
@@ -376,7 +359,7 @@ _PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <title>{title}</title>
-<style>body {{ margin: 1.5em; font-family: NanumGothic, "Noto Sans CJK KR", "Malgun Gothic", sans-serif; }}</style>
+<style>body {{ margin: 1.5em; font-family: {font}; }}</style>
 </head>
 <body>
 <h1>{title}</h1>

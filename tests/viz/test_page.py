@@ -1,10 +1,9 @@
-"""The step-through viewer: one layout, frames as data that replay backward_steps exactly, a small offline page."""
+"""The step-through page: one layout, frames as data that replay backward_steps exactly, a small offline page."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -13,24 +12,8 @@ import pytest
 from hypothesis import given, settings
 
 from micrograd_ko import Value, step_through
-from micrograd_ko.stepview import StepThrough, save_steps
-from micrograd_ko.viz import GraphTooLargeError, GraphvizNotFoundError, backward_steps
-from tests.viz.test_viz import neuron, random_graphs
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-requires_dot = pytest.mark.skipif(
-    shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make test installs it)"
-)
-
-
-def formula_graph(terms: int = 23) -> Value:
-    """tanh(x*1 + w*2) + tanh(x*2 + w*3) + ...: 23 terms give the 162-Value formula of issue 10."""
-    x, w = Value(0.3, label="x"), Value(-0.2, label="w", role="parameter")
-    total = (x * 1 + w * 2).tanh()
-    for k in range(2, terms + 1):
-        total = total + (x * k + w * (k + 1)).tanh()
-    return total
+from micrograd_ko.viz import GraphTooLargeError, GraphvizNotFoundError, StepThrough, backward_steps, save_steps
+from tests.viz.graphs import SVG, formula_graph, neuron, random_graphs, requires_dot
 
 
 def viewer_data(fragment: str) -> dict[str, Any]:
