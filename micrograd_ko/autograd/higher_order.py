@@ -204,9 +204,13 @@ def grad(fn: Callable[..., Value], wrt: int | Sequence[int] = 0) -> Callable[...
     >>> grad(grad(f))(2.0).data   # d^2/dx^2 x^3 = 6x
     12.0
     """
-    positions = (wrt,) if isinstance(wrt, int) else tuple(wrt)
-    if not positions or not all(type(p) is int and p >= 0 for p in positions):
-        raise ValueError(f"grad: wrt must be an argument position or a non-empty sequence of them, got {wrt!r}")
+    listed = isinstance(wrt, Sequence) and not isinstance(wrt, str)
+    positions = tuple(wrt) if listed else (wrt,)
+    rule = "an argument position (an int >= 0) or a non-empty sequence of them"
+    if not all(type(p) is int for p in positions):
+        raise TypeError(f"grad: wrt must be {rule}, got {wrt!r}")
+    if not positions or min(positions) < 0:
+        raise ValueError(f"grad: wrt must be {rule}, got {wrt!r}")
     name = getattr(fn, "__name__", type(fn).__name__)
 
     def gradient(*args: Operand) -> Value | tuple[Value, ...]:

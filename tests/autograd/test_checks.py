@@ -106,8 +106,6 @@ def test_one_of_refuses_a_non_name_as_a_type_error_listing_the_choices(value: ob
 
 # ---- callers across the package pass "function: argument" -----------------------------------------
 
-MIGRATING = pytest.mark.xfail(strict=False, reason="room being migrated")
-
 
 @pytest.mark.parametrize(
     ("call", "message"),
@@ -115,17 +113,13 @@ MIGRATING = pytest.mark.xfail(strict=False, reason="room being migrated")
         pytest.param(
             lambda: Value(1.0, role="w"),
             "Value: role must be one of 'input', 'parameter', 'constant', 'result', got 'w'",
-            marks=MIGRATING,
         ),
         (lambda: draw(Value(1.0), rankdir="up"), "draw: rankdir must be one of 'LR', 'TB', 'RL', 'BT', got 'up'"),
         pytest.param(
             lambda: data.moons(sampling="even"),
             "moons: sampling must be one of 'grid', 'random', got 'even'",
-            marks=MIGRATING,
         ),
-        pytest.param(
-            lambda: data.xor(labels="pm"), "xor: labels must be one of '01', 'pm1', got 'pm'", marks=MIGRATING
-        ),
+        pytest.param(lambda: data.xor(labels="pm"), "xor: labels must be one of '01', 'pm1', got 'pm'"),
         (
             lambda: losses.gan_generator_loss([Value(0.0)], kind="saturating"),
             "gan_generator_loss: kind must be one of 'non_saturating', 'minimax', got 'saturating'",
