@@ -27,7 +27,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from micrograd_ko.autograd import Value
+from micrograd_ko.autograd import Value, describe
 from micrograd_ko.autograd.checks import finite_number, integer
 
 __all__ = ["SGD", "AdaGrad", "Adam", "Nadam", "Optimizer", "RMSProp"]
@@ -86,13 +86,13 @@ def _checked_parameters(params: Iterable[Value], owner: str) -> list[Value]:
         if p.role != "parameter":
             raise ValueError(
                 f"{owner}: params[{i}] must be a parameter (optimizers train only Values of role 'parameter': "
-                f"Value(x, role='parameter') or model.parameters()), got role {p.role!r} (label {p.label!r})"
+                f"Value(x, role='parameter') or model.parameters()), got role {p.role!r}: the Value {describe(p)}"
             )
         first = first_index.setdefault(id(p), i)
         if first != i:
             raise ValueError(
                 f"{owner}: params[{i}] must be another Value than params[{first}] (each parameter may appear "
-                f"only once, or it would be stepped twice), got the same Value (label {p.label!r})"
+                f"only once, or it would be stepped twice), got the same Value {describe(p)}"
             )
     return found
 
@@ -157,7 +157,7 @@ class Optimizer:
                 raise ValueError(
                     f"{type(self).__name__}.step: params[{i}].grad must be a finite number (nothing was updated; "
                     "look for a log of 0, a division by 0 or an overflow in the loss), "
-                    f"got {g!r} (label {self.params[i].label!r})"
+                    f"got {g!r} for the Value {describe(self.params[i])}"
                 )
         return grads
 

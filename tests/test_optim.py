@@ -277,7 +277,7 @@ def test_weight_decay_moves_the_minimum_towards_zero() -> None:
 def test_non_parameters_are_refused_with_index_and_label() -> None:
     ps = parameters([1.0, 2.0])
     data = Value(3.0, label="x")
-    pattern = r"^SGD: params\[1\] must be a parameter .*, got role 'input' \(label 'x'\)$"
+    pattern = r"^SGD: params\[1\] must be a parameter .*, got role 'input': the Value 3\.0 \(label 'x'\)$"
     with pytest.raises(ValueError, match=pattern):
         SGD([ps[0], data, ps[1]], lr=0.1)
     with pytest.raises(ValueError, match=r"^Adam: params\[0\] must be a parameter .*, got role 'result'"):
@@ -294,7 +294,7 @@ def test_non_values_empty_lists_and_repeats_are_refused() -> None:
         Adam([])
     with pytest.raises(ValueError, match=r"^Adam: params must be a non-empty list .*, got \[\]$"):
         Adam(iter([]))
-    pattern = r"^SGD: params\[2\] must be another Value than params\[0\] .*, got the same Value \(label 'w'\)$"
+    pattern = r"^SGD: params\[2\] must be another Value than params\[0\] .*, got the same Value 1\.0 \(label 'w'\)$"
     with pytest.raises(ValueError, match=pattern):
         SGD([p, Value(2.0, role="parameter"), p], lr=0.1)
 
@@ -368,7 +368,7 @@ def test_a_non_finite_gradient_changes_nothing(name: str, bad: float) -> None:
     bumpy_loss(opt.params).backward()
     opt.params[2].grad = bad
     step = rf"^{type(opt).__name__}.step: params\[2\]\.grad must be a finite number \(nothing was updated; .*\)"
-    pattern = rf"{step}, got {bad!r} \(label 'w2'\)$"
+    pattern = rf"{step}, got {bad!r} for the Value .* \(label 'w2'\)$"
     with pytest.raises(ValueError, match=pattern):
         opt.step()
     assert snapshot(opt) == before

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from micrograd_ko.autograd import anomaly, modes, ops
 from micrograd_ko.autograd.anomaly import AnomalyError, list_inputs
@@ -204,11 +204,11 @@ def grad(fn: Callable[..., Value], wrt: int | Sequence[int] = 0) -> Callable[...
     >>> grad(grad(f))(2.0).data   # d^2/dx^2 x^3 = 6x
     12.0
     """
-    listed = isinstance(wrt, Sequence) and not isinstance(wrt, str)
-    positions = tuple(wrt) if listed else (wrt,)
+    given: tuple[object, ...] = tuple(wrt) if isinstance(wrt, Sequence) and not isinstance(wrt, str) else (wrt,)
     rule = "an argument position (an int >= 0) or a non-empty sequence of them"
-    if not all(type(p) is int for p in positions):
+    if not all(type(p) is int for p in given):
         raise TypeError(f"grad: wrt must be {rule}, got {wrt!r}")
+    positions = cast("tuple[int, ...]", given)
     if not positions or min(positions) < 0:
         raise ValueError(f"grad: wrt must be {rule}, got {wrt!r}")
     name = getattr(fn, "__name__", type(fn).__name__)

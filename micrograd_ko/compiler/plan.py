@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from micrograd_ko.autograd import Role, Value, ops
+from micrograd_ko.autograd import Role, Value, describe, ops
 from micrograd_ko.compiler._buffers import FloatArray, IndexArray, State
 from micrograd_ko.compiler.errors import CompileError
 from micrograd_ko.compiler.groups import ConvGroup, DotGroup, Group, MapGroup, MatmulGroup, SumGroup
@@ -152,7 +152,7 @@ def read_graph(outputs: Sequence[Value], inputs: Sequence[Value], params: Sequen
         elif node.role == "parameter":
             raise CompileError(
                 "trace: params must list every parameter the graph uses (one left out would be frozen as a "
-                f"constant), got none for the parameter (label {node.label!r}, data {node.data!r})"
+                f"constant), got none for the parameter {describe(node)}"
             )
         else:
             kind[key] = "constant"

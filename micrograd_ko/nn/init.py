@@ -42,5 +42,6 @@ def init_weights(
     elif not isinstance(init, bool) and isinstance(init, int | float) and math.isfinite(init) and init > 0:
         return [float(v) for v in rng.normal(0.0, float(init), size)]
     raise ValueError(
-        f"init_weights: init must be one of {', '.join(INITS)} or a positive standard deviation, got {init!r}"
+        f"init_weights: init must be one of {', '.join(map(repr, INITS))} or a positive standard deviation, "
+        f"got {init!r}"
     )

@@ -57,7 +57,8 @@ def save(root: Value, path: str | Path, *, format: str | None = None, **options:
     target = Path(path)
     chosen = (format or target.suffix.lstrip(".") or "svg").lower()
     if chosen not in FORMATS:
-        raise ValueError(f"save: format must be one of {', '.join(FORMATS)}, got {chosen!r} (from {str(path)!r})")
+        choices = ", ".join(map(repr, FORMATS))
+        raise ValueError(f"save: format must be one of {choices}, got {chosen!r} (from {str(path)!r})")
     graph = draw(root, **options)
     if chosen == "dot":
         target.write_text(graph.source, encoding="utf-8")

@@ -248,7 +248,8 @@ def test_a_non_finite_gradient_mid_step_changes_nothing(name: str, bad: float) -
     losses.mse([model([0.2, 0.4])], [0.5]).backward()  # type: ignore[list-item]
     params[len(params) // 2].grad = bad  # one bad gradient in the middle of the list
     data_before, state_before = [p.data for p in params], copy.deepcopy(opt.state_dict())
-    pattern = rf"^{name}.step: params\[{len(params) // 2}\]\.grad must be a finite number .*, got {bad!r} \(label "
+    index = len(params) // 2
+    pattern = rf"^{name}.step: params\[{index}\]\.grad must be a finite number .*, got {bad!r} for the Value "
     with pytest.raises(ValueError, match=pattern):
         opt.step()
     assert [p.data for p in params] == data_before
@@ -304,12 +305,12 @@ OPTIM_CASES: dict[str, Case] = {
     "an input, not a parameter": (
         lambda: optim.SGD([Value(1.0)], lr=0.1),
         ValueError,
-        r"^SGD: params\[0\] must be a parameter .*, got role 'input' \(label ''\)$",
+        r"^SGD: params\[0\] must be a parameter .*, got role 'input': the Value 1\.0$",
     ),
     "a parameter twice": (
         lambda: optim.SGD([p := Value(1.0, role="parameter"), p], lr=0.1),
         ValueError,
-        r"^SGD: params\[1\] must be another Value than params\[0\] .*, got the same Value \(label ''\)$",
+        r"^SGD: params\[1\] must be another Value than params\[0\] .*, got the same Value 1\.0$",
     ),
     "negative lr": (
         lambda: optim.SGD(_model().parameters(), lr=-0.1),

@@ -81,6 +81,8 @@ MORE_ROOMS: list[Case] = [
     ("nn.Dropout p", lambda: nn.Dropout(p=1.5), ValueError),
     ("nn.BatchNorm1d eps", lambda: nn.BatchNorm1d(2, eps=-1.0), ValueError),
     ("nn.RNN hidden_size", lambda: nn.RNN(2, 0), ValueError),
+    ("nn.init_weights init", lambda: nn.init_weights("gauss", 2, 2, 4, seed=0), ValueError),  # type: ignore[arg-type]
+    ("viz.save format", lambda: viz.save(Value(1.0), "graph.svg", format="gif"), ValueError),
 ]
 
 CASES = [pytest.param(*case, id=case[0]) for case in CONFORMING + MORE_ROOMS]
