@@ -42,19 +42,28 @@ def resolve(importer: str, node: ast.ImportFrom) -> str:
     return ".".join([*base, *([node.module] if node.module else [])])
 
 
-@cache
-def imports(importer: str) -> tuple[tuple[str, str | None], ...]:
-    """(module, name) for every import in `importer`, at any depth; name is None for `import module`."""
+def imports_in(source: str, importer: str) -> tuple[tuple[str, str | None], ...]:
+    """(module, name) for every import in `source` (the text of `importer`), at any depth, functions included.
+
+    `from a import b` counts as the submodule a.b when the package has one, else as the name b taken from a;
+    `import a` gives (a, None).  Only the package's own modules are kept.
+    """
     found: list[tuple[str, str | None]] = []
-    for node in ast.walk(ast.parse(MODULES[importer].read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.extend((alias.name, None) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            source = resolve(importer, node)
+            source_module = resolve(importer, node)
             for alias in node.names:
-                submodule = f"{source}.{alias.name}"
-                found.append((submodule, None) if submodule in MODULES else (source, alias.name))
+                submodule = f"{source_module}.{alias.name}"
+                found.append((submodule, None) if submodule in MODULES else (source_module, alias.name))
     return tuple((module, name) for module, name in found if module.split(".")[0] == "micrograd_ko")
+
+
+@cache
+def imports(importer: str) -> tuple[tuple[str, str | None], ...]:
+    """Every import of the package module `importer`."""
+    return imports_in(MODULES[importer].read_text(encoding="utf-8"), importer)
 
 
 def edges(importer: str) -> Iterator[str]:
@@ -71,23 +80,37 @@ def test_the_package_was_found() -> None:
     assert {"micrograd_ko", "micrograd_ko.autograd", "micrograd_ko.nn"} <= set(MODULES)
 
 
-def test_no_import_cycle() -> None:
-    # A package's __init__ importing its own submodules is how packages are made, not a cycle; any
-    # other path that leads back to where it started is one.
-    graph = {name: set(edges(name)) for name in MODULES}
-    cycles = []
-    for start in MODULES:
+def cycles(graph: dict[str, set[str]]) -> list[str]:
+    """Every path of `graph` that leads back to where it started, written `a -> b -> a`."""
+    found = []
+    for start in graph:
         stack = [(start, (start,))]
         seen = set()
         while stack:
             node, path = stack.pop()
-            for target in graph[node]:
+            for target in sorted(graph[node]):
                 if target == start:
-                    cycles.append(" -> ".join((*path, start)))
+                    found.append(" -> ".join((*path, start)))
                 elif target not in seen:
                     seen.add(target)
                     stack.append((target, (*path, target)))
-    assert not cycles, "\n".join(sorted(set(cycles)))
+    return sorted(set(found))
+
+
+def test_the_checks_see_lazy_imports_and_cycles() -> None:
+    lazy = "def f():\n    from micrograd_ko.nn import MLP\n    import micrograd_ko.viz\n"
+    found = set(imports_in(lazy, "micrograd_ko.autograd.value"))
+    assert found == {("micrograd_ko.nn", "MLP"), ("micrograd_ko.viz", None)}
+    loop = cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})
+    assert loop == ["a -> b -> c -> a", "b -> c -> a -> b", "c -> a -> b -> c"]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycle() -> None:
+    # A package's __init__ importing its own submodules is how packages are made, not a cycle (edges() leaves
+    # a module's own parent packages out); any other path that leads back to where it started is one.
+    graph = {name: set(edges(name)) for name in MODULES}
+    assert not cycles(graph), "\n".join(cycles(graph))
 
 
 def test_the_autograd_core_imports_nothing_else_of_the_package() -> None:
