@@ -473,3 +473,27 @@ def test_lstm_training_compiled_equals_eager_loss_at_every_step() -> None:
         compiled_opt.step()
         assert compiled_loss == pytest.approx(eager_loss.data, rel=RTOL, abs=0.0)
     assert_close([p.data for p in params], [p.data for p in eager_params])
+
+
+def test_a_parameter_or_an_input_returned_as_it_is_is_an_output() -> None:
+    w = Value(0.5, role="parameter")
+    b = Value(0.25, role="parameter")
+    program = trace(lambda s: [s[0] * w, b, s[0]], [1.0], [w, b])
+    batch = np.array([[1.0], [-2.0], [3.0]])
+    np.testing.assert_array_equal(program(batch), [[0.5, 0.25, 1.0], [-1.0, 0.25, -2.0], [1.5, 0.25, 3.0]])
+    b.data = -4.0  # read again at every call, as any parameter
+    np.testing.assert_array_equal(program(batch)[:, 1], [-4.0, -4.0, -4.0])
+    program.backward(reduction="sum")
+    assert (w.grad, b.grad) == (1.0 - 2.0 + 3.0, 3.0)  # d(b)/db = 1 for each of the 3 samples
+    assert program.backward(output_weights=(0.0, 2.0, 1.0), accumulate=False).tolist() == [0.0, 2.0]
+
+
+def test_a_penalty_that_is_a_parameter_as_it_is_compiles() -> None:
+    w = Value(0.5, role="parameter")
+    program = trace(lambda s: s[0] * w, [1.0], [w], penalty=lambda: w)
+    batch = np.array([[1.0], [3.0]])
+    assert program.loss(batch) == 0.5 * 2.0 + 0.5
+    w.data = 2.0
+    assert program.loss(batch, reduction="sum") == 2.0 * 4.0 + 2.0
+    program.backward(reduction="sum")
+    assert w.grad == 4.0 + 1.0
