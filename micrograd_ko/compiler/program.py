@@ -127,13 +127,23 @@ class Program:
     __call__ = forward
 
     def penalty(self) -> float:
-        """The parameter-only term at the parameters of the last call (0.0 without a penalty)."""
-        if self.penalty_program is None:
+        """The parameter-only term at the parameters' current values (0.0 without a penalty).
+
+        It runs the penalty's program now, so it needs no call first and sees
+        an optimizer step since the last one; a `backward` after it sends the
+        penalty's gradient at these values.
+        """
+        program = self.penalty_program
+        if program is None:
             return 0.0
-        state = self.penalty_program._state
-        if state is None:
-            raise RuntimeError("Program.penalty: call the program on a batch first")
-        return float(state.values[self.penalty_program.plan.outputs[0], 0])
+        params = program.plan.params
+        program._run(_NO_INPUTS, np.fromiter(map(_DATA, params), float, count=len(params)))
+        return program._last_output()
+
+    def _last_output(self) -> float:
+        """The first output of the first sample of the last run (a penalty program's one number)."""
+        assert self._state is not None  # set by _run
+        return float(self._state.values[self.plan.outputs[0], 0])
 
     def loss(self, batch: Any, reduction: Reduction = "mean") -> float:
         """The outputs summed per sample, then averaged (or summed) over samples, plus the penalty."""
@@ -141,7 +151,8 @@ class Program:
         outputs = self.forward(batch)
         per_sample = outputs if outputs.ndim == 1 else outputs.sum(axis=1)
         total = per_sample.sum() / len(per_sample) if reduction == "mean" else per_sample.sum()
-        return float(total) + self.penalty()
+        # the penalty that forward just ran, at the same parameters as the outputs
+        return float(total) + (0.0 if self.penalty_program is None else self.penalty_program._last_output())
 
     def backward(
         self,

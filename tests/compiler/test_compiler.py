@@ -497,3 +497,18 @@ def test_a_penalty_that_is_a_parameter_as_it_is_compiles() -> None:
     assert program.loss(batch, reduction="sum") == 2.0 * 4.0 + 2.0
     program.backward(reduction="sum")
     assert w.grad == 4.0 + 1.0
+
+
+def test_penalty_is_computed_from_the_parameters_current_values() -> None:
+    w = Value(0.5, role="parameter")
+    program = trace(lambda s: s[0] * w, [1.0], [w], penalty=lambda: 0.1 * w * w)
+    assert trace(lambda s: s[0] * w, [1.0], [w]).penalty() == 0.0
+    w.data = 3.0  # changed after tracing, before any call
+    assert program.penalty() == pytest.approx(0.9, rel=1e-15)
+    batch = np.array([[1.0], [2.0]])
+    assert program.loss(batch) == pytest.approx(1.5 * 3.0 + 0.9, rel=1e-15)
+    w.data = -1.0  # an optimizer step since the last call
+    assert program.penalty() == pytest.approx(0.1, rel=1e-15)
+    program(batch)
+    program.backward(reduction="sum")
+    assert w.grad == pytest.approx(3.0 + 0.2 * -1.0, rel=1e-15)
