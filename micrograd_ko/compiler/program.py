@@ -9,14 +9,14 @@ reverse and adds the parameters' gradients into their Values.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
 from micrograd_ko.autograd import Value, no_grad
-from micrograd_ko.autograd.checks import one_of
+from micrograd_ko.autograd.checks import finite_number, one_of
 from micrograd_ko.compiler._buffers import FloatArray, State
 from micrograd_ko.compiler._samples import nest, output_list
 from micrograd_ko.compiler.errors import TraceCheckError
@@ -172,13 +172,7 @@ class Program:
         state = self._state
         if state is None:
             raise RuntimeError("Program.backward: call the program on a batch first")
-        n_outputs = len(self.plan.outputs)
-        weights = [1.0] * n_outputs if output_weights is None else [float(w) for w in output_weights]
-        if len(weights) != n_outputs:
-            raise ValueError(
-                f"Program.backward: output_weights must hold one weight per output ({n_outputs}), "
-                f"got {output_weights!r}"
-            )
+        weights = self._output_weights(output_weights)
         scale = 1.0 / state.values.shape[1] if reduction == "mean" else 1.0
         grads = self._leaf_gradients(state, [w * scale for w in weights])
         if self.penalty_program is not None:
@@ -189,6 +183,19 @@ class Program:
             for p, g in zip(self.plan.params, grads.tolist()):
                 p.grad += g
         return grads
+
+    def _output_weights(self, output_weights: Sequence[float] | None) -> list[float]:
+        """`output_weights` checked: one finite number per output (all 1.0 for None)."""
+        n_outputs = len(self.plan.outputs)
+        if output_weights is None:
+            return [1.0] * n_outputs
+        what = "Program.backward: output_weights"
+        if isinstance(output_weights, str) or not isinstance(output_weights, Iterable):
+            raise TypeError(f"{what} must be a list of numbers, one per output ({n_outputs}), got {output_weights!r}")
+        weights = [finite_number(w, f"{what}[{i}]") for i, w in enumerate(output_weights)]
+        if len(weights) != n_outputs:
+            raise ValueError(f"{what} must hold one weight per output ({n_outputs}), got {output_weights!r}")
+        return weights
 
     def _leaf_gradients(self, state: State, seeds: list[float]) -> FloatArray:
         """d(sum of outputs, output j weighted by `seeds[j]`)/d(parameter), summed over samples."""
