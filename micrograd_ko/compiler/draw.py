@@ -66,5 +66,6 @@ def _draw_program(graph: Any, program: Program, prefix: str) -> list[tuple[str, 
             sources.add("params")
         edges += [(name, f"{prefix}g{index}") for name in sorted(sources)]
     graph.node(f"{prefix}out", f"outputs ×{len(plan.outputs)}", shape="ellipse")
-    edges += [(source(r), f"{prefix}out") for r in dict.fromkeys(plan.outputs)]
+    # one arrow per source, as for a group: outputs that are rows of one group (or inputs) share it
+    edges += [(name, f"{prefix}out") for name in dict.fromkeys(source(r) for r in plan.outputs)]
     return edges

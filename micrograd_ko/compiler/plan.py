@@ -10,7 +10,8 @@
 3. `group_nodes`: computed nodes of one depth, op and arity together (a
    matrix product: also the same inputs), then `merge_convolutions`.
 4. `assign_rows`: one value row per node: inputs, the parameters read through
-   the buffer, constants, then each group's nodes side by side.
+   the buffer (by a group, or returned as an output), constants, then each
+   group's nodes side by side.
 5. `build_groups`: each group of nodes becomes its kernel (`groups.py`).
 """
 
@@ -277,9 +278,18 @@ def _buffer_reads(key: GroupKey, node: Value) -> tuple[Value, ...]:
 
 
 def assign_rows(
-    groups: list[tuple[GroupKey, list[Value]]], graph: Graph, inputs: Sequence[Value], params: Sequence[Value]
+    groups: list[tuple[GroupKey, list[Value]]],
+    graph: Graph,
+    inputs: Sequence[Value],
+    params: Sequence[Value],
+    outputs: Sequence[Value],
 ) -> RowLayout:
-    """Rows for the inputs, the parameters read through the buffer, the constants, then each group's nodes together."""
+    """Rows for the inputs, the parameters read through the buffer, the constants, then each group's nodes together.
+
+    A parameter returned as it is (`[x * w, b]`, or `penalty=lambda: w`) is
+    read through the buffer too: its row is the output's value at every call,
+    and the output's gradient reaches the parameter the way a group's does.
+    """
     param_index = {id(p): i for i, p in enumerate(params)}
     reads = (
         param_index[id(p)]
@@ -288,7 +298,8 @@ def assign_rows(
         for p in _buffer_reads(key, node)
         if graph.kind[id(p)] == "parameter"
     )
-    buffer_params = list(dict.fromkeys(reads))
+    returned = (param_index[id(v)] for v in outputs if graph.kind[id(v)] == "parameter")
+    buffer_params = list(dict.fromkeys([*reads, *returned]))
     row: dict[int, int] = {id(v): i for i, v in enumerate(inputs)}
     row.update({id(params[i]): len(inputs) + j for j, i in enumerate(buffer_params)})
     next_row = len(inputs) + len(buffer_params)
@@ -363,7 +374,7 @@ def make_plan(
     """
     graph = read_graph(outputs, inputs, params)
     groups = group_nodes(graph)
-    layout = assign_rows(groups, graph, inputs, params)
+    layout = assign_rows(groups, graph, inputs, params, outputs)
     kernels = build_groups(groups, graph, layout, needs_grad(graph), params)
     computed = [node for _, members in groups for node in members]
     plan = Plan(

@@ -9,14 +9,14 @@ reverse and adds the parameters' gradients into their Values.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
 from micrograd_ko.autograd import Value, no_grad
-from micrograd_ko.autograd.checks import one_of
+from micrograd_ko.autograd.checks import finite_number, one_of
 from micrograd_ko.compiler._buffers import FloatArray, State
 from micrograd_ko.compiler._samples import nest, output_list
 from micrograd_ko.compiler.errors import TraceCheckError
@@ -127,13 +127,23 @@ class Program:
     __call__ = forward
 
     def penalty(self) -> float:
-        """The parameter-only term at the parameters of the last call (0.0 without a penalty)."""
-        if self.penalty_program is None:
+        """The parameter-only term at the parameters' current values (0.0 without a penalty).
+
+        It runs the penalty's program now, so it needs no call first and sees
+        an optimizer step since the last one; a `backward` after it sends the
+        penalty's gradient at these values.
+        """
+        program = self.penalty_program
+        if program is None:
             return 0.0
-        state = self.penalty_program._state
-        if state is None:
-            raise RuntimeError("Program.penalty: call the program on a batch first")
-        return float(state.values[self.penalty_program.plan.outputs[0], 0])
+        params = program.plan.params
+        program._run(_NO_INPUTS, np.fromiter(map(_DATA, params), float, count=len(params)))
+        return program._last_output()
+
+    def _last_output(self) -> float:
+        """The first output of the first sample of the last run (a penalty program's one number)."""
+        assert self._state is not None  # set by _run
+        return float(self._state.values[self.plan.outputs[0], 0])
 
     def loss(self, batch: Any, reduction: Reduction = "mean") -> float:
         """The outputs summed per sample, then averaged (or summed) over samples, plus the penalty."""
@@ -141,7 +151,8 @@ class Program:
         outputs = self.forward(batch)
         per_sample = outputs if outputs.ndim == 1 else outputs.sum(axis=1)
         total = per_sample.sum() / len(per_sample) if reduction == "mean" else per_sample.sum()
-        return float(total) + self.penalty()
+        # the penalty that forward just ran, at the same parameters as the outputs
+        return float(total) + (0.0 if self.penalty_program is None else self.penalty_program._last_output())
 
     def backward(
         self,
@@ -161,13 +172,7 @@ class Program:
         state = self._state
         if state is None:
             raise RuntimeError("Program.backward: call the program on a batch first")
-        n_outputs = len(self.plan.outputs)
-        weights = [1.0] * n_outputs if output_weights is None else [float(w) for w in output_weights]
-        if len(weights) != n_outputs:
-            raise ValueError(
-                f"Program.backward: output_weights must hold one weight per output ({n_outputs}), "
-                f"got {output_weights!r}"
-            )
+        weights = self._output_weights(output_weights)
         scale = 1.0 / state.values.shape[1] if reduction == "mean" else 1.0
         grads = self._leaf_gradients(state, [w * scale for w in weights])
         if self.penalty_program is not None:
@@ -178,6 +183,19 @@ class Program:
             for p, g in zip(self.plan.params, grads.tolist()):
                 p.grad += g
         return grads
+
+    def _output_weights(self, output_weights: Sequence[float] | None) -> list[float]:
+        """`output_weights` checked: one finite number per output (all 1.0 for None)."""
+        n_outputs = len(self.plan.outputs)
+        if output_weights is None:
+            return [1.0] * n_outputs
+        what = "Program.backward: output_weights"
+        if isinstance(output_weights, str) or not isinstance(output_weights, Iterable):
+            raise TypeError(f"{what} must be a list of numbers, one per output ({n_outputs}), got {output_weights!r}")
+        weights = [finite_number(w, f"{what}[{i}]") for i, w in enumerate(output_weights)]
+        if len(weights) != n_outputs:
+            raise ValueError(f"{what} must hold one weight per output ({n_outputs}), got {output_weights!r}")
+        return weights
 
     def _leaf_gradients(self, state: State, seeds: list[float]) -> FloatArray:
         """d(sum of outputs, output j weighted by `seeds[j]`)/d(parameter), summed over samples."""

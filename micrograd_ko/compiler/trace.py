@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -10,6 +10,7 @@ import numpy as np
 from micrograd_ko.autograd import Value, set_grad_enabled
 from micrograd_ko.autograd.checks import positive_integer
 from micrograd_ko.autograd.namespaces import ARRAYS
+from micrograd_ko.compiler._buffers import FloatArray
 from micrograd_ko.compiler._samples import nest, output_list
 from micrograd_ko.compiler.errors import CompileError
 from micrograd_ko.compiler.groups import MapGroup
@@ -42,9 +43,9 @@ def trace(
     """
     params = _checked_params(params)
     check_samples = positive_integer(check_samples, "trace: check_samples")
-    array = np.asarray(example, dtype=float)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"trace: example must hold finite numbers, got {example!r}")
+    if penalty is not None and not callable(penalty):
+        raise TypeError(f"trace: penalty must be a function of no arguments ({_PENALTY_FORM}), got {penalty!r}")
+    array = _example_array(example)
     shape = array.shape if array.ndim else (1,)
     inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(array.ravel().tolist())] if array.size else []
     with set_grad_enabled(True):
@@ -54,15 +55,40 @@ def trace(
     if penalty is not None:
         with set_grad_enabled(True):
             penalty_result = penalty()
-        penalty_outputs = output_list(penalty_result, "trace: penalty")
-        if len(penalty_outputs) != 1:
-            raise TypeError(f"trace: penalty must return one Value, got {penalty_result!r}")
+        if not isinstance(penalty_result, Value):
+            raise TypeError(f"trace: penalty must return one Value ({_PENALTY_FORM}), got {penalty_result!r}")
+        penalty_outputs = [penalty_result]
         penalty_program = Program(_compile([], (0,), params, penalty_outputs, single_output=True), penalty)
     return Program(plan, fn, penalty=penalty_program, check=check, check_samples=check_samples)
 
 
+_PENALTY_FORM = "penalty=lambda: 1e-4 * losses.l2(params)"
+_EXAMPLE_RULE = "a list of numbers, or nested lists of one shape for an image ([channel][row][col])"
+
+
+def _example_array(example: object) -> FloatArray:
+    """`example` as a float array; TypeError or ValueError naming `example` when it is not numbers of one shape."""
+    if example is None or isinstance(example, str | bytes):  # numpy would read None as nan, a str as its digits
+        raise TypeError(f"trace: example must be {_EXAMPLE_RULE}, got {example!r}")
+    try:
+        array = np.asarray(example, dtype=float)
+    except TypeError:  # an element that is no number at all
+        raise TypeError(f"trace: example must be {_EXAMPLE_RULE}, got {example!r}") from None
+    except ValueError:  # ragged lists, or a str that is not a number
+        raise ValueError(f"trace: example must be {_EXAMPLE_RULE}, got {example!r}") from None
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"trace: example must hold finite numbers, got {example!r}")
+    return array
+
+
 def _checked_params(params: Sequence[Value]) -> list[Value]:
     """`params` as a list of distinct leaf Values; TypeError or CompileError naming the first that is not."""
+    if callable(getattr(params, "parameters", None)):  # a model where its parameters are expected
+        raise TypeError(
+            f"trace: params must be a list of Values (pass model.parameters(), not the model), got {params!r}"
+        )
+    if isinstance(params, str) or not isinstance(params, Iterable):
+        raise TypeError(f"trace: params must be a list of Values, got {params!r}")
     params = list(params)
     first_at: dict[int, int] = {}
     for i, p in enumerate(params):

@@ -473,3 +473,42 @@ def test_lstm_training_compiled_equals_eager_loss_at_every_step() -> None:
         compiled_opt.step()
         assert compiled_loss == pytest.approx(eager_loss.data, rel=RTOL, abs=0.0)
     assert_close([p.data for p in params], [p.data for p in eager_params])
+
+
+def test_a_parameter_or_an_input_returned_as_it_is_is_an_output() -> None:
+    w = Value(0.5, role="parameter")
+    b = Value(0.25, role="parameter")
+    program = trace(lambda s: [s[0] * w, b, s[0]], [1.0], [w, b])
+    batch = np.array([[1.0], [-2.0], [3.0]])
+    np.testing.assert_array_equal(program(batch), [[0.5, 0.25, 1.0], [-1.0, 0.25, -2.0], [1.5, 0.25, 3.0]])
+    b.data = -4.0  # read again at every call, as any parameter
+    np.testing.assert_array_equal(program(batch)[:, 1], [-4.0, -4.0, -4.0])
+    program.backward(reduction="sum")
+    assert (w.grad, b.grad) == (1.0 - 2.0 + 3.0, 3.0)  # d(b)/db = 1 for each of the 3 samples
+    assert program.backward(output_weights=(0.0, 2.0, 1.0), accumulate=False).tolist() == [0.0, 2.0]
+
+
+def test_a_penalty_that_is_a_parameter_as_it_is_compiles() -> None:
+    w = Value(0.5, role="parameter")
+    program = trace(lambda s: s[0] * w, [1.0], [w], penalty=lambda: w)
+    batch = np.array([[1.0], [3.0]])
+    assert program.loss(batch) == 0.5 * 2.0 + 0.5
+    w.data = 2.0
+    assert program.loss(batch, reduction="sum") == 2.0 * 4.0 + 2.0
+    program.backward(reduction="sum")
+    assert w.grad == 4.0 + 1.0
+
+
+def test_penalty_is_computed_from_the_parameters_current_values() -> None:
+    w = Value(0.5, role="parameter")
+    program = trace(lambda s: s[0] * w, [1.0], [w], penalty=lambda: 0.1 * w * w)
+    assert trace(lambda s: s[0] * w, [1.0], [w]).penalty() == 0.0
+    w.data = 3.0  # changed after tracing, before any call
+    assert program.penalty() == pytest.approx(0.9, rel=1e-15)
+    batch = np.array([[1.0], [2.0]])
+    assert program.loss(batch) == pytest.approx(1.5 * 3.0 + 0.9, rel=1e-15)
+    w.data = -1.0  # an optimizer step since the last call
+    assert program.penalty() == pytest.approx(0.1, rel=1e-15)
+    program(batch)
+    program.backward(reduction="sum")
+    assert w.grad == pytest.approx(3.0 + 0.2 * -1.0, rel=1e-15)

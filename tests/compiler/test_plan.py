@@ -114,7 +114,7 @@ def test_assign_rows_lays_out_inputs_buffer_parameters_constants_then_groups() -
     x, params, outputs, _ = small_graph()
     graph = read_graph(outputs, x, params)
     groups = group_nodes(graph)
-    layout = assign_rows(groups, graph, x, params)
+    layout = assign_rows(groups, graph, x, params, outputs)
     row = layout.row
     assert [row[id(v)] for v in x] == [0, 1]
     assert layout.buffer_params == [0] and row[id(params[0])] == 2  # w * x1 reads w from the buffer
@@ -132,7 +132,7 @@ def test_build_groups_picks_the_kernel_for_each_kind_of_group() -> None:
     out = Value.sum([dense, per_sample]).tanh()
     graph = read_graph([out], x, w)
     groups = group_nodes(graph)
-    kernels = build_groups(groups, graph, assign_rows(groups, graph, x, w), needs_grad(graph), w)
+    kernels = build_groups(groups, graph, assign_rows(groups, graph, x, w, [out]), needs_grad(graph), w)
     assert [type(k) for k in kernels] == [MatmulGroup, DotGroup, SumGroup, MapGroup]
     # no parameter is read through the buffer (the matrix product gathers its weights): groups start at row 2
     assert [k.out for k in kernels] == [slice(2, 3), slice(3, 4), slice(4, 5), slice(5, 6)]

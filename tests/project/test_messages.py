@@ -23,6 +23,13 @@ def _parameter() -> Value:
     return Value(1.0, label="w", role="parameter")
 
 
+def _called_program() -> compiler.Program:
+    w = _parameter()
+    program = compiler.trace(lambda x: [x[0] * w, x[0]], [1.0], params=[w])
+    program([[1.0]])
+    return program
+
+
 Case = tuple[str, Callable[[], object], type[Exception]]
 
 CONFORMING: list[Case] = [
@@ -53,6 +60,23 @@ CONFORMING: list[Case] = [
     (
         "trace params",  # type: ignore[list-item]
         lambda: compiler.trace(lambda x: x[0], [[1.0]], params=["w"]),
+        TypeError,
+    ),
+    (
+        "trace params a model",  # type: ignore[arg-type]
+        lambda: compiler.trace(lambda x: x[0], [1.0], params=nn.MLP(1, [1])),
+        TypeError,
+    ),
+    (
+        "trace penalty not a function",  # type: ignore[arg-type]
+        lambda: compiler.trace(lambda x: x[0], [1.0], params=[], penalty=Value(1.0)),
+        TypeError,
+    ),
+    ("trace example ragged", lambda: compiler.trace(lambda x: x[0], [1.0, [2.0]], params=[]), ValueError),
+    ("trace example None", lambda: compiler.trace(lambda x: x[0], None, params=[]), TypeError),  # type: ignore[arg-type]
+    (
+        "Program.backward output_weights",  # type: ignore[arg-type]
+        lambda: _called_program().backward(output_weights=2.0),
         TypeError,
     ),
 ]
