@@ -76,7 +76,14 @@ def _betas(value: object, owner: str) -> tuple[float, float]:
 def _checked_parameters(params: Iterable[Value], owner: str) -> list[Value]:
     if isinstance(params, Value):
         raise TypeError(f"{owner}: params must be a list of Values (wrap a single Value in one), got {params!r}")
-    found = list(params)
+    if callable(getattr(params, "parameters", None)):  # the model itself: the most common slip of all
+        raise TypeError(
+            f"{owner}: params must be a list of Values (pass model.parameters(), not the model), got {params!r}"
+        )
+    try:
+        found = list(params)
+    except TypeError:
+        raise TypeError(f"{owner}: params must be a list of Values (pass model.parameters()), got {params!r}") from None
     if not found:
         raise ValueError(f"{owner}: params must be a non-empty list (pass model.parameters()), got []")
     first_index: dict[int, int] = {}
