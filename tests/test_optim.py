@@ -510,3 +510,18 @@ def test_a_number_given_for_the_parameters_names_params(optimizer: type[Optimize
     pattern = rf"^{optimizer.__name__}: params must be a list of Values \(pass model.parameters\(\)\), got 5$"
     with pytest.raises(TypeError, match=pattern):
         optimizer(5, lr=0.1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("optimizer", [Adam, Nadam])
+def test_betas_may_be_a_numpy_array_and_are_kept_as_a_tuple_of_floats(optimizer: type[Adam | Nadam]) -> None:
+    opt = optimizer(parameters([1.0]), betas=np.array([0.8, np.float32(0.5)]))  # type: ignore[arg-type]
+    assert opt.betas == (0.8, 0.5)
+    assert type(opt.betas) is tuple and all(type(b) is float for b in opt.betas)
+    listed = optimizer(parameters([1.0]), betas=[0.8, 0.5])  # type: ignore[arg-type]
+    assert type(listed.betas) is tuple
+
+
+@pytest.mark.parametrize("betas", [0.9, "ab", {0.9, 0.999}, np.array(0.9)])
+def test_betas_that_are_not_an_ordered_pair_are_refused_by_type(betas: object) -> None:
+    with pytest.raises(TypeError, match=r"^Adam: betas must be a pair \(beta1, beta2\) as a tuple, list or array, got"):
+        Adam(parameters([1.0]), betas=betas)  # type: ignore[arg-type]
