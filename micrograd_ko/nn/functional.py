@@ -5,14 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from micrograd_ko.autograd import Operand, Value, as_values, dot_rows
-from micrograd_ko.nn._shapes import _short
 
 __all__ = ["linear"]
-
-
-def _is_list(x: object) -> bool:
-    """Whether `x` is a list-like of items (a list, tuple or numpy array); a str's items are letters, not numbers."""
-    return hasattr(x, "__len__") and hasattr(x, "__getitem__") and not isinstance(x, (str, bytes))
 
 
 def linear(
@@ -22,19 +16,10 @@ def linear(
 
     As in `torch.nn.functional.linear`, `weight` is laid out [out][in] and `bias` holds one number per output
     (None: no bias; a None entry: no bias for that row).  The inputs are checked and read once for all rows.
-    The layers call `dot_rows` directly, so these checks cost a layer's forward nothing.
     """
-    if not _is_list(inputs):
-        raise TypeError(f"linear: inputs must be a list of Values or numbers, got {_short(inputs)}")
-    if not _is_list(weight) or not all(map(_is_list, weight)):
-        raise TypeError(
-            "linear: weight must be a list of rows laid out [out][in], one row of weights per output "
-            f"(one neuron's weights are [[w1, ..., wn]]), got {_short(weight)}"
-        )
+    _check_kinds(inputs, weight, bias)
     if bias is None:
         bias = [None] * len(weight)
-    elif not _is_list(bias):
-        raise TypeError(f"linear: bias must be a list with one number per output, or None, got {_short(bias)}")
     elif len(bias) != len(weight):
         raise ValueError(f"linear: bias must have one entry per row of weight ({len(weight)}), got {len(bias)}")
     xs = as_values(inputs, "linear")
@@ -44,3 +29,24 @@ def linear(
             raise ValueError(f"linear: weight[{row}] must have one weight per input ({len(xs)}), got {len(weights)}")
         rows.append(as_values(weights, "linear"))
     return dot_rows(rows, xs, bias)
+
+
+def _check_kinds(inputs: object, weight: object, bias: object) -> None:
+    """TypeError for an argument that is not a list of the right depth, saying how `weight` and `bias` are laid out.
+
+    The layers call `dot_rows` directly, so these checks cost a layer's forward nothing.
+    """
+    if not _is_list(inputs):
+        raise TypeError(f"linear: inputs must be a list of Values or numbers, got {inputs!r}")
+    if not _is_list(weight) or not all(map(_is_list, weight)):  # type: ignore[call-overload]
+        raise TypeError(
+            "linear: weight must be a list of rows laid out [out][in], one row of weights per output "
+            f"(one neuron's weights are [[w1, ..., wn]]), got {weight!r}"
+        )
+    if bias is not None and not _is_list(bias):
+        raise TypeError(f"linear: bias must be a list with one number per output, or None, got {bias!r}")
+
+
+def _is_list(x: object) -> bool:
+    """Whether `x` is a list-like of items (a list, tuple or numpy array); a str's items are letters, not numbers."""
+    return hasattr(x, "__len__") and hasattr(x, "__getitem__") and not isinstance(x, (str, bytes))
