@@ -17,12 +17,11 @@ def linear(
     As in `torch.nn.functional.linear`, `weight` is laid out [out][in] and `bias` holds one number per output
     (None: no bias; a None entry: no bias for that row).  The inputs are checked and read once for all rows.
     """
-    _check_kinds(inputs, weight, bias)
+    xs = as_values(_inputs_of_lists(inputs, weight, bias), "linear")
     if bias is None:
         bias = [None] * len(weight)
     elif len(bias) != len(weight):
         raise ValueError(f"linear: bias must have one entry per row of weight ({len(weight)}), got {len(bias)}")
-    xs = as_values(inputs, "linear")
     rows = []
     for row, weights in enumerate(weight):
         if len(weights) != len(xs):
@@ -31,8 +30,8 @@ def linear(
     return dot_rows(rows, xs, bias)
 
 
-def _check_kinds(inputs: object, weight: object, bias: object) -> None:
-    """TypeError for an argument that is not a list of the right depth, saying how `weight` and `bias` are laid out.
+def _inputs_of_lists(inputs: Sequence[Operand], weight: object, bias: object) -> Sequence[Operand]:
+    """`inputs`, once all three arguments are lists of the right depth; else a TypeError saying how they are laid out.
 
     The layers call `dot_rows` directly, so these checks cost a layer's forward nothing.
     """
@@ -45,6 +44,7 @@ def _check_kinds(inputs: object, weight: object, bias: object) -> None:
         )
     if bias is not None and not _is_list(bias):
         raise TypeError(f"linear: bias must be a list with one number per output, or None, got {bias!r}")
+    return inputs
 
 
 def _is_list(x: object) -> bool:
