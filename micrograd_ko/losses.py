@@ -254,7 +254,12 @@ def l2(params: Iterable[Value]) -> Value:
     """
     if isinstance(params, Value):
         raise TypeError(f"l2: params must be a list of Values (wrap a single Value in one), got {params!r}")
-    ps = list(params)
+    if callable(getattr(params, "parameters", None)):  # the model itself: the most common slip of all
+        raise TypeError(f"l2: params must be a list of Values (pass model.parameters(), not the model), got {params!r}")
+    try:
+        ps = list(params)
+    except TypeError:
+        raise TypeError(f"l2: params must be a list of Values (pass model.parameters()), got {params!r}") from None
     for i, p in enumerate(ps):
         if not isinstance(p, Value):
             raise TypeError(f"l2: params[{i}] must be a Value, got {p!r}")

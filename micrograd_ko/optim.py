@@ -23,9 +23,10 @@ one entry per parameter in `params` order, so `state_dict()` is JSON-able.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from micrograd_ko.autograd import Value, describe
 from micrograd_ko.autograd.checks import finite_number, integer
@@ -66,17 +67,30 @@ def _decay_rate(value: object, name: str, owner: str) -> float:
 
 
 def _betas(value: object, owner: str) -> tuple[float, float]:
-    if not isinstance(value, Sequence) or isinstance(value, str):
-        raise TypeError(f"{owner}: betas must be a pair (beta1, beta2) as a tuple or list, got {value!r}")
-    if len(value) != 2:
+    """(beta1, beta2) as a tuple of floats, from any ordered pair of numbers: a tuple, a list, a numpy array."""
+    # Indexable means ordered (a set is not, and its order would swap the betas); a str's items are letters.
+    pair: tuple[object, ...] | None = None
+    if hasattr(value, "__getitem__") and not isinstance(value, (str, bytes, Mapping)):
+        with contextlib.suppress(TypeError):  # a 0-d numpy array can be indexed but not iterated
+            pair = tuple(cast("Iterable[object]", value))
+    if pair is None:
+        raise TypeError(f"{owner}: betas must be a pair (beta1, beta2) as a tuple, list or array, got {value!r}")
+    if len(pair) != 2:
         raise ValueError(f"{owner}: betas must be a pair (beta1, beta2), got {value!r}")
-    return _decay_rate(value[0], "betas[0]", owner), _decay_rate(value[1], "betas[1]", owner)
+    return _decay_rate(pair[0], "betas[0]", owner), _decay_rate(pair[1], "betas[1]", owner)
 
 
 def _checked_parameters(params: Iterable[Value], owner: str) -> list[Value]:
     if isinstance(params, Value):
         raise TypeError(f"{owner}: params must be a list of Values (wrap a single Value in one), got {params!r}")
-    found = list(params)
+    if callable(getattr(params, "parameters", None)):  # the model itself: the most common slip of all
+        raise TypeError(
+            f"{owner}: params must be a list of Values (pass model.parameters(), not the model), got {params!r}"
+        )
+    try:
+        found = list(params)
+    except TypeError:
+        raise TypeError(f"{owner}: params must be a list of Values (pass model.parameters()), got {params!r}") from None
     if not found:
         raise ValueError(f"{owner}: params must be a non-empty list (pass model.parameters()), got []")
     first_index: dict[int, int] = {}
@@ -372,7 +386,10 @@ class Adam(Optimizer):
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
     ) -> None:
-        """`betas` = (beta1, beta2), each in [0, 1); `eps` > 0."""
+        """`betas` = (beta1, beta2), each in [0, 1); `eps` > 0.
+
+        `betas` may be any ordered pair (a tuple, list or numpy array); it is kept as a tuple of floats.
+        """
         super().__init__(params, lr)
         owner = type(self).__name__
         self.betas = _betas(betas, owner)
@@ -432,7 +449,7 @@ class Nadam(Optimizer):
         eps: float = 1e-8,
         momentum_decay: float | None = 4e-3,
     ) -> None:
-        """`betas` each in [0, 1); `eps` > 0; `momentum_decay` >= 0, or None for no schedule (see above)."""
+        """`betas` each in [0, 1) (any pair, as for Adam); `eps` > 0; `momentum_decay` >= 0, or None for no schedule."""
         super().__init__(params, lr)
         owner = type(self).__name__
         self.betas = _betas(betas, owner)

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_ko import Value, losses
+from micrograd_ko.nn import MLP, Linear, ReLU, Sequential
 
 Inputs = tuple[list[float], list[float]]
 """(the numbers the loss is differentiated by, the fixed targets / labels / weights)."""
@@ -410,3 +411,16 @@ def test_targets_may_be_values_numbers_or_numpy() -> None:
     assert losses.mse(outputs, [Value(0.0), Value(1.0)]).data == expected
     assert losses.mse(outputs, np.array([0.0, 1.0])).data == expected
     assert losses.softmax_cross_entropy(outputs, np.int64(1)).data == losses.softmax_cross_entropy(outputs, 1).data
+
+
+@pytest.mark.parametrize("model", [MLP(2, [3, 1], seed=0), Sequential(Linear(2, 3, seed=0), ReLU())])
+def test_l2_of_a_model_says_to_pass_its_parameters(model: object) -> None:
+    with pytest.raises(TypeError) as caught:
+        losses.l2(model)  # type: ignore[arg-type]
+    expected = f"l2: params must be a list of Values (pass model.parameters(), not the model), got {model!r}"
+    assert str(caught.value) == expected
+
+
+def test_l2_of_a_number_names_params() -> None:
+    with pytest.raises(TypeError, match=r"^l2: params must be a list of Values \(pass model.parameters\(\)\), got 5$"):
+        losses.l2(5)  # type: ignore[arg-type]

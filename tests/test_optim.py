@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from micrograd_ko import Value
+from micrograd_ko.nn import MLP, Linear, ReLU, Sequential
 from micrograd_ko.optim import SGD, AdaGrad, Adam, Nadam, Optimizer, RMSProp
 
 Factory = Callable[[list[Value]], Optimizer]
@@ -489,3 +490,38 @@ def test_load_state_dict_of_a_non_mapping_is_a_type_error_naming_it(given: objec
     with pytest.raises(TypeError, match=pattern):
         opt.load_state_dict(given)  # type: ignore[arg-type]
     assert opt.state_dict() == before
+
+
+OPTIMIZERS: list[type[Optimizer]] = [SGD, AdaGrad, RMSProp, Adam, Nadam]
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+@pytest.mark.parametrize("model", [MLP(2, [3, 1], seed=0), Sequential(Linear(2, 3, seed=0), ReLU())])
+def test_a_model_given_for_its_parameters_says_pass_model_parameters(optimizer: type[Optimizer], model: object) -> None:
+    with pytest.raises(TypeError) as caught:
+        optimizer(model, lr=0.1)  # type: ignore[arg-type]
+    name = optimizer.__name__
+    expected = f"{name}: params must be a list of Values (pass model.parameters(), not the model), got {model!r}"
+    assert str(caught.value) == expected
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_a_number_given_for_the_parameters_names_params(optimizer: type[Optimizer]) -> None:
+    pattern = rf"^{optimizer.__name__}: params must be a list of Values \(pass model.parameters\(\)\), got 5$"
+    with pytest.raises(TypeError, match=pattern):
+        optimizer(5, lr=0.1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("optimizer", [Adam, Nadam])
+def test_betas_may_be_a_numpy_array_and_are_kept_as_a_tuple_of_floats(optimizer: type[Adam | Nadam]) -> None:
+    opt = optimizer(parameters([1.0]), betas=np.array([0.8, np.float32(0.5)]))  # type: ignore[arg-type]
+    assert opt.betas == (0.8, 0.5)
+    assert type(opt.betas) is tuple and all(type(b) is float for b in opt.betas)
+    listed = optimizer(parameters([1.0]), betas=[0.8, 0.5])  # type: ignore[arg-type]
+    assert type(listed.betas) is tuple
+
+
+@pytest.mark.parametrize("betas", [0.9, "ab", {0.9, 0.999}, np.array(0.9)])
+def test_betas_that_are_not_an_ordered_pair_are_refused_by_type(betas: object) -> None:
+    with pytest.raises(TypeError, match=r"^Adam: betas must be a pair \(beta1, beta2\) as a tuple, list or array, got"):
+        Adam(parameters([1.0]), betas=betas)  # type: ignore[arg-type]

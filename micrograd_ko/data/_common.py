@@ -8,6 +8,7 @@ was called, in the package's one shape:
 from __future__ import annotations
 
 import math
+import reprlib
 from typing import Any
 
 import numpy as np
@@ -35,9 +36,40 @@ def check_fraction(func: str, name: str, value: object) -> float:
     return fraction
 
 
+def short_repr(value: object) -> str:
+    """repr of a user's argument cut short (nested lists of a whole data set would fill the screen)."""
+    return _SHORT.repr(value)
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxother = 3, 8, 200
+
+
+def real_numbers(func: str, name: str, values: object) -> list[float]:
+    """``values`` as a list of floats when it is a sequence (tuple, list, numpy array) of real numbers.
+
+    TypeError naming ``func: name`` for a single number, a str or a sequence holding anything else.
+    """
+    refusal = TypeError(f"{func}: {name} must be a sequence of real numbers, got {short_repr(values)}")
+    if isinstance(values, (str, bytes)):  # iterable, but its items are letters, not numbers
+        raise refusal
+    try:
+        return [real_number(item, f"{func}: {name}") for item in values]  # type: ignore[attr-defined]
+    except TypeError:
+        raise refusal from None
+
+
 def real_array(func: str, X: object) -> npt.NDArray[Any]:
-    """``X`` as a numpy array when its dtype holds real numbers (integers or floats; not bool, str or complex)."""
-    array = np.asarray(X)
+    """``X`` as a numpy array when its dtype holds real numbers (integers or floats; not bool, str or complex).
+
+    A ragged ``X`` (rows of different lengths) is a ValueError naming ``func``, not numpy's own message.
+    """
+    try:
+        array = np.asarray(X)
+    except ValueError:
+        raise ValueError(
+            f"{func}: X must be a rectangular array (every row of the same length), got {short_repr(X)}"
+        ) from None
     if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
         raise TypeError(f"{func}: X must be an array of real numbers, got an array of dtype {array.dtype}")
     return array

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -50,13 +51,19 @@ def as_images(X: npt.ArrayLike, shape: tuple[int, int, int] = DIGIT_SHAPE) -> li
     row-major order, the layout `digits` uses and ``nn.Flatten`` undoes.
     """
     rows = features("as_images", X)
-    if len(shape) != 3 or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1 for s in shape):
-        raise ValueError(f"as_images: shape must be (channels, height, width) of positive ints, got {shape!r}")
-    size = int(np.prod(shape))
+    rule = f"as_images: shape must be (channels, height, width) of positive ints, got {shape!r}"
+    if isinstance(shape, (str, bytes)) or not isinstance(shape, Iterable):
+        raise TypeError(rule)
+    dims = tuple(shape)
+    if any(isinstance(s, bool) or not isinstance(s, numbers.Integral) for s in dims):
+        raise TypeError(rule)
+    if len(dims) != 3 or any(s < 1 for s in dims):
+        raise ValueError(rule)
+    size = int(np.prod(dims))
     if rows.shape[1] != size:
         raise ValueError(
             f"as_images: X must be rows of {size} values to form images of shape {shape}, "
             f"got rows of {rows.shape[1]} values"
         )
-    images: list[Any] = rows.reshape(-1, *shape).tolist()
+    images: list[Any] = rows.reshape(-1, *dims).tolist()
     return images

@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 
-from micrograd_ko.autograd.checks import generator, integer, real_number
+from micrograd_ko.autograd.checks import generator, integer
+from micrograd_ko.data._common import real_numbers
 from micrograd_ko.data.dataset import Dataset, Seed
 
 __all__ = ["gaussian_mixture"]
@@ -28,8 +29,8 @@ def gaussian_mixture(
     notebook 14's GAN learns to imitate.
     """
     count = integer(n, "gaussian_mixture: n", minimum=1)
-    centres = [real_number(m, "gaussian_mixture: means") for m in means]
-    spreads = [real_number(s, "gaussian_mixture: stds") for s in stds]
+    centres = real_numbers("gaussian_mixture", "means", means)
+    spreads = real_numbers("gaussian_mixture", "stds", stds)
     if not centres:
         raise ValueError(f"gaussian_mixture: means must be non-empty, got {means!r}")
     if len(spreads) != len(centres):
@@ -41,7 +42,7 @@ def gaussian_mixture(
     if weights is None:
         probabilities = np.full(len(centres), 1.0 / len(centres))
     else:
-        probabilities = np.array([real_number(w, "gaussian_mixture: weights") for w in weights])
+        probabilities = np.array(real_numbers("gaussian_mixture", "weights", weights))
         if len(probabilities) != len(centres) or not np.all(np.isfinite(probabilities)) or np.any(probabilities < 0):
             raise ValueError(f"gaussian_mixture: weights must be {len(centres)} finite numbers >= 0, got {weights!r}")
         if probabilities.sum() <= 0:

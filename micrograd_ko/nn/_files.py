@@ -212,17 +212,37 @@ def load(module: Recordable, path: str | os.PathLike[str]) -> None:
 def write_atomically(target: Path, text: str) -> None:
     """Write `text` to a new file beside `target`, then rename it over `target`; on failure leave `target` as it was."""
     temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
-    # os.open applies the umask to 0o666, as open(path, "w") does; mkstemp would force 0o600
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        # os.open applies the umask to 0o666, as open(path, "w") does; mkstemp would force 0o600
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as error:  # nothing was created, so there is nothing to remove
+        raise _naming(target, error) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise _naming(target, error) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _naming(target: Path, error: OSError) -> OSError:
+    """`error` as the system gave it (same errno, same subclass), naming the user's `target`, not the temporary file.
+
+    The temporary file is the atomic write's own business; a user who saved to "runs/model.json" should read
+    that path, and why it failed, in the message.
+    """
+    if error.errno is None:  # not a system error (nothing names the temporary file): leave it as it is
+        return error
+    reason = f"save: {error.strerror}"
+    if isinstance(error, FileNotFoundError):
+        reason += f" (the folder {str(target.parent)!r} does not exist)"
+    return OSError(error.errno, reason, str(target))
 
 
 def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -93,3 +93,21 @@ def test_linear_matches_torch_functional_linear() -> None:
     np.testing.assert_allclose([x.grad for x in xs], x_t.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose([[w.grad for w in row] for row in weight], w_t.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose([b.grad for b in bias], b_t.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ([1.0, 2.0], [0.5, -0.5]),
+            r"^linear: weight must be a list of rows laid out \[out\]\[in\], .*got \[0.5, -0.5\]$",
+        ),
+        (([1.0], 0.5), r"^linear: weight must be a list of rows laid out \[out\]\[in\], .*got 0.5$"),
+        ((1.0, [[0.5]]), r"^linear: inputs must be a list of Values or numbers, got 1.0$"),
+        ((Value(1.0), [[0.5]]), r"^linear: inputs must be a list of Values or numbers, got Value\(data=1.0"),
+        (([1.0], [[0.5]], 0.1), r"^linear: bias must be a list with one number per output, or None, got 0.1$"),
+    ],
+)
+def test_linear_says_how_weight_and_bias_are_laid_out(args: tuple[object, ...], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        linear(*args)  # type: ignore[arg-type]

@@ -168,7 +168,7 @@ def test_the_table_is_complete() -> None:
 def test_apply_reaches_every_op_and_fills_defaults() -> None:
     x = Value(-2.0)
     assert apply("leaky_relu", x).data == pytest.approx(-0.02)
-    assert apply("**", x, 2).local_grads == (x ** 2).local_grads
+    assert apply("**", x, 2).local_grads == (x**2).local_grads
     with pytest.raises(TypeError, match="tanh: number of inputs must be 1, got 2"):
         apply("tanh", x, x)
     with pytest.raises(KeyError, match="no op named 'nope'"):
@@ -242,3 +242,64 @@ def test_the_readme_method_line_makes_the_method() -> None:
     made = getattr(Value, name)
     assert (made.__qualname__, made.__doc__) == (f"Value.{name}", ops.lookup(op_name).doc)
     assert made(Value(0.5)).op == op_name
+
+
+# ---- paths the table-walking tests above never reach ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("exponent", [-1.0, -2.0, -3.0, -4.0, -0.5, -2.5])
+@pytest.mark.parametrize("base", [0.0, -0.0])
+def test_zero_to_a_negative_power_is_an_infinity_signed_as_ieee_in_the_namespaces(base: float, exponent: float) -> None:
+    # The engine refuses 0 ** negative (ZeroDivisionError), but a derivative n * a^(n-1) meets it at a = ±0:
+    # IEEE 754 (and numpy) give -inf for -0.0 to a negative odd integer, +inf otherwise; math.pow only raises.
+    with pytest.raises(ZeroDivisionError, match="divides by zero"):
+        Value(base) ** exponent
+    odd = exponent.is_integer() and exponent % 2.0 == 1.0
+    expected = -math.inf if odd and math.copysign(1.0, base) < 0.0 else math.inf
+    with np.errstate(divide="ignore"):
+        assert float(np.power(base, exponent)) == expected  # the rule as numpy states it
+    assert FLOATS.power(base, exponent) == expected
+    assert float(ARRAYS.power(np.array([base]), exponent)[0]) == expected
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_the_dot_blocks_float_and_array_formulas_agree_with_value_dot(n: int, with_bias: bool) -> None:
+    # Value.dot is hand-inlined; the block's forward and local_grads are what the compiled and higher-order
+    # modes read, and the table-walking tests only ever call them with a bias.
+    dot = ops.lookup("dot")
+    rng = np.random.default_rng(n)
+    point = rng.normal(size=2 * n + with_bias).tolist()
+    bias = point[2 * n] if with_bias else None
+    node = Value.dot([Value(w) for w in point[:n]], [Value(x) for x in point[n : 2 * n]], bias)
+    assert dot.forward(*point) == node.data
+    assert tuple(dot.local_grads(FLOATS, node.data, *point)) == node.local_grads
+    columns = [np.array([v, 2.0 * v]) for v in point]
+    assert float(dot.array_forward(*columns)[0]) == pytest.approx(node.data, rel=1e-15)
+    on_arrays = dot.local_grads(ARRAYS, dot.array_forward(*columns), *columns)
+    assert [float(np.broadcast_to(g, (2,))[0]) for g in on_arrays] == list(node.local_grads)
+
+
+def test_the_elu_twins_default_alpha_is_torchs_and_the_ops() -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed: the comparison needs the [torch] extra")
+    elu = ops.lookup("elu")
+    assert elu.torch.module is not None and elu.torch.module.name == "ELU"
+    module = getattr(torch.nn, elu.torch.module.name)(**elu.torch.module.settings)
+    assert module.alpha == torch.nn.ELU().alpha == elu.defaults[0]
+    x = torch.tensor([-1.5, -0.2], dtype=torch.float64)
+    assert module(x).tolist() == pytest.approx([Value(-1.5).elu().data, Value(-0.2).elu().data], rel=1e-15)
+
+
+@pytest.mark.parametrize("alpha", [0.5, 2.0])
+def test_elu_at_its_kink_with_alpha_other_than_1_has_torchs_gradient(alpha: float) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed: the comparison needs the [torch] extra")
+    elu = ops.lookup("elu")
+    assert elu.torch.function is not None
+    a, slope = Value(0.0), Value(alpha)
+    a.elu(slope).backward()
+    a_t = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    torch.nn.functional.elu(a_t, alpha=alpha).backward()
+    assert a.grad == a_t.grad.item() == alpha  # torch takes the left derivative, alpha e^0, at the kink
+    twin_a, twin_alpha = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (0.0, alpha))
+    grads = torch.autograd.grad(elu.torch.function(torch, twin_a, twin_alpha), (twin_a, twin_alpha))
+    assert [g.item() for g in grads] == [a.grad, slope.grad] == [alpha, 0.0]

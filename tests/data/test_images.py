@@ -35,3 +35,10 @@ def test_as_images_checks_the_shape() -> None:
     ):
         data.as_images(np.zeros((2, 10)))
     assert np.array(data.as_images(np.arange(12.0).reshape(1, 12), shape=(3, 2, 2))).shape == (1, 3, 2, 2)
+
+
+@pytest.mark.parametrize("shape", [8, None, "188", (1, 8.0, 8)])
+def test_as_images_names_a_shape_that_is_not_three_ints_as_a_type_error(shape: object) -> None:
+    with pytest.raises(TypeError) as caught:
+        data.as_images(np.zeros((1, 64)), shape=shape)  # type: ignore[arg-type]
+    assert str(caught.value) == f"as_images: shape must be (channels, height, width) of positive ints, got {shape!r}"

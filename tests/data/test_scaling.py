@@ -182,3 +182,11 @@ def test_rescaling_rejects_stats_of_the_wrong_kind_or_width() -> None:
 def test_hand_built_stats_are_checked(build: Callable[[], object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         build()
+
+
+@pytest.mark.parametrize("scale", [data.normalize, data.standardize])
+def test_a_ragged_x_is_named_not_left_to_numpy(scale: Callable[..., object]) -> None:
+    with pytest.raises(ValueError) as caught:
+        scale([[1, 2], [3]])
+    rule = "X must be a rectangular array (every row of the same length)"
+    assert str(caught.value) == f"{scale.__name__}: {rule}, got [[1, 2], [3]]"

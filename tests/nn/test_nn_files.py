@@ -342,3 +342,24 @@ def test_from_file_of_one_class_refuses_a_file_of_another(tmp_path: Path) -> Non
     nn.Linear(2, 1).save(path)
     with pytest.raises(ValueError, match="records the architecture of a Linear, not of a Conv2d"):
         nn.Conv2d.from_file(path)
+
+
+def test_saving_into_a_missing_folder_names_the_users_path_and_leaves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "missing" / "model.json"
+    with pytest.raises(FileNotFoundError) as caught:
+        nn.Linear(1, 1, seed=0).save(path)
+    assert caught.value.filename == str(path) and ".tmp" not in str(caught.value)
+    assert str(caught.value) == (
+        f"[Errno 2] save: No such file or directory (the folder {str(path.parent)!r} does not exist): {str(path)!r}"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_saving_onto_a_directory_names_the_users_path_and_leaves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.mkdir()
+    with pytest.raises(IsADirectoryError) as caught:
+        nn.Linear(1, 1, seed=0).save(path)
+    assert caught.value.filename == str(path) and caught.value.filename2 is None
+    assert ".tmp" not in str(caught.value) and str(caught.value).endswith(f"save: Is a directory: {str(path)!r}")
+    assert list(tmp_path.iterdir()) == [path] and list(path.iterdir()) == []
