@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import graphviz
 
 from micrograd_ko.autograd import Value
-from micrograd_ko.viz._checks import check_options, check_root, check_size
+from micrograd_ko.viz._checks import DIGITS, MAX_NODES, check_options, check_root, check_size
 from micrograd_ko.viz.steps import BackwardStep
 from micrograd_ko.viz.style import (
     EDGE_COLOUR,
@@ -84,8 +84,8 @@ def draw(
     show_grad: bool = True,
     show_local_grad: bool = False,
     grads_computed: bool | None = None,
-    digits: int = 4,
-    max_nodes: int = 500,
+    digits: int = DIGITS,
+    max_nodes: int | None = MAX_NODES,
     legend: bool = True,
     title: str | None = None,
 ) -> graphviz.Digraph:
@@ -102,10 +102,21 @@ def draw(
     are drawn as `?`.  Pass True or False to override (for example when drawing
     an intermediate node whose grad after a later backward happens to be 0).
 
-    Raises GraphTooLargeError when the graph has more than `max_nodes` Values.
+    `title` is a line written above the graph.  Raises GraphTooLargeError when
+    the graph has more than `max_nodes` Values (None: no limit).
     """
     check_root(root, "draw")
-    check_options(rankdir, digits, "draw")
+    check_options(
+        "draw",
+        rankdir=rankdir,
+        show_grad=show_grad,
+        show_local_grad=show_local_grad,
+        grads_computed=grads_computed,
+        digits=digits,
+        max_nodes=max_nodes,
+        legend=legend,
+        title=title,
+    )
     nodes = root.topological_order()
     check_size(len(nodes), max_nodes, "draw")
     grads: GradCells | None = None
@@ -129,8 +140,8 @@ def draw_step(
     *,
     rankdir: str = "LR",
     show_local_grad: bool = True,
-    digits: int = 4,
-    max_nodes: int = 500,
+    digits: int = DIGITS,
+    max_nodes: int | None = MAX_NODES,
     legend: bool = True,
     grad_scale: float | None = None,
 ) -> graphviz.Digraph:
@@ -141,10 +152,19 @@ def draw_step(
     `grad_scale` fixes the |grad| that gets the darkest colour, so a series of
     frames is coloured consistently (default: the largest |grad| in this frame).
     SVG element ids are prefixed with `step<index>_`, so frames can share a page.
+    Raises GraphTooLargeError above `max_nodes` Values (None: no limit).
     """
     if not isinstance(step, BackwardStep):
         raise TypeError(f"draw_step: step must be a BackwardStep from backward_steps(), got {step!r}")
-    check_options(rankdir, digits, "draw_step")
+    check_options(
+        "draw_step",
+        rankdir=rankdir,
+        show_local_grad=show_local_grad,
+        digits=digits,
+        max_nodes=max_nodes,
+        legend=legend,
+        grad_scale=grad_scale,
+    )
     check_size(len(step.nodes), max_nodes, "draw_step")
     known = [g for g, done in zip(step.grads, step.final) if g is not None and done]
     scale = colour_scale(known) if grad_scale is None else grad_scale
