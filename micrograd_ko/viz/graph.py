@@ -47,6 +47,7 @@ from micrograd_ko.viz.style import (
     format_number,
     grad_cell,
     grad_colours,
+    visible_text,
 )
 
 __all__ = ["GradCells", "digraph", "draw", "draw_step"]
@@ -233,8 +234,8 @@ def digraph(
 
 
 def _text(text: str) -> str:
-    """Escape free text for a Graphviz HTML-like label (labels may contain <, & or newlines)."""
-    return html.escape(text).replace("\n", "<BR/>")
+    """Escape free text for a Graphviz HTML-like label (labels may contain <, &, newlines or control characters)."""
+    return html.escape(visible_text(text)).replace("\n", "<BR/>")
 
 
 def _value_label(node: Value, is_output: bool, is_current: bool, cell: GradCell | None, digits: int) -> str:

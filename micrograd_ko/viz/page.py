@@ -46,6 +46,7 @@ from micrograd_ko.viz.style import (
     colour_scale,
     css_font_family,
     grad_cell,
+    visible_text,
 )
 
 __all__ = ["StepThrough", "save_steps", "step_through"]
@@ -230,7 +231,7 @@ def _frame(
     """One frame as data: the active node, the caption, and only the cells that differ from the previous frame."""
     previous = before if before is not None else [UNKNOWN] * len(look)
     changed = [[i, *_as_data(cell)] for i, (cell, old) in enumerate(zip(look, previous)) if cell != old]
-    return {"active": step.position, "caption": step.caption(digits), "changes": changed}
+    return {"active": step.position, "caption": visible_text(step.caption(digits)), "changes": changed}
 
 
 def _mark_up(svg: bytes, element_id: str, first: BackwardStep, look: Sequence[GradCell]) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from micrograd_ko import Value
-from micrograd_ko.viz import GraphTooLargeError, backward_steps, draw, draw_step, save, style
+from micrograd_ko.viz import GraphTooLargeError, backward_steps, draw, draw_step, save, step_through, style
 from tests.viz.graphs import SVG, fills, groups, neuron, node_texts, number, requires_dot, rgb, svg_root, texts
 
 
@@ -178,6 +178,26 @@ def test_roles_and_output_are_visually_distinct() -> None:
 def test_labels_with_markup_characters_are_shown_literally() -> None:
     y = Value(1.0, label='a<b> & "c"\'') * 2
     assert 'a<b> & "c"\'' in texts(svg_root(draw(y)))
+
+
+@requires_dot
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [
+        ("x\x01", "x␁"),
+        ("\x00a\x1fb", "␀a␟b"),
+        ("tab\there", "tab␉here"),
+        ("x\ufffe", "x\ufffd"),
+        ("x\ud800", "x\ufffd"),
+    ],
+)
+def test_a_label_with_a_character_xml_forbids_renders_with_a_stand_in(label: str, shown: str) -> None:
+    y = Value(1.0, label=label) * 2
+    y.backward()
+    assert shown in texts(svg_root(draw(y, title=label)))  # a label box and the title line
+    assert shown in texts(svg_root(draw_step(next(backward_steps(y)))))
+    viewer = step_through(y)
+    assert shown in viewer.page() and any(shown in frame["caption"] for frame in viewer.frames)
 
 
 def test_two_renders_of_the_same_graph_are_identical() -> None:
