@@ -11,6 +11,10 @@ What the picture promises:
   keeps both parents; with `show_local_grad=True` each edge shows its local
   derivative d(out)/d(in), so the chain rule
   `parent.grad += local_derivative * node.grad` can be read off the picture.
+* A Value used far from where it sits (`x` in `x + x + ... + x`) gets a
+  dashed copy of its box beside each far use, one edge per use as before:
+  Graphviz lays a long edge out as a hidden node per rank it crosses, so
+  such a graph would otherwise take minutes to lay out.
 * Node ids come from the graph order (`v0`, `v1`, ... in topological order),
   never from memory addresses: drawing the same graph twice gives the same
   DOT source and byte-identical SVG.
@@ -59,6 +63,9 @@ _ROLE_NAMES = (
     ("result", "중간 결과 (result)"),
 )
 _NOT_COMPUTED_NOTE = "grad는 아직 계산 전입니다 (?): backward()를 호출하면 채워집니다"
+_LONGEST_EDGE = 8
+"""An edge crossing more ranks than this is drawn from a copy of its Value placed beside the op that uses it."""
+_COPY_STYLE = {"shape": "box", "style": "dashed,filled", "margin": "0.05,0.02", "height": "0.3"}
 _OP_STYLE = {"style": "filled", "fillcolor": OP_FILL, "margin": "0.02", "width": "0.3", "height": "0.3"}
 
 
@@ -211,6 +218,8 @@ def digraph(
     graph.attr("node", fontname=FONT_FAMILY, fontsize="12")
     graph.attr("edge", fontname=FONT_FAMILY, fontsize="11", color=EDGE_COLOUR, arrowsize="0.7")
     position = {node: i for i, node in enumerate(nodes)}
+    ranks = _ranks_to_output(nodes, position)
+    copies = False
     output = len(nodes) - 1
     current = None if grads is None else grads.current
     cells: Sequence[GradCell | None] = [None] * len(nodes) if grads is None else grads.cells
@@ -227,10 +236,38 @@ def digraph(
                 attributes["label"] = f"∂ {format_number(local, digits)}"
             if i == current:
                 attributes.update(color=HIGHLIGHT, penwidth="2.5", fontcolor=HIGHLIGHT)
-            graph.edge(f"v{position[parent]}", f"op{i}", **attributes)
+            j = position[parent]
+            tail = f"v{j}"
+            if ranks[j] - ranks[i] - 1 > _LONGEST_EDGE:
+                # Drawn from a copy beside this op: Graphviz lays a long edge out as one hidden node per rank
+                # it crosses, and `x + x + ... + x` has n**2 of them, which takes it minutes (80 uses: 96 s).
+                tail = f"c{j}_{i}"
+                graph.node(tail, label=_copy_label(parent, digits), **_COPY_STYLE, fillcolor=ROLE_FILL[parent.role])
+                copies = True
+            graph.edge(tail, f"op{i}", **attributes)
     if legend:
-        graph.node("legend", label=_legend(grads, show_local_grad), shape="plain")
+        graph.node("legend", label=_legend(grads, show_local_grad, copies), shape="plain")
     return graph
+
+
+def _ranks_to_output(nodes: Sequence[Value], position: dict[Value, int]) -> list[int]:
+    """How many ranks each Value sits before the output when placed as late as its uses allow.
+
+    A Value and its op node take one rank each, so an edge from `nodes[j]` into the op of `nodes[i]`
+    crosses `ranks[j] - ranks[i] - 1` ranks; Graphviz's own ranking has no longer edges in total.
+    """
+    ranks = [0] * len(nodes)
+    for i in range(len(nodes) - 1, -1, -1):
+        for parent in nodes[i].parents:
+            j = position[parent]
+            ranks[j] = max(ranks[j], ranks[i] + 2)
+    return ranks
+
+
+def _copy_label(node: Value, digits: int) -> str:
+    """A copy's box: the Value's label and data (its grad is shown once, in the Value's own box)."""
+    name = f"<B>{_text(node.label)}</B> " if node.label else ""
+    return f"<{name}data {format_number(node.data, digits)}>"
 
 
 def _text(text: str) -> str:
@@ -254,7 +291,7 @@ def _value_label(node: Value, is_output: bool, is_current: bool, cell: GradCell 
     )
 
 
-def _legend(grads: GradCells | None, show_local_grad: bool) -> str:
+def _legend(grads: GradCells | None, show_local_grad: bool, copies: bool) -> str:
     """A compact key: one line of role colours, one of grad colours, then notes for what else is shown."""
 
     def line(title: str, cells: Sequence[tuple[str, str, str]]) -> str:
@@ -277,5 +314,7 @@ def _legend(grads: GradCells | None, show_local_grad: bool) -> str:
             notes.append("회색 기울임꼴 grad: 아직 일부만 모임 (확정 전)")
     if show_local_grad:
         notes.append("간선의 ∂ 값: 국소 미분 ∂(출력)/∂(입력)")
+    if copies:
+        notes.append("점선 상자: 멀리서 다시 쓰인 값의 사본 (grad는 원래 상자에 모임)")
     rows.extend(f'<TR><TD ALIGN="LEFT">{note}</TD></TR>' for note in notes)
     return f'<<TABLE BORDER="1" COLOR="{LEGEND_BORDER}" CELLBORDER="0" CELLSPACING="0">{"".join(rows)}</TABLE>>'

@@ -67,6 +67,24 @@ def test_node_and_edge_counts_equal_the_graphs_with_repeated_operands_and_fan_in
 
 
 @requires_dot
+def test_a_value_used_all_along_a_long_chain_is_drawn_from_copies_so_graphviz_stays_fast() -> None:
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(79):
+        y = y + x  # 80 Values; each edge from x into a far op is a row of hidden Graphviz nodes: 96 s to lay out
+    y.backward()
+    graph = draw(y)
+    edges = re.findall(r"^\t(\w+) -> (\w+)", graph.source, re.M)
+    copies = re.findall(r"^\t(c0_\d+) \[label=<<B>x</B> data 1>", graph.source, re.M)
+    into_ops = [tail for tail, head in edges if head.startswith("op")]
+    assert len(into_ops) == 2 * 79  # still one edge per use: every + has its two operands
+    assert into_ops.count("v0") == 2 + 3  # x + x, then the few sums close enough to x's own box
+    assert len(copies) == 75 and [into_ops.count(copy) for copy in copies] == [1] * 75  # the other uses: copies
+    assert 'style="dashed,filled"' in graph.source and "점선 상자" in graph.source  # and the legend says what it is
+    assert svg_root(graph).tag == f"{SVG}svg"  # this layout took about a minute before the copies
+
+
+@requires_dot
 def test_local_derivative_is_written_on_each_edge() -> None:
     x = Value(3.0, label="x")
     y = (x * x).tanh()
