@@ -151,6 +151,12 @@ def _overflow_warning(root: Value) -> str | None:
     first = _first_non_finite(root)
     if first is None:
         return None
+    if not first.parents:  # nothing overflowed: a --var or --param was given as nan or inf (or past 1.8e308)
+        hint = "" if math.isnan(first.data) else " (a number past about 1.8e308 does not fit a float)"
+        return (
+            f"warning: the result is {root.data} because the {first.role} {first.label!r} is {first.data}, "
+            f"not a finite number{hint}"
+        )
     inputs = ", ".join(f"{parent.data:.6g}" for parent in first.parents[:4])
     inputs += ", …" if len(first.parents) > 4 else ""
     where = f" at {first.label!r}" if first.label else ""

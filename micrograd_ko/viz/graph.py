@@ -11,6 +11,10 @@ What the picture promises:
   keeps both parents; with `show_local_grad=True` each edge shows its local
   derivative d(out)/d(in), so the chain rule
   `parent.grad += local_derivative * node.grad` can be read off the picture.
+* A Value used far from where it sits (`x` in `x + x + ... + x`) gets a
+  dashed copy of its box beside each far use, one edge per use as before:
+  Graphviz lays a long edge out as a hidden node per rank it crosses, so
+  such a graph would otherwise take minutes to lay out.
 * Node ids come from the graph order (`v0`, `v1`, ... in topological order),
   never from memory addresses: drawing the same graph twice gives the same
   DOT source and byte-identical SVG.
@@ -31,7 +35,7 @@ from dataclasses import dataclass
 import graphviz
 
 from micrograd_ko.autograd import Value
-from micrograd_ko.viz._checks import check_options, check_root, check_size
+from micrograd_ko.viz._checks import DIGITS, MAX_NODES, check_options, check_root, check_size
 from micrograd_ko.viz.steps import BackwardStep
 from micrograd_ko.viz.style import (
     EDGE_COLOUR,
@@ -47,6 +51,7 @@ from micrograd_ko.viz.style import (
     format_number,
     grad_cell,
     grad_colours,
+    visible_text,
 )
 
 __all__ = ["GradCells", "digraph", "draw", "draw_step"]
@@ -58,6 +63,9 @@ _ROLE_NAMES = (
     ("result", "중간 결과 (result)"),
 )
 _NOT_COMPUTED_NOTE = "grad는 아직 계산 전입니다 (?): backward()를 호출하면 채워집니다"
+_LONGEST_EDGE = 8
+"""An edge crossing more ranks than this is drawn from a copy of its Value placed beside the op that uses it."""
+_COPY_STYLE = {"shape": "box", "style": "dashed,filled", "margin": "0.05,0.02", "height": "0.3"}
 _OP_STYLE = {"style": "filled", "fillcolor": OP_FILL, "margin": "0.02", "width": "0.3", "height": "0.3"}
 
 
@@ -84,8 +92,8 @@ def draw(
     show_grad: bool = True,
     show_local_grad: bool = False,
     grads_computed: bool | None = None,
-    digits: int = 4,
-    max_nodes: int = 500,
+    digits: int = DIGITS,
+    max_nodes: int | None = MAX_NODES,
     legend: bool = True,
     title: str | None = None,
 ) -> graphviz.Digraph:
@@ -102,10 +110,21 @@ def draw(
     are drawn as `?`.  Pass True or False to override (for example when drawing
     an intermediate node whose grad after a later backward happens to be 0).
 
-    Raises GraphTooLargeError when the graph has more than `max_nodes` Values.
+    `title` is a line written above the graph.  Raises GraphTooLargeError when
+    the graph has more than `max_nodes` Values (None: no limit).
     """
     check_root(root, "draw")
-    check_options(rankdir, digits, "draw")
+    check_options(
+        "draw",
+        rankdir=rankdir,
+        show_grad=show_grad,
+        show_local_grad=show_local_grad,
+        grads_computed=grads_computed,
+        digits=digits,
+        max_nodes=max_nodes,
+        legend=legend,
+        title=title,
+    )
     nodes = root.topological_order()
     check_size(len(nodes), max_nodes, "draw")
     grads: GradCells | None = None
@@ -129,8 +148,8 @@ def draw_step(
     *,
     rankdir: str = "LR",
     show_local_grad: bool = True,
-    digits: int = 4,
-    max_nodes: int = 500,
+    digits: int = DIGITS,
+    max_nodes: int | None = MAX_NODES,
     legend: bool = True,
     grad_scale: float | None = None,
 ) -> graphviz.Digraph:
@@ -141,10 +160,19 @@ def draw_step(
     `grad_scale` fixes the |grad| that gets the darkest colour, so a series of
     frames is coloured consistently (default: the largest |grad| in this frame).
     SVG element ids are prefixed with `step<index>_`, so frames can share a page.
+    Raises GraphTooLargeError above `max_nodes` Values (None: no limit).
     """
     if not isinstance(step, BackwardStep):
         raise TypeError(f"draw_step: step must be a BackwardStep from backward_steps(), got {step!r}")
-    check_options(rankdir, digits, "draw_step")
+    check_options(
+        "draw_step",
+        rankdir=rankdir,
+        show_local_grad=show_local_grad,
+        digits=digits,
+        max_nodes=max_nodes,
+        legend=legend,
+        grad_scale=grad_scale,
+    )
     check_size(len(step.nodes), max_nodes, "draw_step")
     known = [g for g, done in zip(step.grads, step.final) if g is not None and done]
     scale = colour_scale(known) if grad_scale is None else grad_scale
@@ -190,6 +218,8 @@ def digraph(
     graph.attr("node", fontname=FONT_FAMILY, fontsize="12")
     graph.attr("edge", fontname=FONT_FAMILY, fontsize="11", color=EDGE_COLOUR, arrowsize="0.7")
     position = {node: i for i, node in enumerate(nodes)}
+    ranks = _ranks_to_output(nodes, position)
+    copies = False
     output = len(nodes) - 1
     current = None if grads is None else grads.current
     cells: Sequence[GradCell | None] = [None] * len(nodes) if grads is None else grads.cells
@@ -206,15 +236,43 @@ def digraph(
                 attributes["label"] = f"∂ {format_number(local, digits)}"
             if i == current:
                 attributes.update(color=HIGHLIGHT, penwidth="2.5", fontcolor=HIGHLIGHT)
-            graph.edge(f"v{position[parent]}", f"op{i}", **attributes)
+            j = position[parent]
+            tail = f"v{j}"
+            if ranks[j] - ranks[i] - 1 > _LONGEST_EDGE:
+                # Drawn from a copy beside this op: Graphviz lays a long edge out as one hidden node per rank
+                # it crosses, and `x + x + ... + x` has n**2 of them, which takes it minutes (80 uses: 96 s).
+                tail = f"c{j}_{i}"
+                graph.node(tail, label=_copy_label(parent, digits), **_COPY_STYLE, fillcolor=ROLE_FILL[parent.role])
+                copies = True
+            graph.edge(tail, f"op{i}", **attributes)
     if legend:
-        graph.node("legend", label=_legend(grads, show_local_grad), shape="plain")
+        graph.node("legend", label=_legend(grads, show_local_grad, copies), shape="plain")
     return graph
 
 
+def _ranks_to_output(nodes: Sequence[Value], position: dict[Value, int]) -> list[int]:
+    """How many ranks each Value sits before the output when placed as late as its uses allow.
+
+    A Value and its op node take one rank each, so an edge from `nodes[j]` into the op of `nodes[i]`
+    crosses `ranks[j] - ranks[i] - 1` ranks; Graphviz's own ranking has no longer edges in total.
+    """
+    ranks = [0] * len(nodes)
+    for i in range(len(nodes) - 1, -1, -1):
+        for parent in nodes[i].parents:
+            j = position[parent]
+            ranks[j] = max(ranks[j], ranks[i] + 2)
+    return ranks
+
+
+def _copy_label(node: Value, digits: int) -> str:
+    """A copy's box: the Value's label and data (its grad is shown once, in the Value's own box)."""
+    name = f"<B>{_text(node.label)}</B> " if node.label else ""
+    return f"<{name}data {format_number(node.data, digits)}>"
+
+
 def _text(text: str) -> str:
-    """Escape free text for a Graphviz HTML-like label (labels may contain <, & or newlines)."""
-    return html.escape(text).replace("\n", "<BR/>")
+    """Escape free text for a Graphviz HTML-like label (labels may contain <, &, newlines or control characters)."""
+    return html.escape(visible_text(text)).replace("\n", "<BR/>")
 
 
 def _value_label(node: Value, is_output: bool, is_current: bool, cell: GradCell | None, digits: int) -> str:
@@ -233,7 +291,7 @@ def _value_label(node: Value, is_output: bool, is_current: bool, cell: GradCell 
     )
 
 
-def _legend(grads: GradCells | None, show_local_grad: bool) -> str:
+def _legend(grads: GradCells | None, show_local_grad: bool, copies: bool) -> str:
     """A compact key: one line of role colours, one of grad colours, then notes for what else is shown."""
 
     def line(title: str, cells: Sequence[tuple[str, str, str]]) -> str:
@@ -256,5 +314,7 @@ def _legend(grads: GradCells | None, show_local_grad: bool) -> str:
             notes.append("회색 기울임꼴 grad: 아직 일부만 모임 (확정 전)")
     if show_local_grad:
         notes.append("간선의 ∂ 값: 국소 미분 ∂(출력)/∂(입력)")
+    if copies:
+        notes.append("점선 상자: 멀리서 다시 쓰인 값의 사본 (grad는 원래 상자에 모임)")
     rows.extend(f'<TR><TD ALIGN="LEFT">{note}</TD></TR>' for note in notes)
     return f'<<TABLE BORDER="1" COLOR="{LEGEND_BORDER}" CELLBORDER="0" CELLSPACING="0">{"".join(rows)}</TABLE>>'

@@ -27,7 +27,6 @@ import hashlib
 import html
 import itertools
 import json
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from micrograd_ko.autograd import Value
-from micrograd_ko.viz._checks import check_options, check_root, check_size
+from micrograd_ko.viz._checks import DIGITS, MAX_NODES, check_options, check_path, check_root, check_size
 from micrograd_ko.viz.graph import GradCells, digraph
 from micrograd_ko.viz.render import render
 from micrograd_ko.viz.steps import BackwardStep, backward_steps
@@ -47,13 +46,13 @@ from micrograd_ko.viz.style import (
     colour_scale,
     css_font_family,
     grad_cell,
+    visible_text,
 )
 
 __all__ = ["StepThrough", "save_steps", "step_through"]
 
 _SVG_NS = "http://www.w3.org/2000/svg"
 _SVG = "{" + _SVG_NS + "}"
-_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _viewer_numbers = itertools.count(1)
 
 
@@ -111,8 +110,8 @@ def step_through(
     *,
     rankdir: str = "LR",
     show_local_grad: bool = True,
-    digits: int = 4,
-    max_nodes: int = 500,
+    digits: int = DIGITS,
+    max_nodes: int | None = MAX_NODES,
     legend: bool = True,
     grad_scale: float | None = None,
     element_id: str | None = None,
@@ -126,52 +125,74 @@ def step_through(
     ones show `?`.  The real `.grad` fields are not touched.  `element_id`
     names the viewer's HTML element (default: unique per call).
 
-    Raises GraphTooLargeError above `max_nodes` Values and GraphvizNotFoundError
-    when Graphviz's `dot` is missing.
+    Raises GraphTooLargeError above `max_nodes` Values (None: no limit) and
+    GraphvizNotFoundError when Graphviz's `dot` is missing.
     """
-    return _step_through(
-        root,
-        None,
-        rankdir=rankdir,
-        show_local_grad=show_local_grad,
-        digits=digits,
-        max_nodes=max_nodes,
-        legend=legend,
-        grad_scale=grad_scale,
-        element_id=element_id,
-    )
+    options: dict[str, Any] = {"show_local_grad": show_local_grad, "legend": legend, "grad_scale": grad_scale}
+    _check("step_through", root, rankdir, digits, max_nodes, element_id, options)
+    return _step_through(root, "step_through", None, rankdir, digits, element_id, **options)
 
 
-def save_steps(root: Value, directory: str | Path, **options: Any) -> Path:
+def save_steps(
+    root: Value,
+    directory: str | Path,
+    *,
+    rankdir: str = "LR",
+    show_local_grad: bool = True,
+    digits: int = DIGITS,
+    max_nodes: int | None = MAX_NODES,
+    legend: bool = True,
+    grad_scale: float | None = None,
+    element_id: str | None = None,
+) -> Path:
     """Write the step-through viewer of `root`'s backward pass to `directory/index.html`; returns its path.
 
     The page is one self-contained file (plain HTML, SVG and JavaScript; open
-    it directly, no server or network).  `options` are `step_through`'s
-    keyword arguments.  When Graphviz's `dot` is missing, the graph's source is
-    written to `directory/graph.dot` and GraphvizNotFoundError is raised.
+    it directly, no server or network).  The options are `step_through`'s,
+    with the same defaults.  When Graphviz's `dot` is missing, the graph's
+    source is written to `directory/graph.dot` and GraphvizNotFoundError is
+    raised.  Bad arguments are refused before the folder is made.
     """
+    options: dict[str, Any] = {"show_local_grad": show_local_grad, "legend": legend, "grad_scale": grad_scale}
+    _check("save_steps", root, rankdir, digits, max_nodes, element_id, options)
+    check_path(directory, "save_steps: directory")
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    viewer = _step_through(root, folder / "graph.dot", **options)
+    viewer = _step_through(root, "save_steps", folder / "graph.dot", rankdir, digits, element_id, **options)
     return viewer.save(folder / "index.html")
+
+
+def _check(
+    function: str,
+    root: Value,
+    rankdir: str,
+    digits: int,
+    max_nodes: int | None,
+    element_id: str | None,
+    options: dict[str, Any],
+) -> None:
+    """Every argument of `step_through` / `save_steps`, and the graph's size, before any work is done."""
+    check_root(root, function)
+    check_options(function, rankdir=rankdir, digits=digits, max_nodes=max_nodes, element_id=element_id, **options)
+    check_size(len(root.topological_order()), max_nodes, function)
 
 
 def _step_through(
     root: Value,
+    function: str,
     dot_source: Path | None,
+    rankdir: str,
+    digits: int,
+    element_id: str | None,
     *,
-    rankdir: str = "LR",
-    show_local_grad: bool = True,
-    digits: int = 4,
-    max_nodes: int = 500,
-    legend: bool = True,
-    grad_scale: float | None = None,
-    element_id: str | None = None,
+    show_local_grad: bool,
+    legend: bool,
+    grad_scale: float | None,
 ) -> StepThrough:
-    check_root(root, "step_through")
-    check_options(rankdir, digits, "step_through")
-    _check_element_id(element_id)
-    check_size(len(root.topological_order()), max_nodes, "step_through")
+    """The viewer of checked arguments; `dot_source` is where the DOT source goes when `dot` is missing.
+
+    `function` (the public caller) names the work in `render`'s notices and errors.
+    """
     steps = tuple(backward_steps(root))
     nodes = steps[0].nodes
     scale = colour_scale(steps[-1].grads) if grad_scale is None else grad_scale
@@ -195,17 +216,8 @@ def _step_through(
         graph_id=f"{element_id}-graph",  # Graphviz prefixes the ids it makes up (op nodes, legend) with this
         id_prefix=f"{element_id}-",
     )
-    svg = render(graph, "svg", "step_through", f"{len(nodes)} Values", source=dot_source)
+    svg = render(graph, "svg", function, f"{len(nodes)} Values", source=dot_source)
     return StepThrough(element_id, _mark_up(svg, element_id, steps[0], looks[0]), steps, frames)
-
-
-def _check_element_id(element_id: object) -> None:
-    if element_id is None:
-        return
-    if not isinstance(element_id, str):
-        raise TypeError(f"step_through: element_id must be a str or None, got {element_id!r}")
-    if not _ID.match(element_id):
-        raise ValueError(f"step_through: element_id must be a letter then letters, digits, - or _, got {element_id!r}")
 
 
 def _as_data(cell: GradCell) -> list[Any]:
@@ -219,7 +231,7 @@ def _frame(
     """One frame as data: the active node, the caption, and only the cells that differ from the previous frame."""
     previous = before if before is not None else [UNKNOWN] * len(look)
     changed = [[i, *_as_data(cell)] for i, (cell, old) in enumerate(zip(look, previous)) if cell != old]
-    return {"active": step.position, "caption": step.caption(digits), "changes": changed}
+    return {"active": step.position, "caption": visible_text(step.caption(digits)), "changes": changed}
 
 
 def _mark_up(svg: bytes, element_id: str, first: BackwardStep, look: Sequence[GradCell]) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 import graphviz
 
 from micrograd_ko.autograd import Value
+from micrograd_ko.viz._checks import check_options, check_path, check_root
 from micrograd_ko.viz.errors import GraphvizNotFoundError, MissingFontWarning
 from micrograd_ko.viz.graph import draw
 
@@ -54,6 +55,11 @@ def save(root: Value, path: str | Path, *, format: str | None = None, **options:
     Raises GraphvizNotFoundError, after writing the `.dot` source next to
     `path`, when Graphviz's `dot` program is not installed.
     """
+    check_root(root, "save")
+    check_path(path, "save: path")
+    if format is not None and not isinstance(format, str):
+        raise TypeError(f"save: format must be one of {', '.join(map(repr, FORMATS))} or None, got {format!r}")
+    check_options("save", **options)
     target = Path(path)
     chosen = (format or target.suffix.lstrip(".") or "svg").lower()
     if chosen not in FORMATS:

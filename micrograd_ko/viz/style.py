@@ -9,6 +9,7 @@ colours come from `grad_cell` for both.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -31,6 +32,7 @@ __all__ = [
     "format_number",
     "grad_cell",
     "grad_colours",
+    "visible_text",
 ]
 
 FONT_FAMILY = "NanumGothic,Noto Sans CJK KR,Malgun Gothic,Apple SD Gothic Neo,sans-serif"
@@ -63,6 +65,22 @@ LEGEND_BORDER = "#999999"
 def css_font_family() -> str:
     """`FONT_FAMILY` as a CSS `font-family` value (names with spaces quoted)."""
     return ", ".join(f'"{name}"' if " " in name else name for name in FONT_FAMILY.split(","))
+
+
+# Characters XML 1.0 forbids (Graphviz's HTML-like labels are XML, so one of them makes `dot` fail, and
+# an SVG or page cannot hold them), and the tab and carriage return, which `dot` would drop without a trace.
+_NOT_XML = re.compile("[\x00-\x09\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def visible_text(text: str) -> str:
+    """`text` as a picture can hold it: each control character but the newline as its Unicode control picture
+    (U+0001 as '␁', a tab as '␉'), a lone surrogate or a non-character as '\ufffd'."""
+    return _NOT_XML.sub(_stand_in, text)
+
+
+def _stand_in(forbidden: re.Match[str]) -> str:
+    code = ord(forbidden.group())
+    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
 
 
 def format_number(x: float, digits: int) -> str:

@@ -237,6 +237,22 @@ def test_an_overflowing_result_is_reported_with_its_first_op(
     assert "overflowed" in warnings[0] and f"op {op}" in warnings[0] and repr(at) in warnings[0]
 
 
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["x*2", "--var", "x=nan"], "because the input 'x' is nan, not a finite number"),
+        (["x*2 + 1", "--var", "x=inf"], "because the input 'x' is inf, not a finite number"),
+        (["x - w", "--var", "x=1", "--param", "w=1e400"], "because the parameter 'w' is inf, not a finite number (a"),
+    ],
+)
+def test_a_nan_or_infinite_input_is_named_as_such_not_as_an_overflow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], said: str
+) -> None:
+    assert main([*arguments, "-o", str(tmp_path / "g.dot")]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and said in warnings[0] and "overflowed" not in warnings[0], warnings
+
+
 def test_a_finite_result_gives_no_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["exp(x)", "--var", "x=700", "-o", str(tmp_path / "g.dot")]) == 0
     assert capsys.readouterr().err == ""

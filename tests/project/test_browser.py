@@ -15,7 +15,7 @@ import pytest
 
 from micrograd_ko import Value, step_through
 from micrograd_ko.viz import backward_steps, save_steps
-from tests.viz.graphs import neuron
+from tests.viz.graphs import DOT_MISSING, neuron
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[browser]'; make test installs it)"
@@ -24,7 +24,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed (apt-get install chromium; make test installs it)", allow_module_level=True)
 if shutil.which("dot") is None:
-    pytest.skip("Graphviz 'dot' is not installed (make test installs it)", allow_module_level=True)
+    pytest.skip(DOT_MISSING, allow_module_level=True)
 
 LAUNCH_ARGS = [
     "--no-sandbox",

@@ -13,9 +13,13 @@ from micrograd_ko import Value
 
 SVG = "{http://www.w3.org/2000/svg}"
 
-requires_dot = pytest.mark.skipif(
-    shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make test installs it)"
+DOT_MISSING = (
+    "Graphviz's 'dot' program is not installed, so this test cannot render a drawing and is skipped; "
+    "'make test' installs it (apt-get install graphviz), or install it yourself and run the tests again"
 )
+"""The skip reason of every test that needs `dot` (the drawing, the step-through page, the browser test)."""
+
+requires_dot = pytest.mark.skipif(shutil.which("dot") is None, reason=DOT_MISSING)
 
 
 def neuron() -> Value:

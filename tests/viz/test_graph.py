@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from micrograd_ko import Value
-from micrograd_ko.viz import GraphTooLargeError, backward_steps, draw, draw_step, save, style
+from micrograd_ko.viz import GraphTooLargeError, backward_steps, draw, draw_step, save, step_through, style
 from tests.viz.graphs import SVG, fills, groups, neuron, node_texts, number, requires_dot, rgb, svg_root, texts
 
 
@@ -64,6 +64,24 @@ def test_node_and_edge_counts_equal_the_graphs_with_repeated_operands_and_fan_in
     sum_node = order[-1].parents[0]
     assert len(sum_node.parents) == 7
     assert groups(svg, "node")[f"op{index[sum_node]}"]  # one op node for the whole sum
+
+
+@requires_dot
+def test_a_value_used_all_along_a_long_chain_is_drawn_from_copies_so_graphviz_stays_fast() -> None:
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(79):
+        y = y + x  # 80 Values; each edge from x into a far op is a row of hidden Graphviz nodes: 96 s to lay out
+    y.backward()
+    graph = draw(y)
+    edges = re.findall(r"^\t(\w+) -> (\w+)", graph.source, re.M)
+    copies = re.findall(r"^\t(c0_\d+) \[label=<<B>x</B> data 1>", graph.source, re.M)
+    into_ops = [tail for tail, head in edges if head.startswith("op")]
+    assert len(into_ops) == 2 * 79  # still one edge per use: every + has its two operands
+    assert into_ops.count("v0") == 2 + 3  # x + x, then the few sums close enough to x's own box
+    assert len(copies) == 75 and [into_ops.count(copy) for copy in copies] == [1] * 75  # the other uses: copies
+    assert 'style="dashed,filled"' in graph.source and "점선 상자" in graph.source  # and the legend says what it is
+    assert svg_root(graph).tag == f"{SVG}svg"  # this layout took about a minute before the copies
 
 
 @requires_dot
@@ -178,6 +196,26 @@ def test_roles_and_output_are_visually_distinct() -> None:
 def test_labels_with_markup_characters_are_shown_literally() -> None:
     y = Value(1.0, label='a<b> & "c"\'') * 2
     assert 'a<b> & "c"\'' in texts(svg_root(draw(y)))
+
+
+@requires_dot
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [
+        ("x\x01", "x␁"),
+        ("\x00a\x1fb", "␀a␟b"),
+        ("tab\there", "tab␉here"),
+        ("x\ufffe", "x\ufffd"),
+        ("x\ud800", "x\ufffd"),
+    ],
+)
+def test_a_label_with_a_character_xml_forbids_renders_with_a_stand_in(label: str, shown: str) -> None:
+    y = Value(1.0, label=label) * 2
+    y.backward()
+    assert shown in texts(svg_root(draw(y, title=label)))  # a label box and the title line
+    assert shown in texts(svg_root(draw_step(next(backward_steps(y)))))
+    viewer = step_through(y)
+    assert shown in viewer.page() and any(shown in frame["caption"] for frame in viewer.frames)
 
 
 def test_two_renders_of_the_same_graph_are_identical() -> None:

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 
 from micrograd_ko import Value, step_through
 from micrograd_ko.viz import GraphTooLargeError, GraphvizNotFoundError, StepThrough, backward_steps, save_steps
+from micrograd_ko.viz.style import HIGHLIGHT, PENDING_TEXT, colour_scale, grad_cell
 from tests.viz.graphs import SVG, formula_graph, neuron, random_graphs, requires_dot
 
 
@@ -152,3 +153,66 @@ def test_step_through_is_exported_next_to_backward_steps() -> None:
     assert micrograd_ko.step_through is step_through
     assert {"backward_steps", "step_through"} <= set(micrograd_ko.__all__)
     assert StepThrough.__doc__
+
+
+def scaled_graph() -> Value:
+    """Grads of 1 at the root and 10 and 20 at the leaves: the last frame's scale (20) is not the first's (1)."""
+    a, b = Value(2.0, label="a"), Value(1.0, label="b")
+    return a * 10.0 + b * 20.0
+
+
+@requires_dot
+@pytest.mark.parametrize("grad_scale", [None, 5.0])
+def test_grad_colours_are_on_the_scale_of_the_last_frame_or_the_one_given(grad_scale: float | None) -> None:
+    root = scaled_graph()
+    steps = list(backward_steps(root))
+    scale = colour_scale(steps[-1].grads) if grad_scale is None else grad_scale
+    assert colour_scale(steps[0].grads) == 1.0 and scale in (20.0, 5.0)
+    data = viewer_data(step_through(root, grad_scale=grad_scale).html())
+    for k, step in enumerate(steps):
+        looks = [grad_cell(g, done, scale, 4) for g, done in zip(step.grads, step.final)]
+        expected = [[look.text, look.background, look.ink, int(look.italic)] for look in looks]
+        assert replay(data, k) == expected
+
+
+@requires_dot
+def test_unknown_cells_are_upright_and_only_accumulating_grads_are_italic_in_the_svg() -> None:
+    a = Value(2.0, label="a")
+    root = a * (a + 1.0)  # frame 1: a is reached by one use and waits for the other
+    viewer = step_through(root, element_id="v")
+    fragment = viewer.html()
+    data = viewer_data(fragment)
+    assert data["unknown"] == ["grad ?", "none", PENDING_TEXT, 0]
+    looks = [[cell[0], cell[3]] for cell in replay(data, 0)]
+    assert sorted(italic for _, italic in looks) == [0, 0, 0, 1]  # a's grad, still accumulating, only
+    ids = {element.get("id"): element for element in svg_of(fragment).iter() if element.get("id")}
+    for i, (text, italic) in enumerate(looks):
+        shown = ids[f"v-gt{i}"]
+        assert shown.text == text
+        assert (shown.get("font-style") == "italic") == bool(italic)  # "grad ?" is upright, as the script paints it
+    unknown = [i for i, (text, _) in enumerate(looks) if text == "grad ?"]
+    assert unknown and all(ids[f"v-gt{i}"].get("fill") == PENDING_TEXT for i in unknown)
+
+
+@requires_dot
+def test_the_highlight_keeps_graphvizs_classes_and_the_css_styles_what_the_svg_marks() -> None:
+    root = neuron()
+    fragment = step_through(root, element_id="v").html()
+    svg = svg_of(fragment)
+    classes = {element.get("id"): element.get("class") for element in svg.iter(f"{SVG}g") if element.get("id")}
+    assert classes["v-v9"] == "node mgk-active" and classes["v-e9_0"] == "edge mgk-active"
+    assert sum("mgk-active" in (c or "") for c in classes.values()) == 2
+    nodes = len(root.topological_order())
+    borders = [e for e in svg.iter(f"{SVG}polygon") if e.get("class") == "mgk-border"]
+    assert len(borders) == nodes  # each Value's box border, which the CSS outlines in orange
+    for i in range(nodes):
+        group = next(e for e in svg.iter(f"{SVG}g") if e.get("id") == f"v-v{i}")
+        assert list(group)[-1].get("class") == "mgk-border"
+    (css,) = re.findall(r"<style>(.*?)</style>", fragment, re.S)
+    for rule in (
+        f"#v .node.mgk-active .mgk-border {{ stroke: {HIGHLIGHT}; stroke-width: 3px; }}",
+        f"#v .edge.mgk-active path {{ stroke: {HIGHLIGHT}; stroke-width: 2.5px; }}",
+        f"#v .edge.mgk-active polygon {{ stroke: {HIGHLIGHT}; fill: {HIGHLIGHT}; }}",
+        f"#v .edge.mgk-active text {{ fill: {HIGHLIGHT}; }}",
+    ):
+        assert rule in css
