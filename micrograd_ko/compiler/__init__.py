@@ -39,6 +39,13 @@ How the recording becomes fast is the execution plan (`Program.plan`):
 Leaves are of three kinds: the sample inputs (one column of the batch each),
 the parameters (read fresh from their Values at every call, so an optimizer
 step between calls is seen) and constants (numbers frozen at trace time).
+A layer whose forward reads more than its inputs and parameters says so
+through `nn.module.side_input` while tracing: BatchNorm1d's running
+statistics (eval mode) become constants re-read from the module at every
+call, so a training step or a `load` in between is seen; Dropout's random
+mask and BatchNorm1d's batch statistics (training mode) cannot live in one
+sample's graph, so `trace` refuses them with a `CompileError` naming the
+layer (call `model.eval()`, or train eagerly).
 A `penalty` that depends on parameters only, such as `1e-4 * l2(params)`,
 is traced as a second program and added once per batch, not once per sample.
 

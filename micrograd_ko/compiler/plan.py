@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -32,6 +32,7 @@ __all__ = [
     "Graph",
     "GroupKey",
     "Plan",
+    "Reread",
     "RowLayout",
     "assign_rows",
     "build_groups",
@@ -45,6 +46,20 @@ __all__ = [
 
 
 @dataclass(frozen=True, eq=False)
+class Reread:
+    """Constants read again at every call: `read()[positions]` are the numbers of constants `constants` (indices).
+
+    A module's state traced as constant leaves (BatchNorm1d's running
+    statistics in eval mode) changes between calls, so the program re-reads
+    it, one `read()` and two numpy writes per module and call.
+    """
+
+    read: Callable[[], FloatArray]
+    positions: IndexArray
+    constants: IndexArray
+
+
+@dataclass(frozen=True, eq=False)
 class Plan:
     """What the planner decided, given to `Program`: the rows of the value buffer and the groups run over them.
 
@@ -54,7 +69,8 @@ class Plan:
     every group's nodes (`rows` in all).  The leaf vector holds `params`
     then `constants`.  `outputs` are the value rows of the traced outputs,
     `nodes` counts the computed nodes traced.  Iterating a plan gives its
-    groups in execution order.
+    groups in execution order.  `rereads` are the constants read again at
+    every call (a module's state), before the groups run.
     """
 
     sample_shape: tuple[int, ...]
@@ -68,6 +84,7 @@ class Plan:
     outputs: tuple[int, ...]
     single_output: bool
     nodes: int
+    rereads: tuple[Reread, ...] = ()
 
     def __iter__(self) -> Iterator[Group]:
         return iter(self.groups)
@@ -92,6 +109,10 @@ class Plan:
             state.leaves[:n_params] = theta
             if n_inputs != self.first_constant:  # some parameters are read through the buffer
                 state.values[n_inputs : self.first_constant] = theta[self.buffer_params][:, None]
+        for reread in self.rereads:  # one per module whose state the graph reads, not per node
+            numbers = reread.read()[reread.positions]
+            state.values[self.first_constant + reread.constants] = numbers[:, None]
+            state.leaves[n_params + reread.constants] = numbers
 
 
 # ---- 1. the graph, read once -------------------------------------------------------------------------------------
@@ -366,11 +387,14 @@ def make_plan(
     params: Sequence[Value],
     outputs: Sequence[Value],
     single_output: bool,
+    state_leaves: Sequence[tuple[Sequence[Value], Callable[[], FloatArray]]] = (),
 ) -> tuple[Plan, list[Value]]:
     """The plan of the traced `outputs`, and the computed nodes in row order (to check the plan against them).
 
     `single_output` is whether the traced function returned one Value (then a
     call returns one number per sample) rather than a list of them.
+    `state_leaves` are (leaves, read) pairs: constant leaves made from a
+    module's state and the function that gives their current numbers.
     """
     graph = read_graph(outputs, inputs, params)
     groups = group_nodes(graph)
@@ -389,5 +413,20 @@ def make_plan(
         outputs=tuple(layout.row[id(v)] for v in outputs),
         single_output=single_output,
         nodes=len(computed),
+        rereads=_rereads(graph, state_leaves),
     )
     return plan, computed
+
+
+def _rereads(
+    graph: Graph, state_leaves: Sequence[tuple[Sequence[Value], Callable[[], FloatArray]]]
+) -> tuple[Reread, ...]:
+    """A `Reread` for each module's leaves that the graph uses (leaves it does not use need no row)."""
+    index = {id(c): j for j, c in enumerate(graph.constants)}
+    rereads = []
+    for leaves, read in state_leaves:
+        used = [(k, index[id(leaf)]) for k, leaf in enumerate(leaves) if id(leaf) in index]
+        if used:
+            positions, constants = zip(*used, strict=True)
+            rereads.append(Reread(read, np.asarray(positions, dtype=np.intp), np.asarray(constants, dtype=np.intp)))
+    return tuple(rereads)

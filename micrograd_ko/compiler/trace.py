@@ -16,6 +16,7 @@ from micrograd_ko.compiler.errors import CompileError
 from micrograd_ko.compiler.groups import MapGroup
 from micrograd_ko.compiler.plan import Plan, make_plan
 from micrograd_ko.compiler.program import Program
+from micrograd_ko.nn.module import Module, SideInput, watch_side_inputs
 
 __all__ = ["check_plan", "trace"]
 
@@ -39,7 +40,10 @@ def trace(
     parameters only (`lambda: 1e-4 * losses.l2(params)`), added once per batch.
     With `check=True`, each call replays `check_samples` samples eagerly and
     raises TraceCheckError when they differ (see the package docstring).
-    Raises CompileError when an op cannot run on arrays, naming the op.
+    Raises CompileError when an op cannot run on arrays, naming the op, and
+    when a layer reads what one sample's graph cannot hold, naming the layer:
+    Dropout's random mask or BatchNorm1d's batch statistics in training mode.
+    BatchNorm1d's running statistics (eval mode) are re-read at every call.
     """
     params = _checked_params(params)
     check_samples = positive_integer(check_samples, "trace: check_samples")
@@ -48,9 +52,18 @@ def trace(
     array = _example_array(example)
     shape = array.shape if array.ndim else (1,)
     inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(array.ravel().tolist())] if array.size else []
-    with set_grad_enabled(True):
+    state_leaves: list[tuple[Sequence[Value], Callable[[], FloatArray]]] = []
+
+    def watcher(
+        module: Module, kind: SideInput, leaves: Sequence[Value], reread: Callable[[], FloatArray] | None
+    ) -> None:
+        if reread is None:
+            raise CompileError(_SIDE_INPUT_REFUSALS[kind].format(module=module))
+        state_leaves.append((leaves, reread))
+
+    with set_grad_enabled(True), watch_side_inputs(watcher):
         result = fn(nest(inputs, shape))
-    plan = _compile(inputs, shape, params, output_list(result, "trace: fn"), single_output=isinstance(result, Value))
+    plan = _compile(inputs, shape, params, output_list(result, "trace: fn"), isinstance(result, Value), state_leaves)
     penalty_program = None
     if penalty is not None:
         with set_grad_enabled(True):
@@ -63,6 +76,17 @@ def trace(
 
 
 _PENALTY_FORM = "penalty=lambda: 1e-4 * losses.l2(params)"
+_SIDE_INPUT_REFUSALS: dict[SideInput, str] = {
+    "random mask": (
+        "trace: {module!r} in training mode cannot be compiled yet: its mask would be frozen; call model.eval() "
+        "(dropout is the identity in eval mode) or train eagerly"
+    ),
+    "batch statistics": (
+        "trace: {module!r} in training mode cannot be compiled yet: compiled mode runs one sample's graph, so it "
+        "cannot normalise over a batch; call model.eval() (the running statistics are used) or train eagerly"
+    ),
+    "running statistics": "trace: {module!r} reads its state without saying how to read it again",
+}
 _EXAMPLE_RULE = "a list of numbers, or nested lists of one shape for an image ([channel][row][col])"
 
 
@@ -105,10 +129,15 @@ def _checked_params(params: Sequence[Value]) -> list[Value]:
 
 
 def _compile(
-    inputs: list[Value], shape: tuple[int, ...], params: list[Value], outputs: list[Value], single_output: bool
+    inputs: list[Value],
+    shape: tuple[int, ...],
+    params: list[Value],
+    outputs: list[Value],
+    single_output: bool,
+    state_leaves: Sequence[tuple[Sequence[Value], Callable[[], FloatArray]]] = (),
 ) -> Plan:
     """The plan of the traced outputs, checked on the example."""
-    plan, computed = make_plan(inputs, shape, params, outputs, single_output)
+    plan, computed = make_plan(inputs, shape, params, outputs, single_output, state_leaves)
     check_plan(plan, computed, [v.data for v in inputs])
     return plan
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from micrograd_ko.autograd import Value
 from micrograd_ko.autograd.checks import positive_integer
 from micrograd_ko.nn._shapes import Batch, _short, shape_of
-from micrograd_ko.nn.module import BatchModule
+from micrograd_ko.nn.module import BatchModule, side_input
 
 
 class BatchNorm1d(BatchModule):
@@ -25,6 +28,12 @@ class BatchNorm1d(BatchModule):
     starting at 0 and 1) instead of the batch's.  Parameters: [γ1…γn, β1…βn]
     (`weight` starts at 1, `bias` at 0).  `state_dict()` holds weight, bias,
     running_mean and running_var.  Training needs at least 2 samples per batch.
+
+    Evaluation mode makes one constant leaf per feature for the mean and one
+    for the scale 1/√(running_var + eps), and reports them as a side input
+    (`module.side_input`) with `running_constants` to read them again: a
+    compiled program re-reads them at every call, as it re-reads γ and β.
+    Training mode reports its batch statistics, which compiled mode refuses.
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
@@ -55,10 +64,22 @@ class BatchNorm1d(BatchModule):
                 )
         columns = list(zip(*batch))
         if self.training:
+            side_input(self, "batch statistics")  # a tracer refuses: one sample's graph has no batch to normalise
             outputs = [self._normalise_batch(j, list(column)) for j, column in enumerate(columns)]
         else:
-            outputs = [self._normalise_running(j, list(column)) for j, column in enumerate(columns)]
+            means = [Value(m, role="constant") for m in self.running_mean]
+            scales = [Value(1.0 / math.sqrt(v + self.eps), role="constant") for v in self.running_var]
+            side_input(self, "running statistics", [*means, *scales], self.running_constants)
+            outputs = [
+                self._normalise_running(j, list(column), means[j], scales[j]) for j, column in enumerate(columns)
+            ]
         return [list(row) for row in zip(*outputs)]
+
+    def running_constants(self) -> npt.NDArray[np.float64]:
+        """[mean_1…mean_n, scale_1…scale_n] from the running statistics now, scale = 1/√(running_var + eps)."""
+        means = np.asarray(self.running_mean, dtype=float)
+        scales = 1.0 / np.sqrt(np.asarray(self.running_var, dtype=float) + self.eps)
+        return np.concatenate([means, scales])
 
     def _normalise_batch(self, j: int, column: list[Value]) -> list[Value]:
         n = len(column)
@@ -76,8 +97,7 @@ class BatchNorm1d(BatchModule):
         self.running_var[j] = (1.0 - m) * self.running_var[j] + m * variance.data * n / (n - 1)
         return [gamma * (c / std) + beta for c in centered]
 
-    def _normalise_running(self, j: int, column: list[Value]) -> list[Value]:
-        mean, scale = self.running_mean[j], 1.0 / math.sqrt(self.running_var[j] + self.eps)
+    def _normalise_running(self, j: int, column: list[Value], mean: Value, scale: Value) -> list[Value]:
         gamma, beta = self.weight[j], self.bias[j]
         return [gamma * ((x - mean) * scale) + beta for x in column]
 

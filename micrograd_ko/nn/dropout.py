@@ -8,7 +8,7 @@ import numpy as np
 
 from micrograd_ko.autograd.checks import generator
 from micrograd_ko.nn._shapes import Batch, _flat_values, _map_values
-from micrograd_ko.nn.module import BatchModule
+from micrograd_ko.nn.module import BatchModule, side_input
 
 
 class Dropout(BatchModule):
@@ -19,7 +19,9 @@ class Dropout(BatchModule):
     Masks come from a numpy Generator seeded with `seed`: two layers with the
     same seed drop the same positions, call after call.  `mask` holds the last
     training call's mask (nested like the batch; 1.0 kept, 0.0 dropped).
-    Each output is one '*' node: x * 0 or x * 1/(1-p).
+    Each output is one '*' node: x * 0 or x * 1/(1-p).  In training mode the
+    layer reports its random mask as a side input (`module.side_input`), so
+    compiled mode refuses it by name instead of freezing one mask.
     """
 
     def __init__(self, p: float = 0.5, seed: int | np.random.Generator | None = None) -> None:
@@ -36,6 +38,7 @@ class Dropout(BatchModule):
         """Masked and rescaled in training mode; the batch itself in evaluation mode (or when p = 0)."""
         if not self.training or self.p == 0.0:
             return batch
+        side_input(self, "random mask")  # a tracer refuses: the mask drawn now would be frozen into its program
         values = _flat_values(batch)
         keep = self._rng.random(len(values)) >= self.p
         scale = 1.0 / (1.0 - self.p)

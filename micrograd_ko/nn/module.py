@@ -1,16 +1,66 @@
-"""The base of every network piece, `Module` (parameters, modes, state, files), and `BatchModule`, called on a batch."""
+"""The base of every network piece, `Module` (parameters, modes, state, files), and `BatchModule`, called on a batch.
+
+Also the hook through which a layer whose forward reads more than its inputs
+and parameters (random numbers, batch statistics, its own state) tells a
+watcher such as the compiler's tracer: `watch_side_inputs` and `side_input`.
+"""
 
 from __future__ import annotations
 
 import inspect
 import os
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, ClassVar, Literal, TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 import micrograd_ko.nn._files as _files
 from micrograd_ko.autograd import Value
 from micrograd_ko.nn._shapes import Batch, _as_batch
 
 _M = TypeVar("_M", bound="Module")
+
+SideInput = Literal["random mask", "batch statistics", "running statistics"]
+"""What a forward reads besides its inputs and parameters: a mask drawn at random (Dropout in training),
+statistics over the batch (BatchNorm1d in training), statistics kept in the module (BatchNorm1d in eval)."""
+
+Watcher = Callable[["Module", SideInput, Sequence[Value], "Callable[[], npt.NDArray[np.float64]] | None"], None]
+"""Called as watcher(module, kind, leaves, reread): `leaves` are the constant Values the forward made from the
+module's state and `reread()` their current numbers as an array, in the same order (none for a random mask or
+batch statistics, which no leaf can stand for)."""
+
+_watcher: Watcher | None = None  # set only inside `watch_side_inputs`: one global read per forward otherwise
+
+
+@contextmanager
+def watch_side_inputs(watcher: Watcher) -> Iterator[None]:
+    """Within the block, every `side_input` a layer reports calls `watcher` (the compiler's tracer uses it).
+
+    The previous watcher is restored on the way out, even when the block raises.
+    """
+    global _watcher
+    previous, _watcher = _watcher, watcher
+    try:
+        yield
+    finally:
+        _watcher = previous
+
+
+def side_input(
+    module: Module,
+    kind: SideInput,
+    leaves: Sequence[Value] = (),
+    reread: Callable[[], npt.NDArray[np.float64]] | None = None,
+) -> None:
+    """Report that `module`'s forward reads `kind` besides its inputs and parameters (nothing happens unwatched).
+
+    Layers call it once per forward, not per value, so eager mode pays one
+    global read for it.
+    """
+    if _watcher is not None:
+        _watcher(module, kind, leaves, reread)
 
 
 class Module:
