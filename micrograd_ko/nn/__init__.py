@@ -32,7 +32,6 @@ to and from its `torch.nn` twin (`to_torch(module)`, `from_torch(torch_module)`)
 One family per file:
 
 - `module`: Module (parameters, modes, state, save/load/from_file) and BatchModule;
-  `side_input`, the hook through which a layer tells a tracer what else its forward reads;
 - `dense`: Neuron, Layer, MLP (called on one sample);
 - `containers`: Sequential, Residual;
 - `linear`: Linear, Flatten;
