@@ -272,7 +272,7 @@ class Value:
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node `root` depends on, each after all of its parents, root last: one order for backward, viz, compiler.
+    """Every node `root` depends on, each after all of its parents, root last: the order viz and the compiler walk.
 
     An iterative depth-first search (no recursion limit: a chain of a million nodes works); parents are
     visited in argument order, so the order is the same from run to run.
