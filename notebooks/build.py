@@ -37,7 +37,8 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent
-SOURCE_GLOB = "[0-9][0-9]_*.py"
+# `NN_name.py`, or `NNb_name.py` for a notebook split out of NN that keeps the numbering in order.
+SOURCE_GLOB = "[0-9][0-9]*_*.py"
 TIME_BUDGET_SECONDS = 60.0
 KERNEL_NAME = "micrograd-ko-build"
 
@@ -50,8 +51,13 @@ _NO_NETWORK_ENV = {name: "http://127.0.0.1:9" for name in ("http_proxy", "https_
 
 
 def notebook_sources(directory: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The notebook sources `NN_name.py`, in curriculum order."""
-    return sorted(directory.glob(SOURCE_GLOB))
+    """The notebook sources `NN_name.py` (and `NNb_name.py`), in curriculum order."""
+    return sorted(path for path in directory.glob(SOURCE_GLOB) if re.fullmatch(r"\d\d[a-z]?", notebook_number(path)))
+
+
+def notebook_number(source: Path) -> str:
+    """The curriculum number of a source: `10` for `10_overfitting.py`, `10b` for `10b_initialization.py`."""
+    return source.name.split("_", 1)[0]
 
 
 def read_source(path: Path) -> nbformat.NotebookNode:
@@ -177,8 +183,8 @@ def main(argv: Sequence[str]) -> int:
     """Build the notebooks whose numbers are given (all of them when none are)."""
     sources = notebook_sources()
     if argv:
-        wanted = {number.zfill(2) for number in argv}
-        sources = [source for source in sources if source.name[:2] in wanted]
+        wanted = {number.zfill(2) if number.isdigit() else number.zfill(3) for number in argv}
+        sources = [source for source in sources if notebook_number(source) in wanted]
         if not sources:
             print(f"no notebook numbered {', '.join(sorted(wanted))} in {NOTEBOOK_DIR}", file=sys.stderr)
             return 1
