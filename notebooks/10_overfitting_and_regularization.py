@@ -342,8 +342,8 @@ plt.show()
 # 조기 종료 모델의 **훈련** 손실은 네 모델 중 가장 높습니다. 훈련 손실과 검증 손실의 간격이 작은 것은 과적합이 적어서이기도 하지만, 일찍 멈춰서 훈련 데이터도
 # 덜 맞췄기 때문(과소적합, underfitting)이기도 합니다. 그래서 간격 하나로 방법들을 줄 세우면 안 되고, 검증 세트에서의 성능 자체를 비교해야 합니다.
 #
-# 곡선에서 보면, L2 벌점은 훈련 손실이 0으로 내려가지 못하게 붙잡아 검증 손실이 올라가지 않습니다. 드롭아웃은 훈련 곡선이 흔들리며 천천히 내려가고,
-# 검증 손실은 규제 없음보다 늦고 작게 올라갑니다. 네 모델의 결정 경계(decision boundary)를 그려 보면 무엇이 달라졌는지 보입니다.
+# 곡선에서 보면, L2 벌점은 훈련 손실이 0으로 내려가지 못하게 붙잡아 검증 손실이 올라가지 않습니다. 드롭아웃 모델은 훈련 손실이 더 천천히 내려가고,
+# 검증 손실은 규제 없음보다 작게 올라가지만 끝내 올라갑니다. 조기 종료는 검증 손실이 가장 낮던 에포크(점선)에서 15 에포크를 더 기다린 뒤 멈추고 그때로 돌아갑니다. 네 모델의 결정 경계(decision boundary)를 그려 보면 무엇이 달라졌는지 보입니다.
 
 # %%
 grid_x, grid_y = np.meshgrid(np.linspace(-1.8, 2.8, 120), np.linspace(-1.4, 1.9, 90))
@@ -709,14 +709,13 @@ axes[0].set_yticks([1e-6, 1e-4, 1e-2, 1])
 axes[0].set_xlabel("학습률 (로그 눈금)")
 axes[0].set_ylabel("L2 계수 λ (로그 눈금)")
 axes[0].set_title("9번씩: 격자(네모)와 무작위(동그라미)")
-axes[0].legend(loc="upper left", bbox_to_anchor=(0.0, 0.88))
 fig.colorbar(points, ax=axes[0], label="검증 손실")
 axes[1].set_xscale("log")
 axes[1].set_xticks([1e-6, 1e-4, 1e-2, 1])
 axes[1].set_xlabel("L2 계수 λ (로그 눈금)")
 axes[1].set_ylabel("검증 손실")
 axes[1].set_title("λ 축에 비춰 보기: 격자는 세 곳만 봅니다")
-axes[1].legend(fontsize=9)
+axes[1].legend(loc="upper center", fontsize=9)
 fig.tight_layout()
 plt.show()
 
