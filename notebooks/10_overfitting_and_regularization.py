@@ -339,6 +339,9 @@ plt.show()
 # 검증 손실로 줄을 세우면 L2 벌점과 조기 종료가 앞에 서고, 드롭아웃은 규제 없음보다는 낫지만 둘과 거리가 멉니다(위 표).
 # 정확도로는 네 모델의 차이가 검증 점 300개의 표준오차(약 2%p)와 비슷한 크기라 순위를 말하기 어렵습니다.
 #
+# 세 방법의 세기($\lambda$, $p$, patience)는 흔히 쓰는 값 하나씩만 썼습니다. 공정하게 겨루려면 각자의 세기도 검증 세트로 골라야 합니다
+# (5절이 $p$를 하나 더, 8절이 $\lambda$를 여러 값 시험합니다).
+#
 # 조기 종료 모델의 **훈련** 손실은 네 모델 중 가장 높습니다. 훈련 손실과 검증 손실의 간격이 작은 것은 과적합이 적어서이기도 하지만, 일찍 멈춰서 훈련 데이터도
 # 덜 맞췄기 때문(과소적합, underfitting)이기도 합니다. 그래서 간격 하나로 방법들을 줄 세우면 안 되고, 검증 세트에서의 성능 자체를 비교해야 합니다.
 #
@@ -486,12 +489,18 @@ for name, rank in zip(repeated, ranks):
 # ## 5. 왜 여기서 드롭아웃의 효과가 가장 작을까: 설명 하나를 시험하기
 #
 # 그럴듯한 설명 하나는 "은닉 뉴런이 12개뿐인 작은 신경망이라, 몇 개를 꺼도 외우기를 막지 못한다"입니다. 이 설명이 맞다면 **너비를 늘리면** 드롭아웃이
-# L2 벌점을 따라잡아야 합니다. 너비 12와 48에서 규제 없음, 드롭아웃 $p=0.3$, L2 벌점 $\lambda=0.01$을 4절의 다섯 벌로 다시 학습해 검증 손실의 평균을 봅니다.
+# L2 벌점을 따라잡아야 합니다. 너비 12와 48에서 규제 없음, 드롭아웃 $p=0.3$과 $p=0.5$, L2 벌점 $\lambda=0.01$을 4절의 다섯 벌로 다시 학습해 검증 손실의 평균을 봅니다.
+# ($p=0.5$는 또 하나의 설명, "드롭아웃을 너무 약하게 걸었다"도 함께 시험합니다.)
 #
 # **실행하기 전에 예측해 보세요.** 너비 48에서 드롭아웃의 검증 손실은 L2 벌점에 가까워질까요?
 
 # %%
-WIDTH_METHODS = {"규제 없음": {}, "드롭아웃 p=0.3": {"dropout": 0.3}, "L2 벌점 λ=0.01": {"weight_decay": 0.01}}
+WIDTH_METHODS = {
+    "규제 없음": {},
+    "드롭아웃 p=0.3": {"dropout": 0.3},
+    "드롭아웃 p=0.5": {"dropout": 0.5},
+    "L2 벌점 λ=0.01": {"weight_decay": 0.01},
+}
 by_width = {}
 for width in (12, 48):
     for name, options in WIDTH_METHODS.items():
@@ -524,6 +533,7 @@ for name, (model, _) in runs.items():
 # %% [markdown]
 # 설명은 맞지 않습니다. 너비를 네 배로 늘리면 드롭아웃이 규제 없음보다 줄이는 비율은 조금 커지지만, 규제 없는 모델 자신이 더 나빠지므로
 # 드롭아웃 모델의 검증 손실은 L2 벌점에 가까워지기는커녕 더 커집니다(위 표). L2 벌점의 검증 손실은 너비와 거의 상관없습니다.
+# 드롭아웃을 $p=0.5$로 세게 걸면 두 너비 모두에서 $p=0.3$보다 조금 나아지지만, L2 벌점과의 거리는 여전히 큽니다. 세기만의 문제도 아닙니다.
 #
 # 아래 표가 다른 답을 가리킵니다. 규제 없는 모델의 검증 손실은 거의 다 **틀린 점** 에서 나오고, 그 점들에서 두 점수의 차이 $|z_1 - z_0|$가 큽니다: 자신 있게 틀립니다.
 # L2 벌점은 가중치의 크기(노름)를 직접 벌하므로 점수 차가 작고, 틀려도 조금만 틀립니다. 드롭아웃은 가중치의 크기를 벌하지 않습니다. 드롭아웃 모델의 가중치 노름과
@@ -695,7 +705,7 @@ for name, trials in [("격자", grid_trials), ("무작위", random_trials)]:
 print(f"\nλ를 9번 무작위로 뽑을 때 좋은 범위(상자의 약 {good_fraction:.0%})에 하나라도 들 확률: 1 − (1 − {good_fraction:.2f})^9 = {1 - (1 - good_fraction) ** 9:.0%}")
 print(f"격자는 λ를 {', '.join(f'{10**b:g}' for b in cells(*LAMBDA_RANGE))} 세 값만 보므로, 그중 하나가 좋은 범위에 있지 않으면 몇 번을 해도 들지 않습니다")
 
-fig, axes = plt.subplots(1, 2, figsize=(12.5, 4.2))
+fig, axes = plt.subplots(1, 2, figsize=(14, 4.2))
 all_losses = [t[0] for t in grid_trials + random_trials]
 for marker, name, trials in [("s", "격자", grid_trials), ("o", "무작위", random_trials)]:
     points = axes[0].scatter([t[1] for t in trials], [t[2] for t in trials], c=[t[0] for t in trials], cmap="viridis_r",
@@ -717,7 +727,7 @@ axes[1].set_xticks([1e-6, 1e-4, 1e-2, 1])
 axes[1].set_xlabel("L2 계수 λ (로그 눈금)")
 axes[1].set_ylabel("검증 손실")
 axes[1].set_title("λ 축에 비춰 보기: 격자는 세 곳만 봅니다")
-axes[1].legend(loc="upper center", fontsize=9)
+axes[1].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
 fig.tight_layout()
 plt.show()
 
