@@ -32,6 +32,7 @@
 
 # %%
 import math
+import unicodedata
 
 import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGothic을 설정합니다)
 import matplotlib.pyplot as plt
@@ -45,6 +46,13 @@ from micrograd_ko.optim import SGD, Adam
 # 로마자와 수식 기호는 DejaVu Sans로, 한글은 NanumGothic으로 그립니다(NanumGothic에는 '−' 기호가 없습니다).
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
 plt.rcParams["axes.unicode_minus"] = False
+
+
+def cell(text, width, right=False):
+    """표를 맞추려고 text를 화면 너비 width로 채웁니다(한글은 두 칸을 차지하므로 두 칸으로 셉니다)."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+    padding = " " * max(width - shown, 0)
+    return padding + str(text) if right else str(text) + padding
 
 # %% [markdown]
 # ## 1. 과적합: 훈련 곡선과 검증 곡선이 갈라진다
@@ -227,7 +235,7 @@ print(f"검증 손실이 가장 낮던 에포크 {best_loss_epoch}에서 {EPOCHS
 #
 # - **L2 벌점(L2 penalty)**: 손실에 $\lambda\sum w^2$를 더합니다. 그 기울기는 $2\lambda w$이므로, 경사 하강법(gradient descent)에서는 한 걸음이
 #   $w \leftarrow w - \eta(g + 2\lambda w) = (1 - 2\eta\lambda)\,w - \eta g$가 되어 매 걸음 가중치가 일정한 비율로 0 쪽으로 줄어듭니다.
-#   이렇게 가중치를 비율로 줄이는 것을 **가중치 감쇠(weight decay)** 라고 합니다. 큰 가중치가 필요한 구불구불한 경계가 비싸집니다.
+#   이렇게 가중치를 비율로 줄이는 것을 **가중치 감쇠(weight decay)** 라고 합니다(『밑바닥부터 시작하는 딥러닝』의 번역어로는 가중치 감소). 큰 가중치가 필요한 구불구불한 경계가 비싸집니다.
 # - **드롭아웃(dropout)**: 학습할 때 은닉 뉴런의 출력을 확률 $p$로 0으로 만들고, 살아남은 출력은 $1/(1-p)$배 해서 기댓값을 유지합니다.
 #   어느 한 뉴런에 기대는 외우기가 어려워집니다. 평가 모드(`model.eval()`)에서는 아무것도 하지 않습니다.
 # - **조기 종료(early stopping)**: 검증 손실이 더 나아지지 않으면 멈추고, 가장 좋았던 때의 가중치로 돌아갑니다.
@@ -332,10 +340,10 @@ results = {}
 for name, (model, _) in runs.items():
     model.eval()
     results[name] = (*numpy_loss_accuracy(model, X_train, y_train), *numpy_loss_accuracy(model, X_val, y_val))
-print(f"{'':22s} {'훈련 손실':>8s} {'검증 손실':>8s}  {'훈련 정확도':>9s} {'검증 정확도':>9s}  {'에포크':>5s}")
+print(cell("", 24) + "".join(cell(h, w, right=True) for h, w in [("훈련 손실", 11), ("검증 손실", 11), ("훈련 정확도", 13), ("검증 정확도", 13), ("에포크", 8)]))
 for name in sorted(results, key=lambda n: results[n][2]):
     train_loss, train_acc, val_loss, val_acc = results[name]
-    print(f"{name:22s} {train_loss:8.3f} {val_loss:8.3f}  {train_acc:9.1%} {val_acc:9.1%}  {len(runs[name][1]['훈련']):5d}")
+    print(f"{cell(name, 24)}{train_loss:11.3f}{val_loss:11.3f}{train_acc:13.1%}{val_acc:13.1%}{len(runs[name][1]['훈련']):8d}")
 standard_error = math.sqrt(0.85 * 0.15 / len(y_val))
 print(f"\n정확도 85%를 검증 점 {len(y_val)}개로 잴 때의 표준오차(standard error): {standard_error:.1%}p")
 
@@ -466,7 +474,7 @@ for name, options in METHODS.items():
     model, _ = fit(X_train, y_train, **options)
     eager_params = [p.data for p in runs[name][0].parameters()]
     difference = max(abs(p.data - q) for p, q in zip(model.parameters(), eager_params))
-    print(f"{name:22s} 즉시 실행과 컴파일 모드의 학습 뒤 매개변수 차이 최댓값: {difference:.1e}")
+    print(f"{cell(name, 24)}즉시 실행과 컴파일 모드의 학습 뒤 매개변수 차이 최댓값: {difference:.1e}")
 
 nodes = PROGRAMS[12, 0.3][1].size()
 print(f"\n드롭아웃 모델: 기록한 샘플 하나의 그래프는 노드 {nodes.nodes}개. 즉시 실행은 한 걸음에 이런 그래프를 {len(y_train)}개"
@@ -486,14 +494,15 @@ for r in range(REPEATS):
     for name, options in METHODS.items():
         model, _ = fit(X_r, y_r, seed=r, **options)
         repeated[name].append((*numpy_loss_accuracy(model, X_r, y_r), *numpy_loss_accuracy(model, X_val, y_val)))
-print(f"{'':22s} {'훈련 손실':>8s} {'검증 손실 (평균 ± 표준편차)':>22s} {'검증 정확도':>9s}   검증 손실, 다섯 번 각각")
+print(cell("(다섯 번의 평균)", 24) + cell("훈련 손실", 11, right=True) + cell("검증 손실 ± 표준편차", 22, right=True)
+      + cell("검증 정확도", 13, right=True) + "   검증 손실, 다섯 번 각각")
 for name, rows in sorted(repeated.items(), key=lambda item: np.mean([row[2] for row in item[1]])):
     rows = np.array(rows)
     each = " ".join(f"{v:.3f}" for v in rows[:, 2])
-    print(f"{name:22s} {rows[:, 0].mean():8.3f} {rows[:, 2].mean():12.3f} ± {rows[:, 2].std():.3f}  {rows[:, 3].mean():9.1%}   {each}")
+    print(f"{cell(name, 24)}{rows[:, 0].mean():11.3f}{rows[:, 2].mean():14.3f} ± {rows[:, 2].std():.3f}{rows[:, 3].mean():13.1%}   {each}")
 ranks = np.argsort(np.argsort(np.array([[row[2] for row in rows] for rows in repeated.values()]), axis=0), axis=0) + 1
 for name, rank in zip(repeated, ranks):
-    print(f"{name:22s} 다섯 번의 순위(1 = 검증 손실이 가장 낮음): {' '.join(map(str, rank))}")
+    print(f"{cell(name, 24)}다섯 번의 순위(1 = 검증 손실이 가장 낮음): {' '.join(map(str, rank))}")
 
 # %% [markdown]
 # 평균으로는 3절의 순위가 그대로입니다. L2 벌점과 조기 종료는 평균이 거의 같고 다섯 번 중 한 번은 순위가 바뀝니다.
@@ -524,9 +533,9 @@ for width in (12, 36):
             model, _ = fit(X_r, y_r, width=width, seed=r, **options)
             val.append(numpy_loss_accuracy(model, X_val, y_val)[0])
         by_width[width, name] = np.mean(val)
-print("검증 손실 (다섯 벌의 평균)   " + "".join(f"{name:>16s}" for name in WIDTH_METHODS))
+print(cell("검증 손실 (다섯 벌의 평균)", 30) + "".join(cell(name, 17, right=True) for name in WIDTH_METHODS))
 for width in (12, 36):
-    print(f"  너비 {width:2d} (매개변수 {len(make_model(width).parameters()):4d}개)" + "".join(f"{by_width[width, name]:16.3f}" for name in WIDTH_METHODS)
+    print(cell(f"  너비 {width} (매개변수 {len(make_model(width).parameters())}개)", 30) + "".join(f"{by_width[width, name]:17.3f}" for name in WIDTH_METHODS)
           + f"   드롭아웃이 규제 없음보다 줄인 비율 {1 - by_width[width, '드롭아웃 p=0.3'] / by_width[width, '규제 없음']:.0%}")
 
 
@@ -539,10 +548,11 @@ def margin_report(model):
     return per_point[wrong].sum() / per_point.sum(), np.abs(z[wrong, 1] - z[wrong, 0]).mean(), norm
 
 
-print(f"\n3절의 모델들, 검증 세트에서   {'틀린 점의 손실 몫':>10s} {'틀린 점의 |z1−z0|':>14s} {'가중치 노름':>8s}")
+print("\n" + cell("3절의 모델들, 검증 세트에서", 26) + cell("틀린 점의 손실 몫", 19, right=True) + cell("틀린 점의 |z1−z0|", 19, right=True)
+      + cell("가중치 노름", 13, right=True))
 for name, (model, _) in runs.items():
     share, margin, norm = margin_report(model)
-    print(f"  {name:22s} {share:14.0%} {margin:16.2f} {norm:12.1f}")
+    print(f"  {cell(name, 24)}{share:19.0%}{margin:19.2f}{norm:13.1f}")
 
 # %% [markdown]
 # 설명은 맞지 않습니다. 너비를 세 배로 늘리면 드롭아웃이 규제 없음보다 줄이는 비율은 오히려 작아지고,
@@ -582,10 +592,10 @@ for k in range(1, K_VALUES[-1] + 1):
         ensemble[k] = (-np.log(mean_probability[np.arange(len(y_val)), y_val]).mean(),
                        np.mean(mean_probability.argmax(axis=1) == y_val))
 
-print(f"평가 모드 신경망 하나:              검증 손실 {eval_loss:.3f}, 정확도 {eval_accuracy:.1%}")
-print(f"솎아 낸 신경망 하나 (200개의 평균): 검증 손실 {np.mean(single_losses):.3f}")
+print(f"{cell('평가 모드 신경망 하나:', 38)}검증 손실 {eval_loss:.3f}, 정확도 {eval_accuracy:.1%}")
+print(f"{cell(f'솎아 낸 신경망 하나 ({K_VALUES[-1]}개의 평균):', 38)}검증 손실 {np.mean(single_losses):.3f}")
 for k, (loss, accuracy) in ensemble.items():
-    print(f"솎아 낸 신경망 {k:3d}개의 확률 평균:    검증 손실 {loss:.3f}, 정확도 {accuracy:.1%}")
+    print(f"{cell(f'솎아 낸 신경망 {k:3d}개의 확률 평균:', 38)}검증 손실 {loss:.3f}, 정확도 {accuracy:.1%}")
 l2_loss = results["L2 벌점 λ=0.01"][2]
 closed = (eval_loss - ensemble[K_VALUES[-1]][0]) / (eval_loss - l2_loss)
 print(f"평가 모드({eval_loss:.3f})와 3절의 L2 벌점({l2_loss:.3f}) 사이의 거리 중 {K_VALUES[-1]}개 평균이 메운 몫: {closed:.0%}")
@@ -629,9 +639,10 @@ for n in SIZES:
         model, _ = fit(X_n, y_n, seed=r)
         rows.append((*numpy_loss_accuracy(model, X_n, y_n), *numpy_loss_accuracy(model, X_val, y_val)))
     by_size[n] = np.mean(rows, axis=0)
-print(f"{'훈련 점':>6s} {'훈련 손실':>8s} {'검증 손실':>8s} {'간격':>6s}  {'훈련 정확도':>9s} {'검증 정확도':>9s}   (세 벌의 평균)")
+headers = [("훈련 점", 8), ("훈련 손실", 11), ("검증 손실", 11), ("간격", 8), ("훈련 정확도", 13), ("검증 정확도", 13)]
+print("".join(cell(h, w, right=True) for h, w in headers) + "   (세 벌의 평균)")
 for n, (train_loss, train_acc, val_loss, val_acc) in by_size.items():
-    print(f"{n:6d} {train_loss:8.3f} {val_loss:8.3f} {val_loss - train_loss:6.3f}  {train_acc:9.1%} {val_acc:9.1%}")
+    print(f"{n:8d}{train_loss:11.3f}{val_loss:11.3f}{val_loss - train_loss:8.3f}{train_acc:13.1%}{val_acc:13.1%}")
 print(f"\n점 384개일 때 즉시 실행이 한 걸음에 만들 노드: {PROGRAMS[12, 0.0][1].size().nodes * 384:,}개")
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
@@ -715,7 +726,7 @@ for name, trials in [("격자", grid_trials), ("무작위", random_trials)]:
     lrs, lams = {round(t[1], 12) for t in trials}, {round(t[2], 12) for t in trials}
     in_good = sum(good_low <= lam <= good_high for lam in lams)
     best = min(trials)
-    print(f"{name:4s} 탐색: 서로 다른 학습률 {len(lrs)}개, 서로 다른 λ {len(lams)}개 (좋은 λ 범위 안: {in_good}개),"
+    print(f"{cell(name, 6)} 탐색: 서로 다른 학습률 {len(lrs)}개, 서로 다른 λ {len(lams)}개 (좋은 λ 범위 안: {in_good}개),"
           f" 가장 낮은 검증 손실 {best[0]:.3f} (학습률 {best[1]:.4f}, λ {best[2]:.5f})")
 print(f"\nλ를 9번 무작위로 뽑을 때 좋은 범위(탐색 범위의 약 {good_fraction:.0%})에 하나라도 들 확률: 1 − (1 − {good_fraction:.2f})^9 = {1 - (1 - good_fraction) ** 9:.0%}")
 print(f"격자는 λ를 {', '.join(f'{10**b:g}' for b in cells(*LAMBDA_RANGE))} 세 값만 보므로, 그중 하나가 좋은 범위에 있지 않으면 몇 번을 해도 들지 않습니다")
