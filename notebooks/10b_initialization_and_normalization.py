@@ -53,6 +53,8 @@ plt.rcParams["axes.unicode_minus"] = False
 # 배치 전체를 numpy로 한꺼번에 계산하므로 수십 배 빠르고, 숫자는 즉시 실행(eager)과 같습니다. 기록할 때는 정답 클래스도 입력 숫자로 들어가므로,
 # 클래스가 둘일 때의 교차 엔트로피 $-\log \mathrm{softmax}(z)_y = \mathrm{softplus}(z_{1-y} - z_y)$(10번 노트북 7절)를 씁니다.
 # 두 계산이 같은 손실과 같은 기울기를 내는지 먼저 확인합니다.
+#
+# **실행하기 전에 예측해 보세요.** 같은 모델을 즉시 실행과 컴파일 모드로 5걸음 학습하면 손실은 몇 자리까지 같을까요?
 # (배치 정규화는 학습할 때 배치 전체의 통계를 쓰므로 샘플 하나의 기록으로는 계산할 수 없습니다. 그 모델은 즉시 실행으로 학습합니다.)
 
 # %%
@@ -172,10 +174,16 @@ print("학습된 첫 층 가중치(시작 0.5, 행 하나가 은닉 뉴런 하�
 print(np.round(weight_rows(symmetry_runs[0.5][0][0]), 4))
 
 # %% [markdown]
-# 0이나 0.5로 시작한 신경망의 첫 층 가중치는 학습 중에 움직였지만(움직인 거리가 0이 아닙니다), 은닉 뉴런 4개의 가중치 행은 서로 **정확히 같습니다**(차이 0).
-# 이유는 계산 자체에 있습니다. 네 뉴런이 같은 가중치를 가지면 같은 입력에 같은 출력을 내고, 출력층의 가중치도 같으니 역전파로 받는 기울기도 같습니다.
-# 같은 값에서 같은 기울기만큼 움직이면 다음 걸음에도 같습니다. 이 **대칭** 은 경사 하강법으로는 영원히 깨지지 않으므로,
-# 은닉 뉴런 4개는 뉴런 1개와 같은 일밖에 못 합니다. 뉴런 하나 $\sigma(\mathbf w\cdot\mathbf x + b)$는 $\mathbf w\cdot\mathbf x$의 단조 함수이므로 결정 경계는 직선입니다.
+# 두 경우가 다르게 실패합니다.
+#
+# - **모두 0**: 아무것도 움직이지 않았습니다(움직인 거리 0, 첫 기울기가 모두 0). 은닉 뉴런이 모두 $\sigma(0) = 0.5$를 내고 출력이 모든 샘플에 반반을 걸면,
+#   클래스가 12개씩 같은 이 데이터에서는 출력층의 기울기가 샘플끼리 정확히 상쇄되고, 은닉층으로 가는 기울기는 출력층 가중치(0)가 곱해져 0입니다.
+#   출발점 자체가 기울기 0인 곳입니다.
+# - **모두 0.5**: 첫 층 가중치는 움직였지만(움직인 거리가 0이 아닙니다), 은닉 뉴런 4개의 가중치 행은 서로 **정확히 같습니다**(차이 0, 위의 행렬).
+#   네 뉴런이 같은 가중치를 가지면 같은 입력에 같은 출력을 내고, 출력층의 가중치도 같으니 역전파로 받는 기울기도 같습니다.
+#   같은 값에서 같은 기울기만큼 움직이면 다음 걸음에도 같습니다. 이 **대칭** 은 경사 하강법으로는 깨지지 않으므로 은닉 뉴런 4개는 뉴런 1개와 같은 일밖에 못 합니다.
+#   뉴런 하나 $\sigma(\mathbf w\cdot\mathbf x + b)$는 $\mathbf w\cdot\mathbf x$의 단조 함수이므로 결정 경계는 직선이고, 손실은 무작위로 시작한 신경망보다 높은 곳에서 멈춥니다(위의 마지막 손실).
+#
 # 무작위 초기화는 뉴런마다 다른 출발점을 주어 이 대칭을 처음부터 깹니다.
 
 
@@ -331,6 +339,27 @@ print(f"ReLU, He: E[h²]/Var(z)의 층 평균 {np.mean(he['second']):.2f}, Var(h
       f"정규분포 z에서의 이론값 1/2과 1/2 - 1/(2π) = {0.5 - 1 / (2 * math.pi):.3f}")
 
 # %% [markdown]
+# **시그모이드.**
+#
+# - **큰 가중치** $N(0,1)$에서는 활성값이 0과 1 근처로 몰립니다. 5층에서 42%가 0.01 아래이거나 0.99 위입니다. 이렇게 입력이 0에서 멀어 출력이 0이나 1에 붙는 것을
+#   **포화(saturation)** 라고 하고, 그곳에서는 도함수 $\sigma(1-\sigma)$가 0에 가까워 역전파되는 기울기가 작아집니다.
+# - **작은 가중치** $N(0, 0.01^2)$에서는 모든 활성값이 0.5 한 점에 모입니다(2층부터 표준편차 약 0.013). 표본 사이의 퍼짐은 5층에서 $10^{-8}$ 정도로,
+#   뉴런 100개가 입력과 상관없이 각자 거의 한 값만 냅니다.
+# - `'uniform'`과 `'xavier'`는 둘 다 2층부터 표준편차가 거의 일정합니다(uniform 0.069~0.078, Xavier 0.114~0.127). **깊이에 따라 안정적인 것은 둘이 같습니다.**
+#   시그모이드의 출력은 평균이 0.5라서, 다음 층의 사전 활성값의 분산이 층마다 거의 같은 값($n\cdot\mathrm{Var}(w)\cdot E[h^2]$, $E[h^2]\approx 0.25$)으로 다시 채워지기 때문입니다.
+#   Xavier를 다르게 만드는 것은 두 가지입니다. 하나는 **폭** 입니다. Xavier의 가중치 분산 $1/n$은 uniform의 $1/(3n)$의 3배라, 2~5층 표준편차가 1.62배 넓습니다
+#   (가중치 표준편차의 비 $\sqrt3 = 1.73$에 가깝습니다). 다른 하나는 **표본 사이의 퍼짐** 이 줄어드는 속도입니다. 층마다 uniform은 약 1/7.1배, Xavier는 약 1/4.3배로 줄어,
+#   5층에서 Xavier가 11.6배 큽니다. 그래도 둘 다 줄어듭니다. 히스토그램의 넓은 폭은 대부분 **뉴런끼리의** 차이이지 입력끼리의 차이가 아닙니다.
+#   (Xavier 초깃값은 활성값의 평균이 0인 tanh 같은 함수를 가정하고 만든 것이라, 평균 0.5인 시그모이드에는 그 가정이 맞지 않습니다.)
+#
+# **ReLU.** ReLU는 입력의 절반을 0으로 만듭니다(5층에서 0인 활성값 49~51%). 이때 절반이 되는 것은 **2차 모멘트(second moment)** $E[h^2]$이지 분산이 아닙니다.
+# 위에서 $E[h^2]/\mathrm{Var}(z)$는 He의 층 평균으로 0.54, $\mathrm{Var}(h)/\mathrm{Var}(z)$는 0.38입니다(정규분포 $z$에서의 이론값 1/2과 0.341).
+# 다음 층의 사전 활성값은 평균 0인 가중치와 곱해 더하므로 그 분산이 $n\cdot\mathrm{Var}(w)\cdot E[h^2]$이고, He의 $\mathrm{Var}(w) = 2/n$을 넣으면
+# $2E[h^2] \approx \mathrm{Var}(z)$, 곧 층마다 같은 크기가 됩니다. 그래서 He에서만 활성값의 표준편차가 5층까지 0.9~1.05로 유지되고,
+# Xavier는 0.66에서 0.19로, uniform은 0.34에서 0.0094로, $N(0, 0.01^2)$은 $1.9\times10^{-6}$까지 줄어듭니다.
+# (ReLU 히스토그램은 0을 빼고 0보다 큰 값만, 칸마다 그 칸의 최댓값까지의 가로축으로 그렸습니다. 크기가 층마다 몇 자릿수씩 달라서 한 가로축에 그리면 작은 쪽이 빈 칸이 됩니다.)
+
+# %% [markdown]
 # ## 3. 초기화마다 학습 곡선
 #
 # 히스토그램은 학습 전의 모습입니다. 같은 초기화로 실제로 학습하면 어떻게 될까요? 은닉층 5개(각 10개 뉴런)짜리 신경망을 0절의 반달 24개에
@@ -358,6 +387,15 @@ for ax, (title, activation, inits) in zip(axes, init_experiments):
 axes[0].set_ylabel("훈련 손실 (로그 눈금)")
 plt.show()
 print(f"ln 2 = {math.log(2):.4f}: 입력과 상관없이 두 클래스에 반반씩 거는 모델의 손실")
+
+# %% [markdown]
+# ReLU에서는 He가 가장 빨리(손실이 0.5 아래로 내려간 걸음 9), 그다음 Xavier(27), uniform(106) 순서이고, $N(0, 0.01^2)$은 150걸음 동안 $\ln 2$에서 움직이지 않습니다.
+# 2절에서 5층 활성값의 표준편차가 컸던 순서와 같습니다.
+#
+# 시그모이드에서는 히스토그램만 보고 한 예상과 다릅니다. $\ln 2$를 벗어난 것은 포화가 가장 심했던 $N(0,1)$ 하나이고(150걸음 뒤 0.43),
+# `'xavier'`, `'uniform'`, $N(0, 0.01^2)$은 150걸음 뒤에도 $\ln 2 = 0.6931$입니다. 2절의 **표본 사이의 퍼짐** 을 보면 순서가 맞습니다. 5층에서 $N(0,1)$은 0.156,
+# Xavier는 $6.2\times10^{-4}$, uniform은 $5.4\times10^{-5}$, $N(0, 0.01^2)$은 $10^{-8}$이었습니다. (2절은 너비 100, 여기는 너비 10이라 이것은 단서입니다.
+# 4절에서 학습하는 신경망 자체를 층마다 잽니다.) 히스토그램의 모양(넓게 퍼졌는가, 포화되었는가)만으로는 학습될지 알 수 없었습니다.
 
 # %% [markdown]
 # ## 4. 깊은 시그모이드 신경망: 첫 층까지 오는 기울기
@@ -419,7 +457,8 @@ for depth in DEPTHS:
 print(f"은닉층 2개 → 10개: 1/{first_grads[2] / first_grads[10]:.1e}배, 층 하나에 평균 1/{(first_grads[2] / first_grads[10]) ** (1 / 8):.1f}배")
 
 # %% [markdown]
-# 층 하나가 늘 때마다 첫 층의 기울기는 이 실험에서 평균 약 6분의 1(위에서 출력한 값)이 됩니다. 은닉층 10개면 2개일 때의 수억 분의 일입니다.
+# 은닉층이 하나 늘 때마다 첫 층의 기울기는 이 실험에서 4.6분의 1에서 7.8분의 1, 2개에서 10개까지 평균 약 6분의 1이 됩니다(위에서 출력한 값).
+# 은닉층 10개면 2개일 때의 약 200만 분의 1입니다.
 #
 # 왜 줄어들까요? 은닉층 $k$의 출력을 $h_k = \sigma(z_k)$, $z_k = W_k h_{k-1} + b_k$라 하면 연쇄 법칙(chain rule)으로
 #
@@ -442,8 +481,9 @@ for init in ("uniform", 8.0):
           f"가중치 행렬의 최대 특잇값(spectral norm) 평균 {np.mean([np.linalg.norm(weight_rows(m), 2) for m in model if isinstance(m, nn.Linear)][1:-1]):.2f}")
 
 # %% [markdown]
-# `'uniform'`에서는 배율이 모두 1보다 작고, 큰 가중치에서는 1을 넘는 층도 있습니다. 배율을 정하는 것은 $\sigma'$ 하나가 아니라 $\sigma'$와 $W$의 곱입니다.
-# (큰 가중치는 대신 시그모이드를 포화(saturation)시켜, 2절에서 본 것처럼 활성값이 0과 1에 몰립니다.)
+# `'uniform'`에서는 배율이 모두 1보다 작고(0.11~0.18), 층마다 약 6분의 1이라는 위의 숫자와 맞습니다. $N(0, 8^2)$에서는 9개 중 5개 층에서 배율이 1을 넘습니다.
+# 배율을 정하는 것은 $\sigma'$ 하나가 아니라 $\sigma'$와 $W$의 곱입니다. 큰 가중치는 대신 시그모이드를 **포화(saturation)** 시킵니다. 입력이 0에서 멀어
+# 출력이 0이나 1에 붙고 $\sigma'$가 0에 가까워지는 것입니다(위의 평균 $\sigma'$ 0.031, 2절의 히스토그램).
 #
 # 그러면 `'uniform'` 신경망의 시그모이드는 포화되어 있을까요? 순전파 쪽도 층마다 잽니다. 은닉층 6개짜리에서, 층마다
 #
@@ -522,3 +562,303 @@ for (module, batch), (_, after) in zip(bn_outputs, bn_outputs[1:]):
               f"{np.abs(out).mean():16.3f} {bn_rows[k][1]:9.3f} {ratio:10.1f}")
         k += 1
 print(f"출력 로짓 차이 z1 - z0의 샘플 사이 표준편차: {bn_logit_spread:.2f} (시그모이드만: {plain_logit_spread:.1e})")
+
+# %% [markdown]
+# 표의 열은 층마다 배치 정규화 바로 앞 `Linear`의 출력 $x$에 대해, 뉴런별 $\sigma_B = \sqrt{\sigma_B^2 + \epsilon}$의 평균, $\gamma/\sigma_B$의 평균,
+# 정규화 뒤 뉴런별 표준편차의 평균, 정규화 뒤 절댓값의 평균(시그모이드의 입력이 0에서 얼마나 먼가), 그 시그모이드의 $\sigma'$ 평균,
+# 그리고 역전파에서 배치 정규화 층을 지나며 기울기가 커진 배율 $\lVert\partial L/\partial x\rVert / \lVert\partial L/\partial y\rVert$입니다.
+#
+# 숫자가 보여 주는 것은 이렇습니다.
+#
+# - **첫 층의 기울기** 가 은닉층 2개에서 10개까지 $6\times10^{-2}$~$1.6\times10^{-1}$에 머뭅니다. 배치 정규화 없이는 $5.9\times10^{-3}$에서 $2.9\times10^{-9}$로 줄었습니다.
+# - **앞으로(순전파)**: 2~6층에서 배치 정규화 앞의 $\sigma_B$는 0.09~0.17입니다. 4절의 신경망처럼 $10^{-4}$까지 무너지지 않는 것은, 앞 층의 배치 정규화가 퍼짐을
+#   매번 되살려 놓아 층 하나만큼만 줄기 때문입니다. 그 $\sigma_B$로 나누니 정규화 뒤의 퍼짐은 다시 1입니다($\epsilon$ 때문에 1보다 아주 조금 작습니다).
+#   출력 로짓의 차이도 샘플마다 달라졌습니다(표준편차 0.25, 배치 정규화 없이는 $2.4\times10^{-5}$).
+# - **뒤로(역전파)**: 배치 정규화 층을 지나는 기울기는 $\gamma/\sigma_B$(6.5~17)와 같은 자릿수의 배율(3.3~20)로 커집니다. 층마다 $W^\top\mathrm{diag}(\sigma')$가 기울기를
+#   몇 분의 일로 줄이는 것을 이 배율이 상쇄합니다. 앞으로 퍼짐을 되살리는 나눗셈과 뒤로 기울기를 키우는 곱셈은 같은 $1/\sigma_B$입니다.
+#
+# 강의 노트는 배치 정규화를 '입력값의 범위를 0을 중심으로 하는 분포로 제한'하는 것, 시그모이드가 '$x=0$ 근방에서 직선과 같은 형태'이므로 그 영역에서 입력을 처리하게 하는 것으로
+# 설명합니다. 배치 정규화가 시그모이드의 입력을 평균 0, 표준편차 1로 맞추는 것은 맞습니다. 하지만 **이 실험에는 그 설명이 맞지 않습니다**. 배치 정규화 없는 신경망의
+# 시그모이드 입력이 오히려 0에 더 가까웠습니다(절댓값 평균 0.16~0.29, $\sigma'$ 0.243~0.247; 배치 정규화를 넣으면 0.85~0.90, $\sigma'$ 0.20).
+# 여기서 배치 정규화가 고친 것은 입력의 **위치**(포화)가 아니라 **크기**, 곧 샘플 사이의 퍼짐입니다. 강의 노트의 설명이 들어맞는 것은 가중치가 커서 시그모이드가 포화될 때이고,
+# 그 경우는 7절에서 잽니다.
+
+# %% [markdown]
+# ## 6. 배치 정규화의 역전파를 그래프로 보기
+#
+# 배치 정규화에서는 샘플 하나의 출력 $y_i$가 배치의 **모든** 입력에 의존합니다($\mu_B$와 $\sigma_B$를 통해). 그래서 $x_i$의 기울기는 세 길로 모입니다:
+# $\hat x_i$를 직접 거치는 길, $\mu_B$를 거치는 길, $\sigma_B$를 거치는 길입니다. 엔진은 `nn.BatchNorm1d`의 순전파를 스칼라 연산으로 기록하므로,
+# 배치 3개(특징 1개)짜리 배치 정규화의 그래프를 그대로 그릴 수 있습니다. 손실은 $L = 1\cdot y_1 - 2\,y_2 + 0.5\,y_3$로 정해
+# $\partial L/\partial y_i$가 각각 $1, -2, 0.5$가 되게 합니다.
+#
+# **실행하기 전에 예측해 보세요.** $\partial L/\partial x_1 + \partial L/\partial x_2 + \partial L/\partial x_3$은 얼마일까요? (힌트: 세 입력에 같은 수를 더하면 출력은 어떻게 될까요?)
+
+# %%
+tiny_bn = nn.BatchNorm1d(1)
+xs = [Value(v, label=f"x{i + 1}") for i, v in enumerate([1.0, 2.0, 4.0])]
+ys = [row[0] for row in tiny_bn([[x] for x in xs])]
+upstream = [1.0, -2.0, 0.5]
+L = Value.sum([c * y_i for c, y_i in zip(upstream, ys)])
+L.label = "L"
+for i, y_i in enumerate(ys):  # 그림에서 읽기 쉽게 중간 노드에 이름을 붙입니다: y = γ·x̂ + β, x̂ = (x - μ) / σ_B
+    y_i.label = f"y{i + 1}"
+    x_hat = y_i.parents[0].parents[1]
+    x_hat.label = f"x̂{i + 1}"
+    centered, sigma_b = x_hat.parents
+    centered.label = f"x{i + 1}-μ"
+    sigma_b.label = "σ_B"
+    centered.parents[1].label = "μ"
+    sigma_b.parents[0].parents[0].label = "σ²"
+L.backward()
+print(f"그래프의 노드 {len(L.topological_order())}개")
+draw(L, title="배치 정규화(배치 3개): y_i = γ·(x_i - μ)/σ_B + β,  L = y1 - 2·y2 + 0.5·y3")
+
+# %%
+gamma = tiny_bn.weight[0].data
+x_hats = np.array([x_hat.data for x_hat in (y_i.parents[0].parents[1] for y_i in ys)])
+sigma_b = ys[0].parents[0].parents[1].parents[1].data
+g = np.array(upstream)
+formula = gamma / sigma_b * (g - g.mean() - x_hats * np.mean(g * x_hats))
+engine = np.array([x.grad for x in xs])
+print("엔진의 ∂L/∂x:", np.round(engine, 6))
+print("식의 ∂L/∂x:  ", np.round(formula, 6), " = (γ/σ_B)·(g_i - 평균(g) - x̂_i·평균(g·x̂)),  g_i = ∂L/∂y_i")
+print(f"γ/σ_B = {gamma / sigma_b:.4f}")
+print(f"Σ ∂L/∂x_i = {engine.sum():.1e},   Σ ∂L/∂x_i · x̂_i = {np.dot(engine, x_hats):.1e}")
+print(f"∂L/∂γ = {tiny_bn.weight[0].grad:.4f} = Σ g_i·x̂_i = {np.dot(g, x_hats):.4f},   ∂L/∂β = {tiny_bn.bias[0].grad:.4f} = Σ g_i = {g.sum():.4f}")
+
+# %% [markdown]
+# 그래프에서 $x_1$의 기울기는 `sum`(→ $\mu$)으로 가는 간선과 `-`(→ $x_1-\mu$)로 가는 간선에서 모이고, $x_1-\mu$는 다시 `dot`(→ $\sigma^2$ → $\sigma_B$)과
+# `/`(→ $\hat x_1$) 두 곳에 쓰입니다. 엔진이 모은 기울기는 위의 식과 같고, 식을 읽으면 두 가지가 보입니다.
+#
+# - 위에서 온 기울기 $g_i$에 **$\gamma/\sigma_B$가 곱해집니다**. $\sigma_B$가 작을수록(5절의 깊은 층처럼) 기울기가 커집니다.
+# - 기울기에서 평균 성분과 $\hat x$ 방향 성분이 빠집니다. 그래서 $\sum_i \partial L/\partial x_i = 0$입니다(위에서 0에 가까운 수).
+#   세 입력에 같은 수를 더해도 $\mu_B$만 바뀌고 출력은 그대로이니, 모든 입력을 같이 올리는 방향의 기울기는 0이어야 합니다.
+#   같은 이유로 입력을 모두 몇 배 해도 출력이 그대로여서 $\sum_i \partial L/\partial x_i\,\hat x_i = 0$입니다.
+
+# %% [markdown]
+# ## 7. 배치 정규화로 학습하기, 그리고 가중치의 크기
+#
+# 은닉층 6개짜리 두 모델을 같은 초기 가중치에서 경사 하강법(학습률 1.0)으로 60걸음 학습합니다.
+# (Adam처럼 기울기를 그 크기로 나누는 옵티마이저는 기울기 소실을 가려 버리므로 여기서는 경사 하강법입니다.)
+#
+# **실행하기 전에 예측해 보세요.** 시그모이드만 쌓은 모델의 손실은 60걸음 동안 어디까지 내려갈까요?
+
+# %%
+DEEP_LR, DEEP_STEPS = 1.0, 60
+deep_models = {"시그모이드만": deep_model(DEPTH_TRAIN), "배치 정규화": deep_model(DEPTH_TRAIN, batchnorm=True)}
+deep_histories = {label: train_eager(model, DEEP_LR, DEEP_STEPS) for label, model in deep_models.items()}
+
+fig, ax = plt.subplots(figsize=(6, 3.5))
+for label, history in deep_histories.items():
+    ax.plot(range(1, DEEP_STEPS + 1), history, label=label)
+ax.axhline(math.log(2), color="gray", linestyle=":", label="ln 2")
+ax.set_xlabel("경사 하강법 걸음")
+ax.set_ylabel("훈련 손실 (평균 교차 엔트로피)")
+ax.set_title(f"시그모이드 은닉층 {DEPTH_TRAIN}개")
+ax.legend()
+plt.show()
+for label, history in deep_histories.items():
+    peak = int(np.argmax(history))
+    print(f"{label}: 처음 손실 {history[0]:.4f}, 가장 큰 손실 {history[peak]:.4f}({peak + 1}걸음째), "
+          f"가장 낮은 손실 {min(history):.4f}, {DEEP_STEPS}걸음 뒤 {history[-1]:.4f}")
+plain = deep_models["시그모이드만"]
+with no_grad():
+    logits = values(plain(X))
+print(f"ln 2 = {math.log(2):.4f};  학습 뒤 시그모이드만 쌓은 모델의 클래스 1 확률: 샘플 사이 최솟값 "
+      f"{(1 / (1 + np.exp(logits[:, 0] - logits[:, 1]))).min():.4f}, 최댓값 {(1 / (1 + np.exp(logits[:, 0] - logits[:, 1]))).max():.4f}")
+near = next(k + 1 for k, loss in enumerate(deep_histories["시그모이드만"]) if abs(loss - math.log(2)) < 1e-3)
+print(f"시그모이드만 쌓은 모델의 손실이 ln 2와 0.001 안으로 들어온 첫 걸음: {near}")
+print(f"학습 뒤 첫 층 가중치가 처음에서 움직인 거리의 최댓값: "
+      f"{np.abs(weight_rows(plain[0]) - weight_rows(deep_model(DEPTH_TRAIN)[0])).max():.1e}")
+
+# %% [markdown]
+# 배치 정규화 없이 쌓은 시그모이드 모델은 처음 0.6997에서 몇 걸음 만에 $\ln 2$로 내려간 뒤(위에서 출력한 걸음) 그 아래로 내려가지 않습니다. 학습 뒤에도 모든 샘플에 거의 같은 확률(위의 최솟값과 최댓값)을
+# 걸고, 첫 층 가중치는 거의 움직이지 않았습니다. 출력층이 배운 것은 '두 클래스가 반반'이라는 것뿐입니다(이 데이터는 12개씩입니다).
+# 배치 정규화를 넣은 모델은 같은 학습률, 같은 초기 가중치로 $\ln 2$ 아래로 내려갑니다. 곡선이 매끄럽지는 않아서, 27걸음째에 1.03까지 튀었다가
+# 가장 낮을 때 0.31, 60걸음 뒤 0.43입니다(위의 출력).
+#
+# ### 가중치의 크기에 둔감하다
+#
+# 『밑바닥부터 시작하는 딥러닝』은 배치 정규화를 쓰면 초깃값에 덜 민감해진다는 것을, 가중치의 표준편차를 바꿔 가며 학습 곡선을 그려 보입니다. 같은 실험을 합니다.
+# 모든 층의 가중치를 $N(0, s^2)$로 뽑고 $s$를 0.01부터 10까지 바꿉니다(같은 시드이므로 방향은 같고 크기만 다릅니다).
+#
+# 배치 정규화에는 눈에 띄는 성질이 하나 있습니다. 입력을 $s$배 하면 $\mu_B$와 $\sigma_B$도 $s$배가 되어 $\hat x$는 그대로입니다($\epsilon$이 없다면 정확히).
+# 학습 전에 두 모델의 시그모이드 입력이 얼마나 0 근처에 있는지($\sigma'$의 평균)와 이 성질을 먼저 재고, 학습 곡선을 그립니다.
+#
+# **실행하기 전에 예측해 보세요.** $s = 10$처럼 큰 가중치에서 배치 정규화 없는 시그모이드는 포화될까요? 배치 정규화를 넣으면요?
+
+# %%
+SCALES = (0.01, 0.1, 1.0, 10.0)
+first_bn = {}
+for scale in SCALES:
+    plain_rows_s, _, _ = layer_table(deep_model(DEPTH_TRAIN, init=scale))
+    bn_rows_s, _, outputs = layer_table(deep_model(DEPTH_TRAIN, batchnorm=True, init=scale))
+    first_bn[scale] = (values(outputs[0][1]).var(axis=0).mean(), values(outputs[1][1]))
+    print(f"s = {scale:5}: σ′의 평균(2~6층) 시그모이드만 {np.mean([r[1] for r in plain_rows_s[1:]]):.3f}, "
+          f"배치 정규화 {np.mean([r[1] for r in bn_rows_s[1:]]):.3f}")
+for scale, (variance, normalised) in first_bn.items():
+    print(f"s = {scale:5}: 첫 층의 σ_B² 평균 {variance:.1e} (ε = 1e-05),  첫 배치 정규화 층의 출력과 s = 1일 때의 차이의 최댓값 "
+          f"{np.abs(normalised - first_bn[1.0][1]).max():.1e}")
+
+fig, axes = plt.subplots(1, len(SCALES), figsize=(15, 3.3), sharey=True)
+for ax, scale in zip(axes, SCALES):
+    for label, batchnorm, color in [("시그모이드만", False, "tab:blue"), ("배치 정규화", True, "tab:orange")]:
+        model = deep_model(DEPTH_TRAIN, batchnorm=batchnorm, init=scale)
+        history = train_eager(model, DEEP_LR, DEEP_STEPS) if batchnorm else train_compiled(model, DEEP_LR, DEEP_STEPS)
+        ax.plot(range(1, DEEP_STEPS + 1), history, color=color, label=label)
+        print(f"s = {scale:5}, {label}: {DEEP_STEPS}걸음 뒤 손실 {history[-1]:.4f}, 가장 낮은 손실 {min(history):.4f}")
+    ax.axhline(math.log(2), color="gray", linestyle=":")
+    ax.set_yscale("log")
+    ax.set_title(f"가중치 N(0, {scale}²)")
+    ax.set_xlabel("경사 하강법 걸음")
+axes[0].set_ylabel("훈련 손실 (로그 눈금)")
+axes[0].legend()
+plt.show()
+
+# %% [markdown]
+# - **배치 정규화 없이**: $s = 0.01, 0.1$에서는 시그모이드의 입력이 0에 딱 붙어 있는데도($\sigma'$ 평균 0.250, 0.249) 손실이 $\ln 2$에서 움직이지 않습니다.
+#   4절에서 본 퍼짐의 붕괴입니다. $s = 1$에서도 0.691에 머물고, $s = 10$에서는 시그모이드가 포화되어($\sigma'$ 평균 0.026) 0.644에서 멈춥니다.
+# - **배치 정규화를 넣으면**: 네 크기 모두에서 $\ln 2$ 아래로 내려가고(60걸음 뒤 0.25, 0.46, 0.25, 0.0067), $\sigma'$ 평균은 $s$에 상관없이 0.20~0.23입니다.
+#   $s = 10$의 포화를 풀어 $\sigma'$를 0.026에서 0.202로 되돌린 것이 강의 노트의 설명('입력을 0 근방으로')이 그대로 맞는 경우입니다.
+# - 첫 배치 정규화 층의 출력은 $s = 0.1$과 $s = 10$에서 $s = 1$일 때와 거의 같습니다(차이 $1.3\times10^{-2}$, $1.3\times10^{-4}$). $s = 0.01$에서는 $\sigma_B^2$($5.5\times10^{-5}$)가
+#   $\epsilon = 10^{-5}$에 가까워 $\epsilon$이 나눗셈을 바꾸므로 차이가 큽니다(0.59). 곡선의 모양은 $s$마다 다르고, 이 실행에서 가장 낮게 내려간 것은 $s = 10$입니다.
+#   그 이유는 여기서 재지 않았습니다.
+
+# %% [markdown]
+# ## 8. 학습 모드와 평가 모드: 배치의 통계와 이동 평균
+#
+# 학습할 때 배치 정규화는 그 배치의 $\mu_B$, $\sigma_B^2$로 정규화합니다. 그런데 평가할 때는 샘플이 하나만 올 수도 있고, 같은 샘플의 답이 함께 온 다른 샘플에 따라
+# 달라져서도 안 됩니다. 그래서 학습하는 동안 배치의 통계를 **이동 평균(moving average)** 으로 모아 두었다가(`running_mean`, `running_var`), 평가 모드(`model.eval()`)에서는
+# 그것으로 정규화합니다. 배치 하나가 지날 때마다(`momentum` $= 0.1$)
+#
+# $$\text{running\_mean} \leftarrow 0.9\cdot\text{running\_mean} + 0.1\cdot\mu_B, \qquad \text{running\_var} \leftarrow 0.9\cdot\text{running\_var} + 0.1\cdot s_B^2$$
+#
+# 입니다. 여기서 두 가지 분산이 쓰입니다.
+#
+# - 정규화에 쓰는 $\sigma_B^2 = \frac1N\sum (x_i-\mu_B)^2$는 $N$으로 나눈 **편향 분산(biased variance)** 입니다. 그 배치 자체의 분산이므로, 정규화된 출력의 ($N$으로 나눈) 표준편차는
+#   $\epsilon$을 빼면 정확히 1입니다.
+# - 이동 평균에 넣는 $s_B^2 = \frac{1}{N-1}\sum (x_i-\mu_B)^2 = \frac{N}{N-1}\sigma_B^2$는 **불편 분산(unbiased variance)** 입니다. 배치는 데이터 전체에서 뽑은 표본이라,
+#   표본 평균으로 잰 $\sigma_B^2$는 데이터 전체의 분산보다 평균적으로 작게 나옵니다($\frac{N-1}{N}$배). $N-1$로 나누면 그 치우침이 없어집니다(기댓값이 전체의 분산과 같음).
+#
+# `running_mean`은 0, `running_var`는 1에서 시작합니다. 표준화하지 않은 반달 24개를 한 배치로 한 번 통과시켜 봅니다.
+#
+# **실행하기 전에 예측해 보세요.** 배치 하나를 통과시킨 직후 평가 모드로 바꾸면, 출력은 학습 모드의 출력(표준화된 값)과 원래 입력 중 어느 쪽에 가까울까요?
+
+# %%
+X_raw, _ = data.moons(n=24, noise=0.1, seed=0, sampling="random")
+bn = nn.BatchNorm1d(2)
+print("처음 running_mean:", bn.running_mean, " running_var:", bn.running_var)
+trained = values(bn(X_raw))  # 학습 모드: 24개를 한 배치로
+print("배치 평균:", np.round(X_raw.mean(axis=0), 4), " 편향 분산(1/N):", np.round(X_raw.var(axis=0), 4),
+      " 불편 분산(1/(N-1)):", np.round(X_raw.var(axis=0, ddof=1), 4))
+print("한 배치 뒤 running_mean:", np.round(bn.running_mean, 4), "= 0.9·0 + 0.1·배치 평균")
+print("한 배치 뒤 running_var: ", np.round(bn.running_var, 4), "= 0.9·1 + 0.1·불편 분산")
+print("학습 모드 출력의 평균:", np.round(trained.mean(axis=0), 6) + 0.0, " 표준편차(1/N):", np.round(trained.std(axis=0), 4))
+bn.eval()
+evaluated = values(bn(X_raw))
+print("첫 샘플: 원래 입력", np.round(X_raw[0], 4), " 학습 모드 출력", np.round(trained[0], 4), " 평가 모드 출력", np.round(evaluated[0], 4))
+print(f"평가 모드 출력과 원래 입력의 차이의 최댓값 {np.abs(evaluated - X_raw).max():.3f}, 학습 모드 출력과의 차이의 최댓값 {np.abs(evaluated - trained).max():.3f}")
+bn.train()
+for _ in range(49):  # 같은 배치를 49번 더(모두 50번)
+    bn(X_raw)
+bn.eval()
+print(f"50번 뒤: running_mean {np.round(bn.running_mean, 4)}, running_var {np.round(bn.running_var, 4)}, 처음 값의 몫 0.9^50 = {0.9**50:.4f}")
+evaluated = values(bn(X_raw))
+print(f"50번 뒤 평가 모드 출력과 학습 모드 출력의 차이의 최댓값 {np.abs(evaluated - trained).max():.4f}, "
+      f"학습 모드 출력 × √((N-1)/N) = {math.sqrt(23 / 24):.4f}배와의 차이의 최댓값 {np.abs(evaluated - trained * math.sqrt(23 / 24)).max():.4f}")
+
+# %% [markdown]
+# 배치 하나 뒤의 이동 평균은 아직 90%가 처음 값 $(0, 1)$입니다. 그래서 평가 모드는 거의 $(x - 0)/\sqrt{1}$, 곧 **원래 입력에 가까운 값** 을 냅니다
+# (위에서 원래 입력과의 차이가 학습 모드 출력과의 차이보다 작습니다). 배치가 50번 지나면 처음 값의 몫이 $0.9^{50}$으로 줄어 두 모드의 출력이 가까워집니다.
+# 남는 차이는 이동 평균이 불편 분산을 모으기 때문입니다($\frac{N}{N-1}$배 큰 분산으로 나누므로 평가 모드의 출력이 조금 작습니다).
+# 배치 정규화를 넣은 모델을 평가할 때는 `model.eval()`을 잊지 말고, 이동 평균이 모일 만큼 학습한 뒤에 평가해야 합니다.
+
+# %% [markdown]
+# ## 9. 잔차 연결: 기울기가 지나가는 지름길
+#
+# ResNet의 **잔차 연결(residual connection, skip connection)** 은 블록 $f$의 출력에 입력을 그대로 더합니다.
+#
+# $$y = x + f(x), \qquad \frac{\partial y}{\partial x} = I + \frac{\partial f}{\partial x}$$
+#
+# 층은 '입력에 얼마를 더하고 뺄지'만 배우면 되고, $f(x)\approx 0$이면 그 블록은 건너뛴 것과 같습니다. 역전파에서는 $f$의 야코비안(Jacobian)이 아무리 작아도
+# 단위 행렬 $I$가 더해져 있어 기울기가 그대로 뒤로 전달됩니다. 4절에서 기울기를 층마다 약 6분의 1로 줄인 $W^\top\mathrm{diag}(\sigma')$가 $I + W^\top\mathrm{diag}(\sigma')$로 바뀌는 것입니다.
+# `nn.Residual(module)`이 이것입니다. 블록 하나로 먼저 확인합니다.
+
+# %%
+block = nn.Residual(nn.Sequential(nn.Linear(2, 2, seed=0), nn.Sigmoid()))
+x = [Value(0.5, label="x1"), Value(-1.0, label="x2")]
+(out,) = block([x])
+out[0].backward()
+f_grad = x[0].grad - 1.0
+print(f"y1 = x1 + f(x)_1 = {x[0].data} + {out[0].data - x[0].data:.4f} = {out[0].data:.4f};  "
+      f"∂y1/∂x1 = {x[0].grad:.4f} = 1 + ∂f1/∂x1 = 1 + {f_grad:.4f}")
+
+# %% [markdown]
+# 4절과 같은 신경망에서 첫 층 뒤의 은닉층들을 잔차 블록 $h_k = h_{k-1} + \sigma(W_k h_{k-1} + b_k)$로 바꿉니다(초기 가중치는 같습니다).
+#
+# **실행하기 전에 예측해 보세요.** 잔차 연결이 있으면 은닉층이 2개에서 10개로 늘 때 첫 층의 기울기는 어떻게 될까요?
+
+
+# %%
+def residual_model(depth, seed=0):
+    """첫 층은 Linear → Sigmoid, 그 뒤 depth - 1개의 잔차 블록 x + sigmoid(Wx + b), 마지막에 Linear(6, 2)."""
+    modules = [nn.Linear(2, HIDDEN, seed=seed), nn.Sigmoid()]
+    for k in range(1, depth):
+        modules.append(nn.Residual(nn.Sequential(nn.Linear(HIDDEN, HIDDEN, seed=seed + k), nn.Sigmoid())))
+    modules.append(nn.Linear(HIDDEN, 2, seed=seed + depth))
+    return nn.Sequential(*modules)
+
+
+print(f"{'은닉층 수':>8s} {'시그모이드만':>12s} {'잔차 연결':>10s}")
+for depth in DEPTHS:
+    model = residual_model(depth)
+    record(model)
+    print(f"{depth:8d} {first_grads[depth]:12.2e} {weight_grad_norms(model)[0]:10.2e}")
+
+# %% [markdown]
+# 잔차 연결이 있으면 은닉층이 2개에서 10개로 늘어도 첫 층의 기울기가 같은 자릿수($10^{-2}$)에 머뭅니다(위 표). 이제 같은 경사 하강법(학습률 1.0, 60걸음)으로 학습합니다.
+# 배치 정규화 모델의 곡선은 7절의 것입니다.
+
+# %%
+residual = residual_model(DEPTH_TRAIN)
+for label, model in [("잔차 연결", residual), ("시그모이드만", deep_model(DEPTH_TRAIN))]:
+    outputs = record(model)
+    print(f"{label}: 출력층에 들어가는 값의 평균 {values(outputs[-2][1]).mean():.2f}, "
+          f"출력층 가중치의 기울기 크기 {weight_grad_norms(model)[-1]:.3f}")
+deep_histories["잔차 연결"] = train_compiled(residual, DEEP_LR, DEEP_STEPS)
+
+fig, ax = plt.subplots(figsize=(6, 3.5))
+for label, history in deep_histories.items():
+    ax.plot(range(1, DEEP_STEPS + 1), history, label=label)
+ax.axhline(math.log(2), color="gray", linestyle=":", label="ln 2")
+ax.set_xlabel("경사 하강법 걸음")
+ax.set_yscale("log")
+ax.set_ylabel("훈련 손실 (로그 눈금)")
+ax.set_title(f"시그모이드 은닉층 {DEPTH_TRAIN}개")
+ax.legend()
+plt.show()
+for label, history in deep_histories.items():
+    peak = int(np.argmax(history))
+    print(f"{label}: 처음 손실 {history[0]:.4f}, 가장 큰 손실 {history[peak]:.4f}({peak + 1}걸음째), {DEEP_STEPS}걸음 뒤 {history[-1]:.4f}")
+
+# %% [markdown]
+# 잔차 연결 모델은 2걸음째에 손실이 15.4까지 튀었다가 내려와, 60걸음 뒤 배치 정규화 모델과 비슷한 곳(0.41)에 닿습니다. 튀는 이유는 위의 첫 출력에 있습니다.
+# 시그모이드의 출력은 모두 0과 1 사이의 양수라 블록마다 $x$에 양수가 더해지고, 출력층에 들어가는 값의 평균이 3.14가 됩니다(시그모이드만 쌓으면 0.49).
+# 출력층 가중치의 기울기는 그 입력에 비례해 커지고(2.92, 시그모이드만 쌓으면 0.097), 학습률 1.0의 첫 걸음이 출력층을 너무 멀리 옮깁니다. 그 뒤에는 첫 층까지 살아 있는 기울기로 학습이 이어집니다.
+#
+# 강의 노트의 말로 하면, 블록은 '입력 대비 얼마만큼을 더해 줄지 혹은 빼 줄지'만 만들고, 필요 없으면 $f(x)\approx 0$으로 건너뛸 수 있습니다.
+# 기울기 쪽에서 보면 잔차 연결은 배치 정규화와 다른 방법으로 같은 문제를 풉니다. 배치 정규화는 층마다 줄어든 것을 $1/\sigma_B$로 다시 키우고,
+# 잔차 연결은 줄어드는 길 옆에 줄지 않는 길($I$)을 하나 더 냅니다.
+#
+# ## 정리
+#
+# - 모든 가중치를 같은 값으로 시작하면 은닉 뉴런들이 학습 내내 정확히 같게 남습니다(대칭). 모두 0이면 이 데이터에서는 아예 움직이지 않았습니다. 무작위 초기화가 대칭을 깹니다.
+# - ReLU가 절반으로 줄이는 것은 $E[h^2]$이고, 그것을 두 배로 되돌리는 He 초깃값에서만 5층까지 활성값의 크기가 유지되었고 학습도 가장 빨랐습니다.
+#   시그모이드에서는 uniform과 Xavier가 둘 다 2층부터 안정적이고, Xavier는 폭이 1.6배 넓고 표본 사이의 퍼짐이 덜 줄어듭니다.
+# - 히스토그램이 보여 주지 않는 **표본 사이의 퍼짐** 이 학습 여부를 더 잘 설명했습니다. 깊은 시그모이드 신경망(uniform)은 포화되지 않았는데도($\sigma'$ 0.243~0.247)
+#   샘플 사이의 차이가 층마다 몇 분의 일로 무너져 모든 입력에 같은 답을 냈고, 같은 이유로 첫 층의 기울기가 층마다 약 6분의 1로 줄었습니다.
+#   층마다의 배율은 $W^\top\mathrm{diag}(\sigma')$라서 가중치가 크면 1을 넘기도 합니다.
+# - 배치 정규화는 작은 $\sigma_B$로 나누어 앞으로는 퍼짐을, 뒤로는 $\gamma/\sigma_B$배로 기울기를 되살립니다. 가중치의 표준편차를 0.01에서 10까지 바꿔도 모두 학습되었고,
+#   큰 가중치에서는 시그모이드의 포화도 풀었습니다. 역전파에서는 배치 전체가 한 그래프로 묶여 $\sum_i \partial L/\partial x_i = 0$이 됩니다.
+# - 학습 모드는 배치의 편향 분산($1/N$)으로 정규화하고, 평가 모드는 불편 분산($1/(N-1)$)을 모은 이동 평균으로 정규화합니다. 이동 평균이 모이기 전의 평가 모드 출력은 원래 입력에 가깝습니다.
+# - 잔차 연결 $y = x + f(x)$는 기울기에 $I$를 더해, 은닉층이 10개여도 첫 층의 기울기를 2개일 때와 같은 자릿수로 유지했습니다.
