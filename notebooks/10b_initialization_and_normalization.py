@@ -17,12 +17,12 @@
 # 10번 노트북이 '학습은 되는데 너무 잘 외우는' 문제를 다뤘다면, 이 노트북은 그 앞의 문제, **깊은 신경망이 아예 학습되지 않는** 문제를 다룹니다.
 # 모든 숫자는 노트북 안에서 재고 출력합니다. 차례는 이렇습니다.
 #
-# 1. 가중치를 모두 같은 값으로 시작하면 은닉 뉴런들이 끝까지 똑같이 남는 것(**대칭(symmetry)**)을 봅니다.
+# 1. 가중치를 모두 같은 값으로 시작하면 은닉층(hidden layer)의 뉴런들이 끝까지 똑같이 남는 것(**대칭(symmetry)**)을 봅니다.
 # 2. 초기화(큰/작은 무작위 수, 작은 균등분포, Xavier, He)마다 층별 **활성값(activation)** 의 히스토그램을 그리고(『밑바닥부터 시작하는 딥러닝』의 실험),
 #    히스토그램이 보여 주지 않는 것, 곧 **입력마다 얼마나 다른 값이 나오는지** 도 잽니다.
 # 3. 같은 초기화로 실제로 학습해 손실 곡선을 비교합니다.
 # 4. 깊은 시그모이드(sigmoid) 신경망에서 첫 층까지 오는 기울기가 얼마나 줄어드는지, 왜 줄어드는지를 층마다 잽니다(**기울기 소실(vanishing gradient)**).
-# 5. **배치 정규화(batch normalization)** 가 그것을 어떻게 고치는지 숫자로 보고, 역전파를 계산 그래프로 그리고, 가중치의 크기에 얼마나 둔감한지 재고,
+# 5. **배치 정규화(batch normalization)** 가 그것을 어떻게 고치는지 숫자로 보고, 역전파(backpropagation)를 계산 그래프(computational graph)로 그리고, 가중치의 크기에 얼마나 둔감한지 재고,
 #    학습 모드와 평가 모드의 통계를 확인합니다.
 # 6. **잔차 연결(residual connection)** 을 정의하고, 첫 층의 기울기와 학습 곡선을 봅니다.
 #
@@ -299,6 +299,8 @@ for title, act, inits in experiments:
                 counts, edges = np.histogram(h[h > 0], bins=30, range=(0, top))
                 ax.set_xlim(0, top)
                 ax.set_xticks([0, top], ["0", f"{top:.1e}"])
+                for tick, align in zip(ax.get_xticklabels(), ["left", "right"]):  # 옆 칸의 눈금과 겹치지 않게
+                    tick.set_horizontalalignment(align)
             ax.stairs(counts, edges, fill=True, color="tab:blue")
             ax.set_yticks([])
             if r == 0:
@@ -346,7 +348,7 @@ print(f"ReLU, He: E[h²]/Var(z)의 층 평균 {np.mean(he['second']):.2f}, Var(h
 # - **작은 가중치** $N(0, 0.01^2)$에서는 모든 활성값이 0.5 한 점에 모입니다(2층부터 표준편차 약 0.013). 표본 사이의 퍼짐은 5층에서 $10^{-8}$ 정도로,
 #   뉴런 100개가 입력과 상관없이 각자 거의 한 값만 냅니다.
 # - `'uniform'`과 `'xavier'`는 둘 다 2층부터 표준편차가 거의 일정합니다(uniform 0.069~0.078, Xavier 0.114~0.127). **깊이에 따라 안정적인 것은 둘이 같습니다.**
-#   시그모이드의 출력은 평균이 0.5라서, 다음 층의 사전 활성값의 분산이 층마다 거의 같은 값($n\cdot\mathrm{Var}(w)\cdot E[h^2]$, $E[h^2]\approx 0.25$)으로 다시 채워지기 때문입니다.
+#   시그모이드의 출력은 평균이 0.5라서, 다음 층의 **사전 활성값(pre-activation)** $z = Wh$의 분산이 층마다 거의 같은 값($n\cdot\mathrm{Var}(w)\cdot E[h^2]$, $E[h^2]\approx 0.25$)으로 다시 채워지기 때문입니다.
 #   Xavier를 다르게 만드는 것은 두 가지입니다. 하나는 **폭** 입니다. Xavier의 가중치 분산 $1/n$은 uniform의 $1/(3n)$의 3배라, 2~5층 표준편차가 1.62배 넓습니다
 #   (가중치 표준편차의 비 $\sqrt3 = 1.73$에 가깝습니다). 다른 하나는 **표본 사이의 퍼짐** 이 줄어드는 속도입니다. 층마다 uniform은 약 1/7.1배, Xavier는 약 1/4.3배로 줄어,
 #   5층에서 Xavier가 11.6배 큽니다. 그래도 둘 다 줄어듭니다. 히스토그램의 넓은 폭은 대부분 **뉴런끼리의** 차이이지 입력끼리의 차이가 아닙니다.
@@ -357,7 +359,9 @@ print(f"ReLU, He: E[h²]/Var(z)의 층 평균 {np.mean(he['second']):.2f}, Var(h
 # 다음 층의 사전 활성값은 평균 0인 가중치와 곱해 더하므로 그 분산이 $n\cdot\mathrm{Var}(w)\cdot E[h^2]$이고, He의 $\mathrm{Var}(w) = 2/n$을 넣으면
 # $2E[h^2] \approx \mathrm{Var}(z)$, 곧 층마다 같은 크기가 됩니다. 그래서 He에서만 활성값의 표준편차가 5층까지 0.9~1.05로 유지되고,
 # Xavier는 0.66에서 0.19로, uniform은 0.34에서 0.0094로, $N(0, 0.01^2)$은 $1.9\times10^{-6}$까지 줄어듭니다.
-# (ReLU 히스토그램은 0을 빼고 0보다 큰 값만, 칸마다 그 칸의 최댓값까지의 가로축으로 그렸습니다. 크기가 층마다 몇 자릿수씩 달라서 한 가로축에 그리면 작은 쪽이 빈 칸이 됩니다.)
+# (ReLU 히스토그램은 0을 빼고 0보다 큰 값만, 칸마다 그 칸의 최댓값까지의 가로축으로 그렸습니다. 크기가 층마다 몇 자릿수씩 달라서 한 가로축에 그리면 작은 쪽이 빈 칸이 됩니다.
+# $N(0, 0.01^2)$, Xavier, He의 히스토그램은 모양이 똑같고 가로축 범위만 다릅니다. 셋 다 같은 시드의 정규분포를 표준편차만 바꿔 쓰고, ReLU는 $\mathrm{relu}(cz) = c\,\mathrm{relu}(z)$($c > 0$)라서
+# 가중치를 $c$배 하면 층마다 활성값이 크기만 바뀌기 때문입니다. 위의 $E[h^2]/\mathrm{Var}(z)$가 세 초기화에서 같은 것도 같은 이유입니다.)
 
 # %% [markdown]
 # ## 3. 초기화마다 학습 곡선
@@ -377,8 +381,10 @@ for ax, (title, activation, inits) in zip(axes, init_experiments):
         history = train_compiled(mlp(activation, init, depth=5, width=10), lr=INIT_LR, steps=INIT_STEPS)
         ax.plot(range(1, INIT_STEPS + 1), history, label=f"init={init!r}")
         below = next((k + 1 for k, loss in enumerate(history) if loss < 0.5), None)
+        peak = int(np.argmax(history[10:])) + 10
         print(f"{title:5s} init={init!r:10s} 처음 손실 {history[0]:.3f}, {INIT_STEPS}걸음 뒤 {history[-1]:.4f}, "
-              f"손실이 처음 0.5 아래로 내려간 걸음: {below if below else '없음'}")
+              f"손실이 처음 0.5 아래로 내려간 걸음: {below if below else '없음'}, "
+              f"11걸음째부터 가장 큰 손실 {history[peak]:.3f}({peak + 1}걸음째)")
     ax.axhline(math.log(2), color="gray", linestyle=":", label="ln 2")
     ax.set_title(f"{title}, 은닉층 5개 × 뉴런 10개")
     ax.set_xlabel("경사 하강법 걸음")
@@ -390,10 +396,10 @@ print(f"ln 2 = {math.log(2):.4f}: 입력과 상관없이 두 클래스에 반반
 
 # %% [markdown]
 # ReLU에서는 He가 가장 빨리(손실이 0.5 아래로 내려간 걸음 9), 그다음 Xavier(27), uniform(106) 순서이고, $N(0, 0.01^2)$은 150걸음 동안 $\ln 2$에서 움직이지 않습니다.
-# 2절에서 5층 활성값의 표준편차가 컸던 순서와 같습니다.
+# 2절에서 5층 활성값의 표준편차가 컸던 순서와 같습니다. 학습률 0.3은 Xavier에게 커서, 그 곡선은 중간에 1을 넘게 튀었다가(위에서 출력한 걸음) 다시 내려갑니다.
 #
 # 시그모이드에서는 히스토그램만 보고 한 예상과 다릅니다. $\ln 2$를 벗어난 것은 포화가 가장 심했던 $N(0,1)$ 하나이고(150걸음 뒤 0.43),
-# `'xavier'`, `'uniform'`, $N(0, 0.01^2)$은 150걸음 뒤에도 $\ln 2 = 0.6931$입니다. 2절의 **표본 사이의 퍼짐** 을 보면 순서가 맞습니다. 5층에서 $N(0,1)$은 0.156,
+# `'xavier'`, `'uniform'`, $N(0, 0.01^2)$은 150걸음 뒤에도 0.6931~0.6932로 $\ln 2 = 0.6931$에 머뭅니다. 2절의 **표본 사이의 퍼짐** 을 보면 순서가 맞습니다. 5층에서 $N(0,1)$은 0.156,
 # Xavier는 $6.2\times10^{-4}$, uniform은 $5.4\times10^{-5}$, $N(0, 0.01^2)$은 $10^{-8}$이었습니다. (2절은 너비 100, 여기는 너비 10이라 이것은 단서입니다.
 # 4절에서 학습하는 신경망 자체를 층마다 잽니다.) 히스토그램의 모양(넓게 퍼졌는가, 포화되었는가)만으로는 학습될지 알 수 없었습니다.
 
@@ -465,7 +471,7 @@ print(f"은닉층 2개 → 10개: 1/{first_grads[2] / first_grads[10]:.1e}배, �
 # $$\frac{\partial L}{\partial h_{k-1}} = W_k^\top \,\mathrm{diag}\big(\sigma'(z_k)\big)\, \frac{\partial L}{\partial h_k}$$
 #
 # 입니다. 층 하나를 지날 때마다 기울기에 $W_k^\top \mathrm{diag}(\sigma')$가 곱해집니다. $\sigma' \le 1/4$이지만 $W_k$는 크기에 제한이 없으므로,
-# '층마다 적어도 1/4배'라는 한계는 없습니다. 가중치가 크면 이 배율이 1을 넘을 수도 있습니다. 같은 신경망(은닉층 10개)을 `'uniform'`과 큰 가중치 $N(0, 8^2)$로
+# '층마다 1/4배 이하로 준다'는 보장은 없습니다. 가중치가 크면 이 배율이 1을 넘을 수도 있습니다. 같은 신경망(은닉층 10개)을 `'uniform'`과 큰 가중치 $N(0, 8^2)$로
 # 시작해 층마다의 배율 $\lVert\partial L/\partial h_{k-1}\rVert / \lVert\partial L/\partial h_k\rVert$를 직접 잽니다.
 
 # %%
