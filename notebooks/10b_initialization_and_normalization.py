@@ -30,6 +30,7 @@
 # **경사 하강법(gradient descent)** 입니다(옵티마이저 클래스 이름은 `SGD`이지만, 배치를 나누지 않으면 하는 일은 경사 하강법입니다).
 
 # %%
+import itertools
 import math
 
 import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGothic을 설정합니다)
@@ -157,8 +158,10 @@ def weight_rows(layer):
 zero = small_model(0.0)
 zero.zero_grad()
 mean_loss(zero(X), y).backward()
-print(f"클래스별 점의 수 {np.bincount(y).tolist()};  모두 0에서 시작한 신경망의 첫 기울기 중 절댓값의 최댓값: "
-      f"{max(abs(p.grad) for p in zero.parameters()):.1e}")
+print(
+    f"클래스별 점의 수 {np.bincount(y).tolist()};  모두 0에서 시작한 신경망의 첫 기울기 중 절댓값의 최댓값: "
+    f"{max(abs(p.grad) for p in zero.parameters()):.1e}"
+)
 symmetry_runs = {}
 for start in (0.0, 0.5, "무작위"):
     model = small_model(start)
@@ -166,10 +169,12 @@ for start in (0.0, 0.5, "무작위"):
     history = train_compiled(model, lr=3.0, steps=SYMMETRY_STEPS)
     after = weight_rows(model[0])
     symmetry_runs[start] = (model, history)
-    print(f"시작 {start!r}: 첫 층 가중치가 움직인 거리의 최댓값 {np.abs(after - before).max():.3f}, "
-          f"은닉 뉴런 4개의 가중치 행끼리 차이의 최댓값 {np.abs(after - after[0]).max():.3g}, "
-          f"출력층의 열끼리 차이의 최댓값 {np.abs(weight_rows(model[2]) - weight_rows(model[2])[:, :1]).max():.3g}, "
-          f"마지막 손실 {history[-1]:.3f}")
+    print(
+        f"시작 {start!r}: 첫 층 가중치가 움직인 거리의 최댓값 {np.abs(after - before).max():.3f}, "
+        f"은닉 뉴런 4개의 가중치 행끼리 차이의 최댓값 {np.abs(after - after[0]).max():.3g}, "
+        f"출력층의 열끼리 차이의 최댓값 {np.abs(weight_rows(model[2]) - weight_rows(model[2])[:, :1]).max():.3g}, "
+        f"마지막 손실 {history[-1]:.3f}"
+    )
 print("학습된 첫 층 가중치(시작 0.5, 행 하나가 은닉 뉴런 하나):")
 print(np.round(weight_rows(symmetry_runs[0.5][0][0]), 4))
 
@@ -209,8 +214,9 @@ fig, axes = plt.subplots(1, 4, figsize=(15, 3.4))
 for ax, (start, (model, history)) in zip(axes, symmetry_runs.items()):
     axes[3].plot(range(1, SYMMETRY_STEPS + 1), history, label=f"시작 {start!r}")
     scores = numpy_forward(model, grid)
-    ax.contourf(grid_x, grid_y, (scores[:, 1] - scores[:, 0]).reshape(grid_x.shape) > 0, levels=1,
-                colors=["#dbe8f5", "#f7dcdc"])
+    ax.contourf(
+        grid_x, grid_y, (scores[:, 1] - scores[:, 0]).reshape(grid_x.shape) > 0, levels=1, colors=["#dbe8f5", "#f7dcdc"]
+    )
     for label, color in [(0, "tab:blue"), (1, "tab:red")]:
         ax.scatter(*X[y == label].T, s=25, color=color, edgecolor="black")
     accuracy = np.mean(numpy_forward(model, X).argmax(axis=1) == y)
@@ -282,15 +288,17 @@ def sample_spread(h):
     return float(h.std(axis=0).mean())
 
 
-experiments = [("시그모이드(sigmoid)", sigmoid, [1.0, 0.01, "uniform", "xavier"]),
-               ("ReLU", relu, [0.01, "uniform", "xavier", "he"])]
+experiments = [
+    ("시그모이드(sigmoid)", sigmoid, [1.0, 0.01, "uniform", "xavier"]),
+    ("ReLU", relu, [0.01, "uniform", "xavier", "he"]),
+]
 init_stats = {}
 for title, act, inits in experiments:
     fig, axes = plt.subplots(len(inits), DEPTH, figsize=(13, 1.9 * len(inits)), sharex=act is sigmoid)
     print(title)
     for r, init in enumerate(inits):
-        values = layer_values(act, init)
-        for k, (z, h) in enumerate(values):
+        layers = layer_values(act, init)
+        for k, (_, h) in enumerate(layers):
             ax = axes[r, k]
             if act is sigmoid:
                 counts, edges = np.histogram(h, bins=30, range=(0, 1))
@@ -308,22 +316,31 @@ for title, act, inits in experiments:
             if r == len(inits) - 1:
                 ax.set_xlabel("활성값" if act is sigmoid else "0보다 큰 활성값")
         axes[r, 0].set_ylabel(f"init={init!r}", rotation=0, ha="right", va="center")
-        hs = [h for _, h in values]
+        hs = [h for _, h in layers]
         stats = {"std": [h.std() for h in hs], "spread": [sample_spread(h) for h in hs]}
         print(f"  init={init!r:10s} 층별 표준편차      " + " ".join(f"{s:9.2e}" for s in stats["std"]))
         print(f"  {'':15s} 표본 사이의 퍼짐    " + " ".join(f"{s:9.2e}" for s in stats["spread"]))
         if act is sigmoid:
             saturated = np.mean((hs[-1] < 0.01) | (hs[-1] > 0.99))
-            print(f"  {'':15s} 5층에서 0.01 미만 또는 0.99 초과(포화): {saturated:.0%}, 층별 활성값의 평균 "
-                  + " ".join(f"{h.mean():.3f}" for h in hs))
+            print(
+                f"  {'':15s} 5층에서 0.01 미만 또는 0.99 초과(포화): {saturated:.0%}, 층별 활성값의 평균 "
+                + " ".join(f"{h.mean():.3f}" for h in hs)
+            )
         else:
-            second = [np.mean(h**2) / z.var() for z, h in values]
-            variance = [h.var() / z.var() for z, h in values]
+            second = [np.mean(h**2) / z.var() for z, h in layers]
+            variance = [h.var() / z.var() for z, h in layers]
             stats["second"], stats["variance"] = second, variance
-            print(f"  {'':15s} 0인 활성값 {np.mean(hs[-1] == 0):.0%} (5층),  E[h²]/Var(z) "
-                  + " ".join(f"{s:.2f}" for s in second) + ",  Var(h)/Var(z) " + " ".join(f"{s:.2f}" for s in variance))
+            print(
+                f"  {'':15s} 0인 활성값 {np.mean(hs[-1] == 0):.0%} (5층),  E[h²]/Var(z) "
+                + " ".join(f"{s:.2f}" for s in second)
+                + ",  Var(h)/Var(z) "
+                + " ".join(f"{s:.2f}" for s in variance)
+            )
         init_stats[(title, init)] = stats
-    fig.suptitle(f"{title}: 층별 활성값 히스토그램 (세로축: 개수)" + ("" if act is sigmoid else ", 칸마다 가로축 범위가 다릅니다"))
+    fig.suptitle(
+        f"{title}: 층별 활성값 히스토그램 (세로축: 개수)"
+        + ("" if act is sigmoid else ", 칸마다 가로축 범위가 다릅니다")
+    )
     fig.subplots_adjust(left=0.1, hspace=0.5 if act is relu else 0.35)
     plt.show()
 
@@ -331,14 +348,20 @@ for title, act, inits in experiments:
 uniform, xavier = init_stats[("시그모이드(sigmoid)", "uniform")], init_stats[("시그모이드(sigmoid)", "xavier")]
 for name, stats in [("uniform", uniform), ("xavier", xavier)]:
     shrink = (stats["spread"][0] / stats["spread"][-1]) ** (1 / (DEPTH - 1))
-    print(f"시그모이드, {name:8s}: 2~5층 표준편차 {min(stats['std'][1:]):.3f}~{max(stats['std'][1:]):.3f}, "
-          f"표본 사이의 퍼짐은 층마다 평균 1/{shrink:.1f}배")
-print(f"2~5층 표준편차의 비 xavier/uniform: {np.mean(xavier['std'][1:]) / np.mean(uniform['std'][1:]):.2f}, "
-      f"5층 표본 사이의 퍼짐의 비: {xavier['spread'][-1] / uniform['spread'][-1]:.1f}")
+    print(
+        f"시그모이드, {name:8s}: 2~5층 표준편차 {min(stats['std'][1:]):.3f}~{max(stats['std'][1:]):.3f}, "
+        f"표본 사이의 퍼짐은 층마다 평균 1/{shrink:.1f}배"
+    )
+print(
+    f"2~5층 표준편차의 비 xavier/uniform: {np.mean(xavier['std'][1:]) / np.mean(uniform['std'][1:]):.2f}, "
+    f"5층 표본 사이의 퍼짐의 비: {xavier['spread'][-1] / uniform['spread'][-1]:.1f}"
+)
 print(f"√3 = {math.sqrt(3):.2f} (두 초기화의 가중치 표준편차의 비)")
 he = init_stats[("ReLU", "he")]
-print(f"ReLU, He: E[h²]/Var(z)의 층 평균 {np.mean(he['second']):.2f}, Var(h)/Var(z)의 층 평균 {np.mean(he['variance']):.2f}, "
-      f"정규분포 z에서의 이론값 1/2과 1/2 - 1/(2π) = {0.5 - 1 / (2 * math.pi):.3f}")
+print(
+    f"ReLU, He: E[h²]/Var(z)의 층 평균 {np.mean(he['second']):.2f}, Var(h)/Var(z)의 층 평균 {np.mean(he['variance']):.2f}, "
+    f"정규분포 z에서의 이론값 1/2과 1/2 - 1/(2π) = {0.5 - 1 / (2 * math.pi):.3f}"
+)
 
 # %% [markdown]
 # **시그모이드.**
@@ -373,8 +396,10 @@ print(f"ReLU, He: E[h²]/Var(z)의 층 평균 {np.mean(he['second']):.2f}, Var(h
 
 # %%
 INIT_LR, INIT_STEPS = 0.3, 150
-init_experiments = [("ReLU", nn.ReLU, [0.01, "uniform", "xavier", "he"]),
-                    ("시그모이드", nn.Sigmoid, [1.0, 0.01, "uniform", "xavier"])]
+init_experiments = [
+    ("ReLU", nn.ReLU, [0.01, "uniform", "xavier", "he"]),
+    ("시그모이드", nn.Sigmoid, [1.0, 0.01, "uniform", "xavier"]),
+]
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
 for ax, (title, activation, inits) in zip(axes, init_experiments):
     for init in inits:
@@ -382,9 +407,11 @@ for ax, (title, activation, inits) in zip(axes, init_experiments):
         ax.plot(range(1, INIT_STEPS + 1), history, label=f"init={init!r}")
         below = next((k + 1 for k, loss in enumerate(history) if loss < 0.5), None)
         peak = int(np.argmax(history[10:])) + 10
-        print(f"{title:5s} init={init!r:10s} 처음 손실 {history[0]:.3f}, {INIT_STEPS}걸음 뒤 {history[-1]:.4f}, "
-              f"손실이 처음 0.5 아래로 내려간 걸음: {below if below else '없음'}, "
-              f"11걸음째부터 가장 큰 손실 {history[peak]:.3f}({peak + 1}걸음째)")
+        print(
+            f"{title:5s} init={init!r:10s} 처음 손실 {history[0]:.3f}, {INIT_STEPS}걸음 뒤 {history[-1]:.4f}, "
+            f"손실이 처음 0.5 아래로 내려간 걸음: {below if below else '없음'}, "
+            f"11걸음째부터 가장 큰 손실 {history[peak]:.3f}({peak + 1}걸음째)"
+        )
     ax.axhline(math.log(2), color="gray", linestyle=":", label="ln 2")
     ax.set_title(f"{title}, 은닉층 5개 × 뉴런 10개")
     ax.set_xlabel("경사 하강법 걸음")
@@ -457,10 +484,14 @@ for depth in DEPTHS:
     print(f"은닉층 {depth:2d}개: 첫 층의 기울기 {first_grads[depth]:.2e}", end="")
     if depth > DEPTHS[0]:
         previous = first_grads[depth - 2]
-        print(f"   (은닉층 2개가 늘 때 1/{previous / first_grads[depth]:.0f}배, 층 하나에 1/{math.sqrt(previous / first_grads[depth]):.1f}배)")
+        print(
+            f"   (은닉층 2개가 늘 때 1/{previous / first_grads[depth]:.0f}배, 층 하나에 1/{math.sqrt(previous / first_grads[depth]):.1f}배)"
+        )
     else:
         print()
-print(f"은닉층 2개 → 10개: 1/{first_grads[2] / first_grads[10]:.1e}배, 층 하나에 평균 1/{(first_grads[2] / first_grads[10]) ** (1 / 8):.1f}배")
+print(
+    f"은닉층 2개 → 10개: 1/{first_grads[2] / first_grads[10]:.1e}배, 층 하나에 평균 1/{(first_grads[2] / first_grads[10]) ** (1 / 8):.1f}배"
+)
 
 # %% [markdown]
 # 은닉층이 하나 늘 때마다 첫 층의 기울기는 이 실험에서 4.6분의 1에서 7.8분의 1, 2개에서 10개까지 평균 약 6분의 1이 됩니다(위에서 출력한 값).
@@ -482,13 +513,17 @@ for init in ("uniform", 8.0):
     grad_norms = [np.linalg.norm(values(h, "grad")) for h in hidden]
     factors = [grad_norms[k] / grad_norms[k + 1] for k in range(len(hidden) - 1)]
     sigma_prime = [np.mean(values(h) * (1 - values(h))) for h in hidden]
+    middle = [m for m in model if isinstance(m, nn.Linear)][1:-1]  # 6×6 가중치 행렬들
+    spectral = np.mean([np.linalg.norm(weight_rows(m), 2) for m in middle])
     print(f"init={init!r}: 층마다 기울기의 배율 " + " ".join(f"{f:.3f}" for f in factors))
-    print(f"{'':13s} 1을 넘은 층 {sum(f > 1 for f in factors)}개, 평균 σ′ {np.mean(sigma_prime):.3f}, "
-          f"가중치 행렬의 최대 특잇값(spectral norm) 평균 {np.mean([np.linalg.norm(weight_rows(m), 2) for m in model if isinstance(m, nn.Linear)][1:-1]):.2f}")
+    print(
+        f"{'':13s} 1을 넘은 층 {sum(f > 1 for f in factors)}개, 평균 σ′ {np.mean(sigma_prime):.3f}, "
+        f"6×6 가중치 행렬의 최대 특잇값(spectral norm) 평균 {spectral:.2f}"
+    )
 
 # %% [markdown]
 # `'uniform'`에서는 배율이 모두 1보다 작고(0.11~0.18), 층마다 약 6분의 1이라는 위의 숫자와 맞습니다. $N(0, 8^2)$에서는 9개 중 5개 층에서 배율이 1을 넘습니다.
-# 배율을 정하는 것은 $\sigma'$ 하나가 아니라 $\sigma'$와 $W$의 곱입니다. 대략의 크기로 평균 $\sigma'$ × $W$의 최대 특잇값(spectral norm, 벡터를 가장 많이 늘리는 배율)을 보면
+# 배율을 정하는 것은 $\sigma'$ 하나가 아니라 $\sigma'$와 $W$의 곱입니다. 대략의 크기로 평균 $\sigma'$ × 가운데 층 $W$의 최대 특잇값(spectral norm, 벡터를 가장 많이 늘리는 배율)을 보면
 # `'uniform'`은 $0.244 \times 0.90 \approx 0.22$, $N(0, 8^2)$은 $0.031 \times 34.7 \approx 1.1$입니다. 큰 가중치는 대신 시그모이드를 **포화(saturation)** 시킵니다. 입력이 0에서 멀어
 # 출력이 0이나 1에 붙고 $\sigma'$가 0에 가까워지는 것입니다(위의 평균 $\sigma'$ 0.031, 2절의 히스토그램).
 #
@@ -557,17 +592,19 @@ for depth in DEPTHS:
 
 bn_rows, bn_logit_spread, bn_outputs = layer_table(deep_model(DEPTH_TRAIN, batchnorm=True))
 print(f"\n배치 정규화, 은닉층 {DEPTH_TRAIN}개")
-print(f"{'층':>3s} {'σ_B(배치 정규화 전 퍼짐)':>22s} {'γ/σ_B':>8s} {'정규화 뒤 퍼짐':>12s} {'|정규화 뒤|의 평균':>16s} {'σ′의 평균':>9s} {'기울기 배율':>10s}")
-k = 0
-for (module, batch), (_, after) in zip(bn_outputs, bn_outputs[1:]):
-    if isinstance(module, nn.Linear) and isinstance(_, nn.BatchNorm1d):
-        x, out = values(batch), values(after)
-        sigma_b = np.sqrt(x.var(axis=0) + _.eps)  # 뉴런마다, 1/N 분산
-        gamma = np.array([g.data for g in _.weight])
-        ratio = np.linalg.norm(values(batch, "grad")) / np.linalg.norm(values(after, "grad"))
-        print(f"{k + 1:3d} {sigma_b.mean():22.1e} {np.mean(gamma / sigma_b):8.1f} {out.std(axis=0).mean():12.4f} "
-              f"{np.abs(out).mean():16.3f} {bn_rows[k][1]:9.3f} {ratio:10.1f}")
-        k += 1
+print(
+    f"{'층':>3s} {'σ_B(배치 정규화 전 퍼짐)':>22s} {'γ/σ_B':>8s} {'정규화 뒤 퍼짐':>12s} {'|정규화 뒤|의 평균':>16s} {'σ′의 평균':>9s} {'기울기 배율':>10s}"
+)
+bn_pairs = [(before, after) for before, after in itertools.pairwise(bn_outputs) if isinstance(after[0], nn.BatchNorm1d)]
+for k, ((_, batch), (norm, normalised)) in enumerate(bn_pairs):
+    x, out = values(batch), values(normalised)
+    sigma_b = np.sqrt(x.var(axis=0) + norm.eps)  # 뉴런마다, 1/N 분산
+    gamma = np.array([g.data for g in norm.weight])
+    ratio = np.linalg.norm(values(batch, "grad")) / np.linalg.norm(values(normalised, "grad"))
+    print(
+        f"{k + 1:3d} {sigma_b.mean():22.1e} {np.mean(gamma / sigma_b):8.1f} {out.std(axis=0).mean():12.4f} "
+        f"{np.abs(out).mean():16.3f} {bn_rows[k][1]:9.3f} {ratio:10.1f}"
+    )
 print(f"출력 로짓 차이 z1 - z0의 샘플 사이 표준편차: {bn_logit_spread:.2f} (시그모이드만: {plain_logit_spread:.1e})")
 
 # %% [markdown]
@@ -584,8 +621,8 @@ print(f"출력 로짓 차이 z1 - z0의 샘플 사이 표준편차: {bn_logit_sp
 # - **뒤로(역전파)**: 배치 정규화 층을 지나는 기울기는 $\gamma/\sigma_B$(6.5~17)와 같은 자릿수의 배율(3.3~20)로 커집니다. 층마다 $W^\top\mathrm{diag}(\sigma')$가 기울기를
 #   몇 분의 일로 줄이는 것을 이 배율이 상쇄합니다. 앞으로 퍼짐을 되살리는 나눗셈과 뒤로 기울기를 키우는 곱셈은 같은 $1/\sigma_B$입니다.
 #
-# 강의 노트는 배치 정규화를 '입력값의 범위를 0을 중심으로 하는 분포로 제한'하는 것, 시그모이드가 '$x=0$ 근방에서 직선과 같은 형태'이므로 그 영역에서 입력을 처리하게 하는 것으로
-# 설명합니다. 배치 정규화가 시그모이드의 입력을 평균 0, 표준편차 1로 맞추는 것은 맞습니다. 하지만 **이 실험에는 그 설명이 맞지 않습니다**. 배치 정규화 없는 신경망의
+# 강의 노트는 배치 정규화가 tanh나 시그모이드의 입력을 0을 가운데로 한 분포에 묶어 두고, 이 함수들은 0 근처에서 거의 직선이라
+# 그 구간에서 계산하면 기울기가 살아난다고 설명합니다. 배치 정규화가 시그모이드의 입력을 평균 0, 표준편차 1로 맞추는 것은 맞습니다. 하지만 **이 실험에는 그 설명이 맞지 않습니다**. 배치 정규화 없는 신경망의
 # 시그모이드 입력이 오히려 0에 더 가까웠습니다(절댓값 평균 0.16~0.29, $\sigma'$ 0.243~0.247; 배치 정규화를 넣으면 0.85~0.90, $\sigma'$ 0.20).
 # 여기서 배치 정규화가 고친 것은 입력의 **위치**(포화)가 아니라 **크기**, 곧 샘플 사이의 퍼짐입니다. 강의 노트의 설명이 들어맞는 것은 가중치가 커서 시그모이드가 포화될 때이고,
 # 그 경우는 7절에서 잽니다.
@@ -631,7 +668,9 @@ print("엔진의 ∂L/∂x:", np.round(engine, 6))
 print("식의 ∂L/∂x:  ", np.round(formula, 6), " = (γ/σ_B)·(g_i - 평균(g) - x̂_i·평균(g·x̂)),  g_i = ∂L/∂y_i")
 print(f"γ/σ_B = {gamma / sigma_b:.4f}")
 print(f"Σ ∂L/∂x_i = {engine.sum():.1e},   Σ ∂L/∂x_i · x̂_i = {np.dot(engine, x_hats):.1e}")
-print(f"∂L/∂γ = {tiny_bn.weight[0].grad:.4f} = Σ g_i·x̂_i = {np.dot(g, x_hats):.4f},   ∂L/∂β = {tiny_bn.bias[0].grad:.4f} = Σ g_i = {g.sum():.4f}")
+print(
+    f"∂L/∂γ = {tiny_bn.weight[0].grad:.4f} = Σ g_i·x̂_i = {np.dot(g, x_hats):.4f},   ∂L/∂β = {tiny_bn.bias[0].grad:.4f} = Σ g_i = {g.sum():.4f}"
+)
 
 # %% [markdown]
 # 그래프에서 $x_1$의 기울기는 `sum`(→ $\mu$)으로 가는 간선과 `-`(→ $x_1-\mu$)로 가는 간선에서 모이고, $x_1-\mu$는 다시 `dot`(→ $\sigma^2$ → $\sigma_B$)과
@@ -640,7 +679,8 @@ print(f"∂L/∂γ = {tiny_bn.weight[0].grad:.4f} = Σ g_i·x̂_i = {np.dot(g, x
 # - 위에서 온 기울기 $g_i$에 **$\gamma/\sigma_B$가 곱해집니다**. $\sigma_B$가 작을수록(5절의 깊은 층처럼) 기울기가 커집니다.
 # - 기울기에서 평균 성분과 $\hat x$ 방향 성분이 빠집니다. 그래서 $\sum_i \partial L/\partial x_i = 0$입니다(위에서 0에 가까운 수).
 #   세 입력에 같은 수를 더해도 $\mu_B$만 바뀌고 출력은 그대로이니, 모든 입력을 같이 올리는 방향의 기울기는 0이어야 합니다.
-#   같은 이유로 입력을 모두 몇 배 해도 출력이 그대로여서 $\sum_i \partial L/\partial x_i\,\hat x_i = 0$입니다.
+#   같은 이유로 입력을 평균에서 모두 몇 배 벌려도 출력이 그대로여서 $\sum_i \partial L/\partial x_i\,\hat x_i = 0$입니다
+#   (위에서 $10^{-7}$ 정도인 것은 $\epsilon$ 때문입니다. $\epsilon$이 있으면 몇 배 한 출력이 아주 조금 달라집니다).
 
 # %% [markdown]
 # ## 7. 배치 정규화로 학습하기, 그리고 가중치의 크기
@@ -666,17 +706,24 @@ ax.legend()
 plt.show()
 for label, history in deep_histories.items():
     peak = int(np.argmax(history))
-    print(f"{label}: 처음 손실 {history[0]:.4f}, 가장 큰 손실 {history[peak]:.4f}({peak + 1}걸음째), "
-          f"가장 낮은 손실 {min(history):.4f}, {DEEP_STEPS}걸음 뒤 {history[-1]:.4f}")
+    print(
+        f"{label}: 처음 손실 {history[0]:.4f}, 가장 큰 손실 {history[peak]:.4f}({peak + 1}걸음째), "
+        f"가장 낮은 손실 {min(history):.4f}, {DEEP_STEPS}걸음 뒤 {history[-1]:.4f}"
+    )
 plain = deep_models["시그모이드만"]
 with no_grad():
     logits = values(plain(X))
-print(f"ln 2 = {math.log(2):.4f};  학습 뒤 시그모이드만 쌓은 모델의 클래스 1 확률: 샘플 사이 최솟값 "
-      f"{(1 / (1 + np.exp(logits[:, 0] - logits[:, 1]))).min():.4f}, 최댓값 {(1 / (1 + np.exp(logits[:, 0] - logits[:, 1]))).max():.4f}")
+p1 = 1 / (1 + np.exp(logits[:, 0] - logits[:, 1]))  # 클래스 1의 확률 = sigmoid(z1 - z0)
+print(
+    f"ln 2 = {math.log(2):.4f};  학습 뒤 시그모이드만 쌓은 모델의 클래스 1 확률: "
+    f"샘플 사이 최솟값 {p1.min():.4f}, 최댓값 {p1.max():.4f}"
+)
 near = next(k + 1 for k, loss in enumerate(deep_histories["시그모이드만"]) if abs(loss - math.log(2)) < 1e-3)
 print(f"시그모이드만 쌓은 모델의 손실이 ln 2와 0.001 안으로 들어온 첫 걸음: {near}")
-print(f"학습 뒤 첫 층 가중치가 처음에서 움직인 거리의 최댓값: "
-      f"{np.abs(weight_rows(plain[0]) - weight_rows(deep_model(DEPTH_TRAIN)[0])).max():.1e}")
+print(
+    f"학습 뒤 첫 층 가중치가 처음에서 움직인 거리의 최댓값: "
+    f"{np.abs(weight_rows(plain[0]) - weight_rows(deep_model(DEPTH_TRAIN)[0])).max():.1e}"
+)
 
 # %% [markdown]
 # 배치 정규화 없이 쌓은 시그모이드 모델은 처음 0.6997에서 몇 걸음 만에 $\ln 2$로 내려간 뒤(위에서 출력한 걸음) 그 아래로 내려가지 않습니다. 학습 뒤에도 모든 샘플에 거의 같은 확률(위의 최솟값과 최댓값)을
@@ -701,11 +748,15 @@ for scale in SCALES:
     plain_rows_s, _, _ = layer_table(deep_model(DEPTH_TRAIN, init=scale))
     bn_rows_s, _, outputs = layer_table(deep_model(DEPTH_TRAIN, batchnorm=True, init=scale))
     first_bn[scale] = (values(outputs[0][1]).var(axis=0).mean(), values(outputs[1][1]))
-    print(f"s = {scale:5}: σ′의 평균(2~6층) 시그모이드만 {np.mean([r[1] for r in plain_rows_s[1:]]):.3f}, "
-          f"배치 정규화 {np.mean([r[1] for r in bn_rows_s[1:]]):.3f}")
+    print(
+        f"s = {scale:5}: σ′의 평균(2~6층) 시그모이드만 {np.mean([r[1] for r in plain_rows_s[1:]]):.3f}, "
+        f"배치 정규화 {np.mean([r[1] for r in bn_rows_s[1:]]):.3f}"
+    )
 for scale, (variance, normalised) in first_bn.items():
-    print(f"s = {scale:5}: 첫 층의 σ_B² 평균 {variance:.1e} (ε = 1e-05),  첫 배치 정규화 층의 출력과 s = 1일 때의 차이의 최댓값 "
-          f"{np.abs(normalised - first_bn[1.0][1]).max():.1e}")
+    print(
+        f"s = {scale:5}: 첫 층의 σ_B² 평균 {variance:.1e} (ε = 1e-05),  첫 배치 정규화 층의 출력과 s = 1일 때의 차이의 최댓값 "
+        f"{np.abs(normalised - first_bn[1.0][1]).max():.1e}"
+    )
 
 fig, axes = plt.subplots(1, len(SCALES), figsize=(15, 3.3), sharey=True)
 for ax, scale in zip(axes, SCALES):
@@ -726,7 +777,7 @@ plt.show()
 # - **배치 정규화 없이**: $s = 0.01, 0.1$에서는 시그모이드의 입력이 0에 딱 붙어 있는데도($\sigma'$ 평균 0.250, 0.249) 손실이 $\ln 2$에서 움직이지 않습니다.
 #   4절에서 본 퍼짐의 붕괴입니다. $s = 1$에서도 0.692에 머물고, $s = 10$에서는 시그모이드가 포화되어($\sigma'$ 평균 0.026) 0.646에서 멈춥니다.
 # - **배치 정규화를 넣으면**: 네 크기 모두에서 $\ln 2$ 아래로 내려가고(40걸음 뒤 0.47, 0.44, 0.38, 0.018), $\sigma'$ 평균은 $s$에 상관없이 0.20~0.23입니다.
-#   $s = 10$의 포화를 풀어 $\sigma'$를 0.026에서 0.202로 되돌린 것이 강의 노트의 설명('입력을 0 근방으로')이 그대로 맞는 경우입니다.
+#   $s = 10$의 포화를 풀어 $\sigma'$를 0.026에서 0.202로 되돌린 것이 강의 노트의 설명(입력을 0 근처의 거의 직선인 구간으로)이 그대로 맞는 경우입니다.
 # - 첫 배치 정규화 층의 출력은 $s = 0.1$과 $s = 10$에서 $s = 1$일 때와 거의 같습니다(차이 $1.3\times10^{-2}$, $1.3\times10^{-4}$). $s = 0.01$에서는 $\sigma_B^2$($5.5\times10^{-5}$)가
 #   $\epsilon = 10^{-5}$에 가까워 $\epsilon$이 나눗셈을 바꾸므로 차이가 큽니다(0.59). 곡선의 모양은 $s$마다 다르고, 이 실행에서 가장 낮게 내려간 것은 $s = 10$입니다.
 #   그 이유는 여기서 재지 않았습니다.
@@ -756,23 +807,47 @@ X_raw, _ = data.moons(n=24, noise=0.1, seed=0, sampling="random")
 bn = nn.BatchNorm1d(2)
 print("처음 running_mean:", bn.running_mean, " running_var:", bn.running_var)
 trained = values(bn(X_raw))  # 학습 모드: 24개를 한 배치로
-print("배치 평균:", np.round(X_raw.mean(axis=0), 4), " 편향 분산(1/N):", np.round(X_raw.var(axis=0), 4),
-      " 불편 분산(1/(N-1)):", np.round(X_raw.var(axis=0, ddof=1), 4))
+print(
+    "배치 평균:",
+    np.round(X_raw.mean(axis=0), 4),
+    " 편향 분산(1/N):",
+    np.round(X_raw.var(axis=0), 4),
+    " 불편 분산(1/(N-1)):",
+    np.round(X_raw.var(axis=0, ddof=1), 4),
+)
 print("한 배치 뒤 running_mean:", np.round(bn.running_mean, 4), "= 0.9·0 + 0.1·배치 평균")
 print("한 배치 뒤 running_var: ", np.round(bn.running_var, 4), "= 0.9·1 + 0.1·불편 분산")
-print("학습 모드 출력의 평균:", np.round(trained.mean(axis=0), 6) + 0.0, " 표준편차(1/N):", np.round(trained.std(axis=0), 4))
+print(
+    "학습 모드 출력의 평균:",
+    np.round(trained.mean(axis=0), 6) + 0.0,
+    " 표준편차(1/N):",
+    np.round(trained.std(axis=0), 4),
+)
 bn.eval()
 evaluated = values(bn(X_raw))
-print("첫 샘플: 원래 입력", np.round(X_raw[0], 4), " 학습 모드 출력", np.round(trained[0], 4), " 평가 모드 출력", np.round(evaluated[0], 4))
-print(f"평가 모드 출력과 원래 입력의 차이의 최댓값 {np.abs(evaluated - X_raw).max():.3f}, 학습 모드 출력과의 차이의 최댓값 {np.abs(evaluated - trained).max():.3f}")
+print(
+    "첫 샘플: 원래 입력",
+    np.round(X_raw[0], 4),
+    " 학습 모드 출력",
+    np.round(trained[0], 4),
+    " 평가 모드 출력",
+    np.round(evaluated[0], 4),
+)
+print(
+    f"평가 모드 출력과 원래 입력의 차이의 최댓값 {np.abs(evaluated - X_raw).max():.3f}, 학습 모드 출력과의 차이의 최댓값 {np.abs(evaluated - trained).max():.3f}"
+)
 bn.train()
 for _ in range(49):  # 같은 배치를 49번 더(모두 50번)
     bn(X_raw)
 bn.eval()
-print(f"50번 뒤: running_mean {np.round(bn.running_mean, 4)}, running_var {np.round(bn.running_var, 4)}, 처음 값의 몫 0.9^50 = {0.9**50:.4f}")
+print(
+    f"50번 뒤: running_mean {np.round(bn.running_mean, 4)}, running_var {np.round(bn.running_var, 4)}, 처음 값의 몫 0.9^50 = {0.9**50:.4f}"
+)
 evaluated = values(bn(X_raw))
-print(f"50번 뒤 평가 모드 출력과 학습 모드 출력의 차이의 최댓값 {np.abs(evaluated - trained).max():.4f}, "
-      f"학습 모드 출력 × √((N-1)/N) = {math.sqrt(23 / 24):.4f}배와의 차이의 최댓값 {np.abs(evaluated - trained * math.sqrt(23 / 24)).max():.4f}")
+print(
+    f"50번 뒤 평가 모드 출력과 학습 모드 출력의 차이의 최댓값 {np.abs(evaluated - trained).max():.4f}, "
+    f"학습 모드 출력 × √((N-1)/N) = {math.sqrt(23 / 24):.4f}배와의 차이의 최댓값 {np.abs(evaluated - trained * math.sqrt(23 / 24)).max():.4f}"
+)
 
 # %% [markdown]
 # 배치 하나 뒤의 이동 평균은 아직 90%가 처음 값 $(0, 1)$입니다. 그래서 평가 모드는 거의 $(x - 0)/\sqrt{1}$, 곧 **원래 입력에 가까운 값** 을 냅니다
@@ -797,8 +872,10 @@ x = [Value(0.5, label="x1"), Value(-1.0, label="x2")]
 (out,) = block([x])
 out[0].backward()
 f_grad = x[0].grad - 1.0
-print(f"y1 = x1 + f(x)_1 = {x[0].data} + {out[0].data - x[0].data:.4f} = {out[0].data:.4f};  "
-      f"∂y1/∂x1 = {x[0].grad:.4f} = 1 + ∂f1/∂x1 = 1 + {f_grad:.4f}")
+print(
+    f"y1 = x1 + f(x)_1 = {x[0].data} + {out[0].data - x[0].data:.4f} = {out[0].data:.4f};  "
+    f"∂y1/∂x1 = {x[0].grad:.4f} = 1 + ∂f1/∂x1 = 1 + {f_grad:.4f}"
+)
 
 # %% [markdown]
 # 4절과 같은 신경망에서 첫 층 뒤의 은닉층들을 잔차 블록 $h_k = h_{k-1} + \sigma(W_k h_{k-1} + b_k)$로 바꿉니다(초기 가중치는 같습니다).
@@ -830,8 +907,10 @@ for depth in DEPTHS:
 residual = residual_model(DEPTH_TRAIN)
 for label, model in [("잔차 연결", residual), ("시그모이드만", deep_model(DEPTH_TRAIN))]:
     outputs = record(model)
-    print(f"{label}: 출력층에 들어가는 값의 평균 {values(outputs[-2][1]).mean():.2f}, "
-          f"출력층 가중치의 기울기 크기 {weight_grad_norms(model)[-1]:.3f}")
+    print(
+        f"{label}: 출력층에 들어가는 값의 평균 {values(outputs[-2][1]).mean():.2f}, "
+        f"출력층 가중치의 기울기 크기 {weight_grad_norms(model)[-1]:.3f}"
+    )
 deep_histories["잔차 연결"] = train_compiled(residual, DEEP_LR, DEEP_STEPS)
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
@@ -846,14 +925,16 @@ ax.legend()
 plt.show()
 for label, history in deep_histories.items():
     peak = int(np.argmax(history))
-    print(f"{label}: 처음 손실 {history[0]:.4f}, 가장 큰 손실 {history[peak]:.4f}({peak + 1}걸음째), {DEEP_STEPS}걸음 뒤 {history[-1]:.4f}")
+    print(
+        f"{label}: 처음 손실 {history[0]:.4f}, 가장 큰 손실 {history[peak]:.4f}({peak + 1}걸음째), {DEEP_STEPS}걸음 뒤 {history[-1]:.4f}"
+    )
 
 # %% [markdown]
 # 잔차 연결 모델은 2걸음째에 손실이 15.4까지 튀었다가 내려와, 40걸음 뒤 배치 정규화 모델(0.44)과 비슷한 곳(0.41)에 닿습니다. 튀는 이유는 위의 첫 출력에 있습니다.
 # 시그모이드의 출력은 모두 0과 1 사이의 양수라 블록마다 $x$에 양수가 더해지고, 출력층에 들어가는 값의 평균이 3.14가 됩니다(시그모이드만 쌓으면 0.49).
 # 출력층 가중치의 기울기는 그 입력에 비례해 커지고(2.92, 시그모이드만 쌓으면 0.097), 학습률 1.0의 첫 걸음이 출력층을 너무 멀리 옮깁니다. 그 뒤에는 첫 층까지 살아 있는 기울기로 학습이 이어집니다.
 #
-# 강의 노트의 말로 하면, 블록은 '입력 대비 얼마만큼을 더해 줄지 혹은 빼 줄지'만 만들고, 필요 없으면 $f(x)\approx 0$으로 건너뛸 수 있습니다.
+# 강의 노트가 설명하듯 블록은 원하는 출력을 만들려고 입력에 더하거나 뺄 양만 만들고, 그 블록이 필요 없으면 $f(x)\approx 0$이 되어 건너뛴 것과 같아집니다.
 # 기울기 쪽에서 보면 잔차 연결은 배치 정규화와 다른 방법으로 같은 문제를 풉니다. 배치 정규화는 층마다 줄어든 것을 $1/\sigma_B$로 다시 키우고,
 # 잔차 연결은 줄어드는 길 옆에 줄지 않는 길($I$)을 하나 더 냅니다.
 #
