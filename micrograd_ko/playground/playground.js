@@ -335,19 +335,19 @@ function render({ model, el }) {
   const view = createView(el, { live: true, send });
   const update = liveControls(view, model, send);
   view.onNeuron = (point, layer, neuron) => send({ action: "graph", index: point, layer, neuron });
-  let shownGraph = null;
+  const graphChanged = () => showGraph(view, model.get("graph") || "");
+  model.on("change:graph", graphChanged);
   const refresh = () => {
     const s = model.get("state");
     view.state = s;
     if (view.chosenPoint >= s.points.length) view.chosenPoint = 0;
     draw(view); update(s);
     view.error.textContent = s.error || "";
-    if (s.graph !== shownGraph) { shownGraph = s.graph; showGraph(view, s.graph || ""); }
     if (s.playing) setTimeout(() => send({ action: "tick", step: s.step }), 0);
   };
   model.on("change:state", refresh);
   refresh();
-  return () => model.off("change:state", refresh);
+  return () => { model.off("change:state", refresh); model.off("change:graph", graphChanged); };
 }
 export default { render };
 
@@ -360,7 +360,7 @@ export function mountPage(el, data) {
   const play = h("button", { class: "mgk-play-button" }, "▶ 재생(play)");
   const counter = h("span", { class: "mgk-counter" });
   const notice = h("span", { class: "mgk-notice", style: "color:#b00" });
-  view.bar.append(play, slider, counter, h("span", { style: "font-family:monospace;font-size:11px" }, data.setup_text), notice);
+  view.bar.append(play, slider, counter, h("span", { class: "mgk-setup-text", title: data.setup_text, style: "font-family:monospace;font-size:11px;display:inline-block;max-width:240px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap" }, data.setup_text), notice);
   let frame = 0, timer = null;
   const show = (k) => {
     frame = Math.max(0, Math.min(last, k));

@@ -70,7 +70,7 @@ class Setup:
     layers: tuple[int, ...] = (4, 4)
     activation: str = "tanh"
     optimizer: str = "sgd"
-    lr: float = 0.1
+    lr: float = 0.3
     l2: float = 0.0
     batch_size: int = 10
     seed: int = 0

@@ -33,7 +33,7 @@ def encode_maps(maps: FloatArray) -> str:
 
 
 def live_state(session: Session, **extra: Any) -> dict[str, Any]:
-    """The session's current state as JSON-able data (plus `extra` keys: playing, error, graph, ...)."""
+    """The session's current state as JSON-able data (plus `extra` keys, such as error)."""
     frame = session.frame
     points = session.points
     frames = session.recording.frames
@@ -51,7 +51,7 @@ def live_state(session: Session, **extra: Any) -> dict[str, Any]:
         "test_loss": frame.test_loss,
         "lr": setup.lr,
         "history": [[f.step, f.train_loss, f.test_loss] for f in frames],
-        "points": points.X.tolist(),
+        "points": np.round(points.X, 5).tolist(),
         "labels": [int(v) for v in points.y.tolist()],
         "train": [bool(t) for t in points.train.tolist()],
         "grid": session.grid,
@@ -60,7 +60,6 @@ def live_state(session: Session, **extra: Any) -> dict[str, Any]:
         "setup_text": setup.to_text(),
         "playing": session.playing,
         "error": "",
-        "graph": "",
     }
     state.update(extra)
     return state

@@ -45,6 +45,7 @@ class Playground(anywidget.AnyWidget):
 
     _esm = ESM_PATH
     state = traitlets.Dict().tag(sync=True)
+    graph = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, setup: Setup | str | None = None, *, preset: str | None = None, **kwargs: Any) -> None:
         """Start at step 0 of `setup` (a Setup or a setup text), or of the lesson `preset`."""
@@ -54,7 +55,6 @@ class Playground(anywidget.AnyWidget):
         if preset is not None:
             chosen = preset_setup(preset)
         self.session = Session(chosen)
-        self._graph = ""
         super().__init__(**kwargs)
         self.on_msg(self._on_message)
         self._publish()
@@ -81,7 +81,7 @@ class Playground(anywidget.AnyWidget):
         self.handle(content)
 
     def _publish(self, error: str = "") -> None:
-        self.state = live_state(self.session, error=error, graph=self._graph)
+        self.state = live_state(self.session, error=error)
 
     def _graph_of(self, message: Mapping[str, Any]) -> None:
         from micrograd_ko.viz import draw, step_through
@@ -91,10 +91,10 @@ class Playground(anywidget.AnyWidget):
             picture = draw(node).pipe(format="svg", encoding="utf-8")
             steps = step_through(loss).html()
         except RuntimeError as missing:  # Graphviz's dot is not installed
-            self._graph = f"<p>{missing}</p>"
+            self.graph = f"<p>{missing}</p>"
             return
         title = f"<h3>점 #{message.get('index')}의 계산 그래프 (computation graph): {node.label}</h3>"
-        self._graph = f"{title}{picture}<h3>역전파 한 단계씩 (backprop step-through)</h3>{steps}"
+        self.graph = f"{title}{picture}<h3>역전파 한 단계씩 (backprop step-through)</h3>{steps}"
 
 
 def _configure(widget: Playground, message: Mapping[str, Any]) -> None:
