@@ -39,7 +39,8 @@ function svg(tag, attrs = {}) {
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
   return el;
 }
-const fmt = (x) => (x === null || x === undefined ? "–" : Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(3));
+// numbers as shown: four significant digits
+export const fmt = (x) => (x === null || x === undefined ? "–" : String(Number(x.toPrecision(4))));
 
 // ---- the network's arithmetic, for the page (the widget gets its maps from Python's compiled program) ----
 const ACT = {
