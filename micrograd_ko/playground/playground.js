@@ -82,13 +82,27 @@ export function gridPoint(grid, cell) {
 }
 const quantize = (u) => Math.round((Math.tanh(u) + 1) * 127.5);
 // Every node's map (inputs, hidden neurons, output) over the grid, as uint8 arrays: the same code as Python's.
+// Layer by layer over all cells at once, in typed arrays (a frame of the default network costs ~1 ms).
 export function computeMaps(sizes, activation, weights, grid) {
-  const total = sizes.reduce((s, n) => s + n, 0);
-  const maps = Array.from({ length: total }, () => new Uint8Array(grid * grid));
-  for (let cell = 0; cell < grid * grid; cell++) {
-    const { as } = forward(sizes, activation, weights, gridPoint(grid, cell));
-    let k = 0;
-    as.forEach((layer, l) => layer.forEach((v) => { maps[k++][cell] = quantize(l === sizes.length - 1 ? v / 2 : v); }));
+  const cells = grid * grid, idx = layout(sizes), maps = [];
+  let a = [new Float64Array(cells), new Float64Array(cells)];
+  for (let cell = 0; cell < cells; cell++) [a[0][cell], a[1][cell]] = gridPoint(grid, cell);
+  const store = (layer, half) => layer.forEach((values) => {
+    const m = new Uint8Array(cells);
+    for (let c = 0; c < cells; c++) m[c] = quantize(half ? values[c] / 2 : values[c]);
+    maps.push(m);
+  });
+  store(a, false);
+  for (let l = 1; l < sizes.length; l++) {
+    const last = l === sizes.length - 1, act = last ? ACT.linear : ACT[activation], next = [];
+    for (let j = 0; j < sizes[l]; j++) {
+      const out = new Float64Array(cells).fill(weights[idx.b[l - 1][j]]);
+      idx.w[l - 1][j].forEach((p, i) => { const w = weights[p], input = a[i]; for (let c = 0; c < cells; c++) out[c] += w * input[c]; });
+      for (let c = 0; c < cells; c++) out[c] = act(out[c]);
+      next.push(out);
+    }
+    store(next, last);
+    a = next;
   }
   return maps;
 }
@@ -245,11 +259,16 @@ function draw(view) {
   drawChart(view.chart, s.history);
   const root = view.root;
   root.dataset.step = s.step; root.dataset.trainLoss = s.train_loss; root.dataset.points = s.points.length;
-  view.numbers.replaceChildren(
-    h("div", {}, "단계(step) ", h("b", { class: "mgk-step" }, String(s.step))),
-    h("div", {}, "학습 손실(train loss) ", h("b", { class: "mgk-train-loss" }, fmt(s.train_loss))),
-    h("div", {}, "시험 손실(test loss) ", h("b", { class: "mgk-test-loss" }, fmt(s.test_loss))),
-    h("div", {}, `점(points) ${s.points.length}개 · 학습률(learning rate) η = ${s.lr}`));
+  if (!view.numbers.firstChild) view.numbers.append(
+    h("div", {}, "단계(step) ", h("b", { class: "mgk-step" })),
+    h("div", {}, "학습 손실(train loss) ", h("b", { class: "mgk-train-loss" })),
+    h("div", {}, "시험 손실(test loss) ", h("b", { class: "mgk-test-loss" })),
+    h("div", { class: "mgk-counts" }));
+  const q = (c) => view.numbers.querySelector(c);
+  q(".mgk-step").textContent = String(s.step);
+  q(".mgk-train-loss").textContent = fmt(s.train_loss);
+  q(".mgk-test-loss").textContent = fmt(s.test_loss);
+  q(".mgk-counts").textContent = `점(points) ${s.points.length}개 · 학습률(learning rate) η = ${s.lr}`;
 }
 
 function drawChart(canvas, history) {
@@ -311,14 +330,19 @@ function liveControls(view, model, send) {
     }
     if (document.activeElement !== text) text.value = s.setup_text;
     const sizes = s.setup.layers;
+    if (layers.dataset.key === JSON.stringify(sizes)) return hideControls(bar, s);
+    layers.dataset.key = JSON.stringify(sizes);
     layers.replaceChildren("은닉층(hidden layers) ",
       h("button", { class: "mgk-layer-add", onclick: () => send({ action: "configure", changes: { layers: [...sizes, 2] } }) }, "+층"),
       h("button", { class: "mgk-layer-remove", onclick: () => send({ action: "configure", changes: { layers: sizes.slice(0, -1) } }) }, "−층"),
       ...sizes.map((n, k) => h("span", {}, ` ${k + 1}층 ${n}개 `,
         h("button", { onclick: () => send({ action: "configure", changes: { layers: sizes.map((m, q) => (q === k ? m + 1 : m)) } }) }, "+"),
         h("button", { onclick: () => send({ action: "configure", changes: { layers: sizes.map((m, q) => (q === k ? m - 1 : m)) } }) }, "−"))));
-    for (const el of bar.querySelectorAll("[data-control]")) el.style.display = (s.setup.hidden || []).includes(el.dataset.control) ? "none" : "";
+    hideControls(bar, s);
   };
+}
+function hideControls(bar, s) {
+  for (const el of bar.querySelectorAll("[data-control]")) el.style.display = (s.setup.hidden || []).includes(el.dataset.control) ? "none" : "";
 }
 
 function showGraph(view, html) {
@@ -338,13 +362,18 @@ function render({ model, el }) {
   view.onNeuron = (point, layer, neuron) => send({ action: "graph", index: point, layer, neuron });
   const graphChanged = () => showGraph(view, model.get("graph") || "");
   model.on("change:graph", graphChanged);
+  let wasPlaying = false;
   const refresh = () => {
     const s = model.get("state");
     view.state = s;
     if (view.chosenPoint >= s.points.length) view.chosenPoint = 0;
     draw(view); update(s);
     view.error.textContent = s.error || "";
-    if (s.playing) setTimeout(() => send({ action: "tick", step: s.step }), 0);
+    // while playing, every new state asks for the next step; two asks stay in flight, so the kernel
+    // computes step t+1 while the page draws step t
+    if (s.playing) send({ action: "tick" });
+    if (s.playing && !wasPlaying) send({ action: "tick" });
+    wasPlaying = s.playing;
   };
   model.on("change:state", refresh);
   refresh();

@@ -218,6 +218,11 @@ def test_the_live_widget_trains_steps_resets_and_takes_a_point(browser: Any, jup
         page.locator(".jp-Cell .jp-InputArea-editor").nth(1).click()
         page.keyboard.press("Shift+Enter")
         page.wait_for_selector("text=POINTS 61 STEP 1", timeout=20_000)
+        if shutil.which("dot"):  # down to the graph: the chosen point's graph through a neuron, and its step-through
+            page.click('.mgk-neuron[data-layer="1"][data-neuron="0"]')
+            page.wait_for_selector(".mgk-graph svg", timeout=20_000)
+            page.locator(".mgk-graph .mgk-next").click()
+            assert page.locator(".mgk-graph .mgk-steps").get_attribute("data-frame") == "1"
         assert errors == []
     finally:
         page.close()
