@@ -40,8 +40,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"]
 FRAME_PROBE = """() => { window.__gaps = []; let last = performance.now();
-  const tick = (t) => { window.__gaps.push(t - last); last = t; if (window.__gaps.length < 100000) requestAnimationFrame(tick); };
+  const tick = (t) => { window.__gaps.push(t - last); last = t;
+    if (window.__gaps.length < 100000) requestAnimationFrame(tick); };
   requestAnimationFrame(tick); }"""
+TO_START = """() => { const s = document.querySelector('.mgk-slider'); s.value = '0';
+  s.dispatchEvent(new Event('input')); }"""
 
 
 def frame_gaps(gaps: list[float]) -> dict[str, Any]:
@@ -91,7 +94,7 @@ def offline_page(browser: Any, folder: Path) -> dict[str, Any]:
             s.dispatchEvent(new Event('input')); times.push(performance.now() - t); }
           times.sort((a, b) => a - b); return [times[Math.floor(times.length / 2)], times[times.length - 1]]; }"""
     )
-    page.evaluate("() => { const s = document.querySelector('.mgk-slider'); s.value = '0'; s.dispatchEvent(new Event('input')); }")
+    page.evaluate(TO_START)
     page.evaluate(FRAME_PROBE)
     page.click(".mgk-play-button")
     page.wait_for_function("document.querySelector('.mgk-play').dataset.frame === '300'", timeout=60_000)
@@ -127,7 +130,8 @@ def live_widget(browser: Any, folder: Path, seconds: float = 5.0) -> dict[str, A
         f"--ServerApp.token={token}", "--allow-root", f"--notebook-dir={folder}", "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]  # fmt: skip
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    quiet = subprocess.DEVNULL
+    server = subprocess.Popen(command, env=env, stdout=quiet, stderr=quiet, start_new_session=True)
     try:
         for _ in range(120):
             try:

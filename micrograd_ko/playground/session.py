@@ -39,6 +39,7 @@ from micrograd_ko.autograd.checks import positive_integer
 from micrograd_ko.compiler import Program, trace
 from micrograd_ko.losses import l2 as l2_penalty
 from micrograd_ko.nn import MLP
+from micrograd_ko.nn.activations import activation_function
 from micrograd_ko.optim import SGD, Adam, Optimizer
 from micrograd_ko.playground.points import FloatArray, Points, make_points
 from micrograd_ko.playground.recording import Frame, Recording
@@ -195,31 +196,34 @@ class Session:
     def sample_graph(self, index: int, layer: int, neuron: int) -> tuple[Value, Value]:
         """Point `index`'s graph, built eagerly: (the chosen neuron's output, the point's loss), after backward.
 
-        `layer` counts hidden layers from 1 (the output neuron is layer len(layers) + 1).  The
-        parameters' gradients are restored afterwards, so the run is not changed.
+        `layer` counts hidden layers from 1 (the output neuron is layer len(layers) + 1).  The graph reads
+        copies of the parameters (same values and labels), so its backward leaves the run untouched.
         """
         index = _index(index, len(self._points), "Session.sample_graph: index")
         sizes = self.sizes()
         layer = _index(layer, len(sizes), "Session.sample_graph: layer", low=1)
         neuron = _index(neuron, sizes[layer], "Session.sample_graph: neuron")
         x1, x2 = (float(v) for v in self._points.X[index])
-        target = float(self._points.y[index])
         h: list[Value] = [Value(x1, label="x1"), Value(x2, label="x2")]
         chosen = h[0]
         for k, module in enumerate(self._model.layers, start=1):
-            h = module(h)
-            for j, out in enumerate(h):
-                out.label = f"h{k}.{j + 1}" if k < len(sizes) - 1 else "score"
+            last = k == len(sizes) - 1
+            act = None if last else activation_function(module.activation, "Session.sample_graph")
+            outputs = []
+            for j, unit in enumerate(module.neurons):
+                weights = [Value(w.data, label=w.label, role="parameter") for w in unit.w]
+                assert unit.b is not None  # the playground's neurons all have a bias
+                bias = Value(unit.b.data, label=unit.b.label, role="parameter")
+                out = Value.dot(weights, h, bias=bias)
+                out = out if act is None else act(out)
+                out.label = "score" if last else f"h{k}.{j + 1}"
+                outputs.append(out)
+            h = outputs
             if k == layer:
                 chosen = h[neuron]
-        loss = (-(target * h[0])).softplus()
+        loss = (-(float(self._points.y[index]) * h[0])).softplus()
         loss.label = "loss"
-        saved = [p.grad for p in self._params]
-        for p in self._params:
-            p.grad = 0.0
         loss.backward()
-        for p, g in zip(self._params, saved):
-            p.grad = g
         return chosen, loss
 
     # ---- inside -----------------------------------------------------------------------------------------------

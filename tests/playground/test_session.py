@@ -173,7 +173,10 @@ def test_sample_graph_goes_through_the_chosen_neuron_and_leaves_the_run_alone(se
     node, loss = session.sample_graph(3, 1, 2)
     assert node.label == "h1.3" and loss.label == "loss"
     assert node in loss.topological_order()
-    assert node.grad != 0.0  # the loss's gradient reached the neuron
+    assert node.grad != 0.0  # the loss's gradient reached the neuron and the parameters' copies
+    leaves = [v for v in loss.topological_order() if v.role == "parameter"]
+    assert len(leaves) == len(session.model.parameters()) and all(v.grad != 0.0 for v in leaves)
+    assert {v.label: v.data for v in leaves} == {p.label: p.data for p in session.model.parameters()}
     assert [p.grad for p in session.model.parameters()] == grads
     assert snapshot(session) == before
     node, _ = session.sample_graph(0, 3, 0)

@@ -136,7 +136,8 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pytest.importorskip("anywidget", reason="anywidget is not installed (pip install -e '.[playground]')")
     pytest.importorskip("jupyterlab", reason="JupyterLab is not installed (pip install -e '.[browser]')")
     home = tmp_path_factory.mktemp("jupyter")
-    cells = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": c} for c in NOTEBOOK_CELLS]
+    empty: dict[str, Any] = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": []}
+    cells = [{**empty, "source": source} for source in NOTEBOOK_CELLS]
     kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook = {"cells": cells, "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
     (home / "play.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
