@@ -1,10 +1,11 @@
 """The playground's data: a setup's points in the plot's square, labels ±1, train and test told apart.
 
 Every dataset is drawn from the setup's seed and fitted into the square
-[-1.2, 1.2]² (inside the plot's [-1.5, 1.5]²): `moons`, `circles` and
-`spiral` (two arms) come from `micrograd_ko.data`; 'xor' is the four
-quadrants (label = sign(x1·x2)) and 'gaussians' two round clouds, both drawn
-here.  A fraction of the generated points is held out as the test set; the
+[-1.2, 1.2]² (inside the plot's [-1.5, 1.5]²): `moons` and `circles` come
+from `micrograd_ko.data`; 'spiral' is two arms of 1.5 turns (data.spiral's
+arms turn 4 radians, too little for the lesson on too few neurons), 'xor'
+the four quadrants (label = sign(x1·x2)) and 'gaussians' two round clouds,
+all three drawn here.  A fraction of the generated points is held out as the test set; the
 points the learner added always join the training set.
 """
 
@@ -15,10 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from micrograd_ko.data import circles, moons, spiral
+from micrograd_ko.data import circles, moons
 from micrograd_ko.playground.setup import EXTENT, Setup
 
-__all__ = ["Points", "make_points"]
+__all__ = ["SPIRAL_TURN", "Points", "make_points"]
+
+SPIRAL_TURN = 3.0 * np.pi
+"""How far each arm of the playground's spiral turns (radians)."""
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -56,8 +60,13 @@ def _generated(setup: Setup) -> tuple[FloatArray, FloatArray]:
         X, labels = circles(n, noise=noise, seed=seed, sampling="random")
         X = X * 1.2
     elif setup.dataset == "spiral":
-        X, labels = spiral((n + 1) // 2, classes=2, noise=noise, seed=seed, sampling="random")
-        X, labels = X[:n] * 1.2, labels[:n]
+        # data.spiral's arms turn 4 radians, which a 2-neuron network already separates; here each turns
+        # SPIRAL_TURN radians (about 1.5 turns), as in TensorFlow Playground
+        labels = np.arange(n) % 2
+        radius = 1.0 - rng.uniform(0.0, 1.0, n)
+        angle = np.pi * labels + SPIRAL_TURN * radius
+        X = 1.2 * np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+        X = X + rng.normal(0.0, noise, size=X.shape)
     elif setup.dataset == "xor":
         X = rng.uniform(-1.2, 1.2, size=(n, 2))
         labels = (X[:, 0] * X[:, 1] > 0).astype(np.int64)

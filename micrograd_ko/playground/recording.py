@@ -4,7 +4,7 @@ A `Frame` holds the weights w_t at step t, the gradient of that step's batch
 ∂L/∂w (the update Δw = -lr · ∂L/∂w for plain SGD), the mean losses on the
 training and test points and the learning rate.  The surface and every
 neuron's output map are not stored: the page recomputes them from the
-weights (a 2-4-4-1 network is 41 numbers a step), which keeps a 300-step run
+weights (a 2-4-4-1 network is 37 numbers a step), which keeps a 300-step run
 far under a megabyte.  `Recording.to_dict(points)` is the JSON the page reads.
 """
 

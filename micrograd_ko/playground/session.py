@@ -193,6 +193,20 @@ class Session:
         maps: FloatArray = np.atleast_2d(outputs.T)
         return maps
 
+    def scores(self, X: object) -> FloatArray:
+        """The output score of every row of `X` (n, 2) at the current weights; class +1 where it is > 0."""
+        rows = np.asarray(X, dtype=np.float64)
+        if rows.ndim != 2 or rows.shape[1] != 2 or len(rows) == 0:
+            raise ValueError(f"Session.scores: X must be an array of shape (n, 2) with n >= 1, got shape {rows.shape}")
+        scores: FloatArray = np.atleast_2d(self._surface_program.forward(rows))[:, -1].copy()
+        return scores
+
+    def accuracy(self) -> tuple[float, float | None]:
+        """The share of training and of test points on the right side of the boundary (None: no test points)."""
+        right = (self.scores(self._points.X) > 0) == (self._points.y > 0)
+        train = self._points.train
+        return float(right[train].mean()), (float(right[~train].mean()) if (~train).any() else None)
+
     def sample_graph(self, index: int, layer: int, neuron: int) -> tuple[Value, Value]:
         """Point `index`'s graph, built eagerly: (the chosen neuron's output, the point's loss), after backward.
 
