@@ -104,6 +104,27 @@ class Setup:
         return f"{TEXT_VERSION}.{packed}"
 
     @classmethod
+    def from_arrays(cls, X: object, y: object, **settings: Any) -> Setup:
+        """A 'custom' setup whose data is your own arrays: `X` of shape (n, 2) inside the plot, labels `y`.
+
+        Labels may be 0/1 or -1/+1 (0 becomes -1).  The points train; `settings` are the other fields.
+        """
+        import numpy as np
+
+        rows = np.asarray(X, dtype=np.float64)
+        labels = np.asarray(y)
+        if rows.ndim != 2 or rows.shape[1] != 2:
+            raise ValueError(f"Setup.from_arrays: X must be an array of shape (n, 2), got shape {rows.shape}")
+        if labels.shape != (len(rows),):
+            rule = f"hold one label per row of X ({len(rows)})"
+            raise ValueError(f"Setup.from_arrays: y must {rule}, got shape {labels.shape}")
+        found = sorted(set(labels.tolist()))
+        if not set(found) <= {0, 1, -1}:
+            raise ValueError(f"Setup.from_arrays: y must hold labels 0/1 or -1/+1, got {found!r}")
+        points = tuple((float(a), float(b), 1 if v == 1 else -1) for (a, b), v in zip(rows.tolist(), labels.tolist()))
+        return cls(**{**settings, "dataset": "custom", "points": points})
+
+    @classmethod
     def from_text(cls, text: object) -> Setup:
         """Read a `to_text()` line back.
 

@@ -160,6 +160,17 @@ def test_custom_data_is_the_users_points() -> None:
         Setup(dataset="custom", points=((0.0, 0.0, 1),))
 
 
+def test_your_own_arrays_become_the_data() -> None:
+    X, y = [[0.0, 0.5], [1.0, -1.0], [-0.5, 0.25]], [1, 0, 1]
+    s = Session(Setup.from_arrays(X, y, layers=(3,)))
+    assert s.points.X.tolist() == X and s.points.y.tolist() == [1.0, -1.0, 1.0] and s.sizes() == [2, 3, 1]
+    outside = "Setup: points[1]: x1 must be inside the plot [-1.5, 1.5], got 4.0"
+    with pytest.raises(ValueError, match=re.escape(outside)):
+        Setup.from_arrays([[0.0, 0.0], [4.0, 0.0]], [0, 1])
+    with pytest.raises(ValueError, match=re.escape("y must hold labels 0/1 or -1/+1, got [0, 1, 2]")):
+        Setup.from_arrays(X, [1, 2, 0])
+
+
 def test_presets_hide_controls_and_start() -> None:
     for name, setup in PRESETS.items():
         assert setup.hidden, name

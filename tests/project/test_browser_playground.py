@@ -119,6 +119,8 @@ def test_the_saved_page_plays_offline_and_shows_the_numbers(browser: Any, run_pa
 # ---- the live widget in JupyterLab ----------------------------------------------------------------------------
 
 NOTEBOOK_CELLS = [
+    # the kernel writes its process id, so the test can stop it by id whatever happens to the server
+    "import os, pathlib\npathlib.Path('kernel.pid').write_text(str(os.getpid()))\n"
     "from micrograd_ko.playground import Playground, Setup\nw = Playground(Setup(n=60))\nw",
     "print('POINTS', len(w.session.points), 'STEP', w.session.steps)",
 ]
@@ -163,13 +165,34 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.5)
         yield f"http://127.0.0.1:{port}/lab/tree/play.ipynb?token={token}"
     finally:
-        os.killpg(server.pid, signal.SIGTERM)  # the server's own process group: the server and its kernel
+        # the server's own process group (SIGTERM shuts its kernels down too), then the kernel by its id: it
+        # runs in a session of its own, so it is stopped directly if the server left it behind
+        os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
         log.close()
+        pid_file = home / "kernel.pid"
+        if pid_file.exists():
+            stop_process(int(pid_file.read_text()))
+
+
+def stop_process(pid: int) -> None:
+    """SIGTERM `pid`, then SIGKILL if it still runs after 5 s; nothing if it has already ended."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
 
 
 def test_the_live_widget_trains_steps_resets_and_takes_a_point(browser: Any, jupyter: str) -> None:

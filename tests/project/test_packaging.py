@@ -73,6 +73,7 @@ def test_the_wheel_ships_py_typed_the_license_and_the_testing_extra(wheel: tuple
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         assert "micrograd_ko/py.typed" in names
+        assert "micrograd_ko/playground/playground.js" in names  # the widget's and the saved page's ES module
         licenses = [name for name in names if name.endswith(".dist-info/licenses/LICENSE")]
         assert len(licenses) == 1
         text = archive.read(licenses[0]).decode("utf-8")
