@@ -212,6 +212,11 @@ def test_the_saved_page_holds_what_the_run_recorded(tmp_path: Path) -> None:
     assert re.findall(r"https?://[^\s\"']*", text) == ["http://www.w3.org/2000/svg"]
     assert not re.search(r"^\s*import\b|\bfetch\(|<script src", text, re.M)
     assert page_html(s) == text
+    thinned = save_page(s, tmp_path / "thin.html", every=7).read_text(encoding="utf-8")
+    assert thinned.count('[0,[') == 1 and '[300,[' in thinned and '[7,[' in thinned and len(thinned) < len(text) / 4
+    with pytest.raises(ValueError, match=re.escape("save_page: every must be a positive integer, got 0")):
+        save_page(s, tmp_path / "never.html", every=0)
+    assert not (tmp_path / "never.html").exists()
 
 
 def test_importing_the_widget_without_anywidget_names_the_extra() -> None:
