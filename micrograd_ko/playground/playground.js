@@ -119,16 +119,22 @@ function decodeMaps(b64, count, grid) {
   return Array.from({ length: count }, (_, k) => bytes.subarray(k * grid * grid, (k + 1) * grid * grid));
 }
 
-function colour(v) {  // v in 0..255, 127.5 = 0
-  const t = (v - 127.5) / 127.5, end = t < 0 ? NEG : POS, a = Math.abs(t);
-  return MID.map((m, i) => Math.round(m + (end[i] - m) * a));
-}
+// One colour per code 0..255 (127.5 = 0): orange below, grey at 0, blue above; RGBA, computed once.
+const PALETTE = (() => {
+  const table = new Uint8ClampedArray(256 * 4);
+  for (let v = 0; v < 256; v++) {
+    const t = (v - 127.5) / 127.5, end = t < 0 ? NEG : POS, a = Math.abs(t);
+    for (let i = 0; i < 3; i++) table[v * 4 + i] = Math.round(MID[i] + (end[i] - MID[i]) * a);
+    table[v * 4 + 3] = 255;
+  }
+  return table;
+})();
 function paint(canvas, map, grid) {
-  canvas.width = grid; canvas.height = grid;
-  const ctx = canvas.getContext("2d"), img = ctx.createImageData(grid, grid);
+  if (canvas.width !== grid) { canvas.width = grid; canvas.height = grid; }
+  const ctx = canvas.getContext("2d"), img = ctx.createImageData(grid, grid), px = img.data;
   for (let k = 0; k < grid * grid; k++) {
-    const [r, g, b] = colour(map[k]);
-    img.data.set([r, g, b, 255], k * 4);
+    const c = map[k] * 4;
+    px[k * 4] = PALETTE[c]; px[k * 4 + 1] = PALETTE[c + 1]; px[k * 4 + 2] = PALETTE[c + 2]; px[k * 4 + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
 }
@@ -402,14 +408,14 @@ export function mountPage(el, data) {
     slider.value = String(frame); counter.textContent = `${frame} / ${last}`;
     el.dataset.frame = String(frame);
     draw(view);
-    keepFragment();
+    if (!timer) keepFragment();  // while playing, the fragment is written when it stops
   };
   const keepFragment = () => {
     const fragment = `#${data.setup_text}&t=${frame}&p=${view.chosenPoint}`;
     if (location.hash !== fragment) history.replaceState(null, "", fragment);
   };
   slider.addEventListener("input", () => show(Number(slider.value)));
-  const stop = () => { clearInterval(timer); timer = null; play.textContent = "▶ 재생(play)"; };
+  const stop = () => { clearInterval(timer); timer = null; play.textContent = "▶ 재생(play)"; keepFragment(); };
   play.addEventListener("click", () => {
     if (timer) { stop(); return; }
     if (frame >= last) show(0);
