@@ -420,7 +420,10 @@ export function mountPage(el, data) {
     if (timer) { stop(); return; }
     if (frame >= last) show(0);
     play.textContent = "⏸ 멈춤(pause)";
-    timer = setInterval(() => { if (frame >= last) stop(); else show(frame + 1); }, 50);
+    timer = setInterval(() => {
+      const next = frame + 1;
+      if (next >= last) { stop(); show(last); } else show(next);  // stopped first: the last frame writes the fragment
+    }, 50);
   });
   const restore = () => {
     const raw = decodeURIComponent(location.hash.slice(1));
