@@ -47,12 +47,15 @@
 import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGothic을 설정합니다)
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
 
 from micrograd_ko.playground import PRESETS, Playground, Session, Setup, save_page
 from micrograd_ko.playground.session import grid_points
 
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
 plt.rcParams["axes.unicode_minus"] = False
+# 위젯과 같은 색: 주황(−1) → 회색(0) → 파랑(+1)
+PLAYGROUND_COLOURS = LinearSegmentedColormap.from_list("playground", ["#f59322", "#e8eaeb", "#0877bd"])
 
 
 def surface_of(session):
@@ -62,9 +65,10 @@ def surface_of(session):
 
 def show(ax, session, title):
     """결정 면 위에 점을 그립니다(파랑 +1, 주황 -1; 학습 점은 흰 테두리, 시험 점은 검은 테두리)."""
-    ax.imshow(np.tanh(surface_of(session) / 2), cmap="RdBu", vmin=-1.5, vmax=1.5, extent=(-1.5, 1.5, -1.5, 1.5))
+    surface = np.tanh(surface_of(session) / 2)  # = 2·sigmoid(score) - 1: 출력이 +1일 확률을 -1..1로
+    ax.imshow(surface, cmap=PLAYGROUND_COLOURS, vmin=-1, vmax=1, extent=(-1.5, 1.5, -1.5, 1.5), alpha=0.8)
     points = session.points
-    colours = np.where(points.y > 0, "tab:blue", "tab:orange")
+    colours = np.where(points.y > 0, "#0877bd", "#f59322")
     edges = np.where(points.train, "white", "black")
     ax.scatter(points.X[:, 0], points.X[:, 1], c=colours, edgecolors=edges, s=18, linewidths=0.8)
     ax.set_title(title, fontsize=10)

@@ -155,6 +155,7 @@ function createView(root, options) {
   const graph = h("div", { class: "mgk-graph" });
   root.append(bar, h("div", { class: "mgk-main" },
     h("div", {}, h("div", {}, "데이터와 결정 경계 (decision surface)"), plot,
+      h("div", { style: "font-size:11px;color:#555" }, "흰 테두리: 학습 점(train), 검은 테두리: 시험 점(test)"),
       h("div", { style: "font-size:11px;color:#555" }, live ? "클릭: 점 추가(파랑 +1), Shift+클릭: 주황 -1, 점 클릭: 선택" : "점 클릭: 선택")),
     h("div", {}, h("div", {}, "신경망 (network): 뉴런마다 자기 출력 지도"), net),
     h("div", {}, h("div", {}, "손실 (loss): 학습(train) 파랑, 시험(test) 주황"), chart, numbers)), error, graph, tip);

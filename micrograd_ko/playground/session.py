@@ -45,7 +45,7 @@ from micrograd_ko.playground.points import FloatArray, Points, make_points
 from micrograd_ko.playground.recording import Frame, Recording
 from micrograd_ko.playground.setup import EXTENT, Setup, check_point
 
-__all__ = ["GRID", "RESTARTING", "Session"]
+__all__ = ["GRID", "RESTARTING", "Session", "grid_points"]
 
 GRID = 32
 """The surface is evaluated on GRID x GRID points of the plot's square (cell centres)."""
