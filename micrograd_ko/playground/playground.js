@@ -196,16 +196,23 @@ function buildNetwork(view) {
   const pos = sizes.map((n, l) => Array.from({ length: n }, (_, j) => [l * (box + gapX), (tall - n * (box + gapY)) / 2 + j * (box + gapY) + gapY / 2]));
   const idx = layout(sizes);
   view.edges = [];
+  const hits = [];
   for (let l = 1; l < sizes.length; l++) for (let j = 0; j < sizes[l]; j++) for (let i = 0; i < sizes[l - 1]; i++) {
     const [x0, y0] = pos[l - 1][i], [x1, y1] = pos[l][j];
     const param = idx.w[l - 1][j][i];
     const path = svg("path", { class: "mgk-edge", "data-param": param, "data-layer": l, "data-from": i, "data-to": j,
       d: `M${x0 + box},${y0 + box / 2} C${x0 + box + gapX / 2},${y0 + box / 2} ${x1 - gapX / 2},${y1 + box / 2} ${x1},${y1 + box / 2}`,
       fill: "none" });
-    path.addEventListener("mousemove", (e) => view.showTip(e, edgeText(view, l, i, j, param)));
-    path.addEventListener("mouseleave", view.hideTip);
-    lines.append(path); view.edges.push(path);
+    // a wide transparent copy on top catches the mouse, so a thin edge is easy to hover
+    const hit = path.cloneNode();
+    hit.setAttribute("class", "mgk-edge-hit"); hit.setAttribute("stroke", "transparent"); hit.setAttribute("stroke-width", "9");
+    for (const target of [path, hit]) {
+      target.addEventListener("mousemove", (e) => view.showTip(e, edgeText(view, l, i, j, param)));
+      target.addEventListener("mouseleave", view.hideTip);
+    }
+    lines.append(path); hits.push(hit); view.edges.push(path);
   }
+  lines.append(...hits);
   view.nodes = [];
   sizes.forEach((n, l) => pos[l].forEach(([x, y], j) => {
     const c = h("canvas", { class: "mgk-neuron", "data-layer": l, "data-neuron": j, style: `left:${x}px;top:${y}px;width:${box}px;height:${box}px` });

@@ -71,6 +71,18 @@ def open_offline(browser: Any, url: str) -> tuple[Any, list[str], list[str]]:
     return page, errors, requests
 
 
+def edge_middle(page: Any, k: int) -> tuple[float, float]:
+    """The middle of edge `k` in page coordinates (the last edge's wide copy lies on top of all others)."""
+    x, y = page.eval_on_selector_all(
+        ".mgk-edge-hit",
+        """(edges, k) => { const e = edges[k], p = e.getPointAtLength(e.getTotalLength() / 2);
+            const box = e.getBBox(), r = e.getBoundingClientRect();
+            return [r.left + p.x - box.x, r.top + p.y - box.y]; }""",
+        k,
+    )
+    return x, y
+
+
 def test_the_saved_page_plays_offline_and_shows_the_numbers(browser: Any, run_page: tuple[Path, Session]) -> None:
     path, session = run_page
     page, errors, requests = open_offline(browser, path.as_uri())
@@ -89,9 +101,10 @@ def test_the_saved_page_plays_offline_and_shows_the_numbers(browser: Any, run_pa
     assert page.locator(".mgk-train-loss").text_content() == shown(frames[40].train_loss)
     assert page.eval_on_selector(".mgk-plot", "c => c.toDataURL()") != surface  # the surface changed
     # hovering an edge shows w, dL/dw and the update with the numbers of this frame
-    edge = page.locator(".mgk-edge").nth(3)
+    last = page.locator(".mgk-edge-hit").count() - 1
+    edge = page.locator(".mgk-edge-hit").nth(last)  # the real mouse, on the edge's wide transparent copy
     param = int(edge.get_attribute("data-param"))
-    edge.dispatch_event("mousemove", {"clientX": 200, "clientY": 200})
+    page.mouse.move(*edge_middle(page, last))
     tip = page.locator(".mgk-tip").text_content() or ""
     w, g = frames[40].weights[param], frames[40].grads[param]
     assert f"w = {shown(w)}\n" in tip and f"∂L/∂w = {shown(g)}\n" in tip and tip.endswith(f"= {shown(-0.3 * g)}")
