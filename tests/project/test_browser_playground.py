@@ -134,7 +134,7 @@ def test_the_saved_page_plays_offline_and_shows_the_numbers(browser: Any, run_pa
 NOTEBOOK_CELLS = [
     # the kernel writes its process id, so the test can stop it by id whatever happens to the server
     "import os, pathlib\npathlib.Path('kernel.pid').write_text(str(os.getpid()))\n"
-    "from micrograd_ko.playground import Playground, Setup\nw = Playground(Setup(n=60))\nw",
+    "from micrograd_ko.playground import Playground, Setup\nw = Playground(Setup(n=60, hidden=('noise',)))\nw",
     "print('POINTS', len(w.session.points), 'STEP', w.session.steps)",
 ]
 
@@ -227,6 +227,9 @@ def test_the_live_widget_trains_steps_resets_and_takes_a_point(browser: Any, jup
                 f"document.querySelector('.mgk-play').dataset.{name} === '{value}'", timeout=20_000
             )
 
+        # a teacher's hidden control is hidden, the others shown
+        assert not page.locator('[data-control="noise"]').is_visible()
+        assert page.locator('[data-control="lr"]').is_visible()
         first = attribute("data-train-loss")
         page.click(".mgk-step-button")
         wait_for("step", "1")
