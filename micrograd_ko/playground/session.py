@@ -139,7 +139,10 @@ class Session:
         return self._frame
 
     def reset(self) -> Frame:
-        """Rewind to step 0 of the current setup: the same initial weights, so the same run bit for bit."""
+        """Rewind to step 0 of the current setup: the same initial weights, so the same run bit for bit.
+
+        The points added so far stay: they are part of the setup (clear them with `configure(points=())`).
+        """
         self._start(self._setup)
         return self._frame
 

@@ -68,7 +68,10 @@ class Playground(anywidget.AnyWidget):
                 raise ValueError(f"Playground.handle: action must be one of {', '.join(ACTIONS)}, got {action!r}")
             if action == "tick" and not self.session.playing:
                 return
+            recording = self.session.recording
             ACTIONS[action](self, message)
+            if self.session.recording is not recording:  # the run started again: an old sample's graph is gone
+                self.graph = ""
         except (TypeError, ValueError) as refused:
             error = str(refused)
         self._publish(error)

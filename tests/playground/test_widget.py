@@ -59,4 +59,8 @@ def test_graph_of_a_point_and_a_neuron(tmp_path) -> None:  # type: ignore[no-unt
     w = Playground()
     w.handle({"action": "graph", "index": 2, "layer": 1, "neuron": 0})
     assert w.state["error"] == "" and w.graph
+    w.handle({"action": "step"})
+    assert w.graph  # the same run: the graph stays
+    w.handle({"action": "reset"})
+    assert w.graph == ""  # a new run: the old sample's graph is gone
     assert w.save(tmp_path / "run.html").exists()
