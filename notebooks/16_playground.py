@@ -272,7 +272,9 @@ except ValueError as error:
 run = Session()
 run.step(300)
 page = save_page(run, "playground_run.html")
-print(f"{page.name}: {page.stat().st_size / 1024:.0f} KB, 단계 {len(run.recording) - 1}개, 마지막 시험 정확도 {run.accuracy()[1]:.2f}")
+size = page.stat().st_size
+print(f"{page.name}: 약 {size / 1e6:.1f} MB (2 MB 미만: {size < 2e6}), 단계 {len(run.recording) - 1}개")
+print(f"마지막 시험 정확도 {run.accuracy()[1]:.2f}")
 
 # %% [markdown]
 # ## 7. 그래프까지 내려가기
