@@ -125,6 +125,16 @@ def test_installed_testing_module_without_hypothesis_names_the_extra(installed: 
     assert 'pip install "micrograd_ko[testing]"' in finished.stderr
 
 
+def test_installed_playground_saves_its_page_from_the_packaged_module(installed: Path, tmp_path: Path) -> None:
+    code = (
+        "from micrograd_ko.playground import Session, save_page; s = Session(); s.step(2); "
+        "print(save_page(s, 'run.html').stat().st_size)"
+    )
+    finished = run([installed / "bin" / "python", "-c", code], cwd=tmp_path)
+    assert finished.returncode == 0, finished.stderr
+    assert "export default { render }" in (tmp_path / "run.html").read_text(encoding="utf-8")
+
+
 def test_installed_commands_demo_and_draw_run(installed: Path, tmp_path: Path) -> None:
     command = installed / "bin" / "micrograd-ko"
     demo = run([command, "demo", "--steps", "10", "--out", tmp_path / "out"], cwd=tmp_path)
@@ -137,12 +147,3 @@ def test_installed_commands_demo_and_draw_run(installed: Path, tmp_path: Path) -
     assert "grad x = 6" in draw.stdout
     assert target.stat().st_size > 0
 
-
-def test_installed_playground_saves_its_page_from_the_packaged_module(installed: Path, tmp_path: Path) -> None:
-    code = (
-        "from micrograd_ko.playground import Session, save_page; s = Session(); s.step(2); "
-        "print(save_page(s, 'run.html').stat().st_size)"
-    )
-    finished = run([installed / "bin" / "python", "-c", code], cwd=tmp_path)
-    assert finished.returncode == 0, finished.stderr
-    assert "export default { render }" in (tmp_path / "run.html").read_text(encoding="utf-8")
