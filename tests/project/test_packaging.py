@@ -146,4 +146,3 @@ def test_installed_commands_demo_and_draw_run(installed: Path, tmp_path: Path) -
     assert draw.returncode == 0, draw.stderr
     assert "grad x = 6" in draw.stdout
     assert target.stat().st_size > 0
-
