@@ -232,7 +232,8 @@ function edgeText(view, l, i, j, param) {
   const s = view.state, w = s.weights[param], g = s.grads[param], lr = s.lr, last = s.sizes.length - 1;
   const lines = [`${NAMES(l - 1, i, last)} → ${NAMES(l, j, last)}`, `가중치(weight) w = ${fmt(w)}`,
     `기울기(gradient) ∂L/∂w = ${fmt(g)}`, `갱신(update) Δw = −η·∂L/∂w = −${fmt(lr)} × ${fmt(g)} = ${fmt(-lr * g)}`];
-  if (s.setup.optimizer !== "sgd") lines.push(`(${s.setup.optimizer === "adam" ? "Adam" : "모멘텀(momentum)"}은 실제 Δw가 다릅니다)`);
+  if (s.next_weights) lines.push(`실제 갱신(actual update) 다음 단계 w − 지금 w = ${fmt(s.next_weights[param] - w)}`);
+  else if (s.setup.optimizer !== "sgd") lines.push(`(${s.setup.optimizer === "adam" ? "Adam" : "모멘텀(momentum)"}은 실제 Δw가 다릅니다)`);
   return lines.join("\n");
 }
 function neuronText(view, l, j) {
@@ -411,7 +412,8 @@ export function mountPage(el, data) {
     const f = data.frames[frame];
     const weights = f[1];
     view.state = { sizes: data.sizes, activation: data.activation, weights, grads: f[2], step: f[0], train_loss: f[3], test_loss: f[4],
-      lr: f[5], history: losses.slice(0, frame + 1), points: data.points, labels: data.labels, train: data.train, grid,
+      lr: f[5], next_weights: frame < last && data.frames[frame + 1][0] === f[0] + 1 ? data.frames[frame + 1][1] : null,
+      history: losses.slice(0, frame + 1), points: data.points, labels: data.labels, train: data.train, grid,
       setup: data.setup, maps: [...inputMaps(grid), ...computeMaps(data.sizes, data.activation, weights, grid).slice(2)] };
     slider.value = String(frame); counter.textContent = `${frame} / ${last}`;
     el.dataset.frame = String(frame);

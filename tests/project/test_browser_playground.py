@@ -107,7 +107,9 @@ def test_the_saved_page_plays_offline_and_shows_the_numbers(browser: Any, run_pa
     page.mouse.move(*edge_middle(page, last))
     tip = page.locator(".mgk-tip").text_content() or ""
     w, g = frames[40].weights[param], frames[40].grads[param]
-    assert f"w = {shown(w)}\n" in tip and f"∂L/∂w = {shown(g)}\n" in tip and tip.endswith(f"= {shown(-0.3 * g)}")
+    assert f"w = {shown(w)}\n" in tip and f"∂L/∂w = {shown(g)}\n" in tip and f"= {shown(-0.3 * g)}\n" in tip
+    # plain SGD: the actual update (the next frame's weight minus this one) is -lr times the gradient
+    assert tip.endswith(f"= {shown(frames[41].weights[param] - w)}")
     page.locator(".mgk-neuron").nth(3).dispatch_event("mousemove", {"clientX": 200, "clientY": 200})
     assert "사전 활성화(pre-activation) z" in (page.locator(".mgk-tip").text_content() or "")
     # the play button moves through the steps to the end
