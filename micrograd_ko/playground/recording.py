@@ -10,13 +10,15 @@ far under a megabyte.  `Recording.to_dict(points)` is the JSON the page reads.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from micrograd_ko.playground.points import Points
 from micrograd_ko.playground.setup import Setup
 
-__all__ = ["Frame", "Recording"]
+__all__ = ["Frame", "Recording", "finite_or_none"]
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,16 @@ class Frame:
     lr: float
 
     def to_list(self) -> list[Any]:
-        """[step, weights, grads, train_loss, test_loss, lr]: the compact form the page reads."""
-        return [self.step, list(self.weights), list(self.grads), self.train_loss, self.test_loss, self.lr]
+        """[step, weights, grads, train_loss, test_loss, lr]: the compact form the page reads (inf, NaN as None)."""
+        return [
+            self.step, finite_or_none(self.weights), finite_or_none(self.grads),
+            *finite_or_none((self.train_loss, self.test_loss)), self.lr,
+        ]  # fmt: skip
+
+
+def finite_or_none(values: Iterable[float | None]) -> list[float | None]:
+    """The numbers with inf and NaN (which JSON cannot hold) replaced by None, which the page shows as '–'."""
+    return [v if v is not None and math.isfinite(v) else None for v in values]
 
 
 class Recording:

@@ -29,6 +29,7 @@ a grid of the plot, is one call of a second traced program on the grid.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -128,10 +129,19 @@ class Session:
         """Clear the playing flag."""
         self.playing = False
 
+    @property
+    def diverged(self) -> bool:
+        """True once a weight, a gradient or the training loss is no longer a finite number (inf or NaN)."""
+        frame = self._frame
+        numbers = (frame.train_loss, *frame.weights, *frame.grads)
+        return not all(map(math.isfinite, numbers))
+
     def step(self, count: int = 1) -> Frame:
-        """Take `count` optimizer steps; returns the new current frame."""
+        """Take `count` optimizer steps (fewer if the run diverges: see `diverged`); returns the new current frame."""
         count = positive_integer(count, "Session.step: count")
         for _ in range(count):
+            if self.diverged:
+                break
             for p, g in zip(self._params, self._frame.grads):
                 p.grad = g
             self._optimizer.step()
@@ -192,7 +202,8 @@ class Session:
 
         Shape (neurons, grid * grid); the grid runs row by row from the plot's top left.
         """
-        outputs = self._surface_program.forward(self._grid_points)
+        with np.errstate(all="ignore"):  # a diverged run gives inf and NaN here, shown as such
+            outputs = self._surface_program.forward(self._grid_points)
         maps: FloatArray = np.atleast_2d(outputs.T)
         return maps
 
@@ -206,7 +217,8 @@ class Session:
 
     def accuracy(self) -> tuple[float, float | None]:
         """The share of training and of test points on the right side of the boundary (None: no test points)."""
-        right = (self.scores(self._points.X) > 0) == (self._points.y > 0)
+        with np.errstate(all="ignore"):
+            right = (self.scores(self._points.X) > 0) == (self._points.y > 0)
         train = self._points.train
         return float(right[train].mean()), (float(right[~train].mean()) if (~train).any() else None)
 
@@ -293,14 +305,17 @@ class Session:
         program = self._train_program
         for p in self._params:
             p.grad = 0.0
-        program.loss(self._batch(step))
-        grads = program.backward(accumulate=False)
+        with np.errstate(all="ignore"):  # a diverged run overflows: `diverged` says so, numpy need not warn
+            program.loss(self._batch(step))
+            grads = program.backward(accumulate=False)
+            train_loss = float(self._eval_program.forward(self._points.train_rows).mean())
+            test_loss = self._mean_loss(self._points.test_rows)
         frame = Frame(
             step=step,
             weights=tuple(p.data for p in self._params),
             grads=tuple(grads.tolist()),
-            train_loss=float(self._eval_program.forward(self._points.train_rows).mean()),
-            test_loss=self._mean_loss(self._points.test_rows),
+            train_loss=train_loss,
+            test_loss=test_loss,
             lr=self._setup.lr,
         )
         self._frame = frame

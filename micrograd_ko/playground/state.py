@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from micrograd_ko.playground.points import FloatArray
+from micrograd_ko.playground.recording import finite_or_none
 from micrograd_ko.playground.session import Session
 
 __all__ = ["HISTORY_LIMIT", "encode_maps", "live_state"]
@@ -26,8 +27,9 @@ HISTORY_LIMIT = 400
 
 def encode_maps(maps: FloatArray) -> str:
     """(neurons, cells) outputs as base64 bytes, one byte per cell: the last row (the output) as tanh(v / 2)."""
-    scaled = np.tanh(maps)
-    scaled[-1] = np.tanh(maps[-1] / 2.0)
+    finite = np.nan_to_num(maps, nan=0.0)  # a diverged run: inf stays at the colour's end, NaN shows as 0
+    scaled = np.tanh(finite)
+    scaled[-1] = np.tanh(finite[-1] / 2.0)
     codes = np.round((scaled + 1.0) * 127.5).astype(np.uint8)
     return base64.b64encode(codes.tobytes()).decode("ascii")
 
@@ -44,13 +46,13 @@ def live_state(session: Session, **extra: Any) -> dict[str, Any]:
     state: dict[str, Any] = {
         "sizes": session.sizes(),
         "activation": setup.activation,
-        "weights": list(frame.weights),
-        "grads": list(frame.grads),
+        "weights": finite_or_none(frame.weights),
+        "grads": finite_or_none(frame.grads),
         "step": frame.step,
-        "train_loss": frame.train_loss,
-        "test_loss": frame.test_loss,
+        "train_loss": finite_or_none([frame.train_loss])[0],
+        "test_loss": finite_or_none([frame.test_loss])[0],
         "lr": setup.lr,
-        "history": [[f.step, f.train_loss, f.test_loss] for f in frames],
+        "history": [[f.step, *finite_or_none((f.train_loss, f.test_loss))] for f in frames],
         "points": np.round(points.X, 5).tolist(),
         "labels": [int(v) for v in points.y.tolist()],
         "train": [bool(t) for t in points.train.tolist()],
@@ -59,6 +61,7 @@ def live_state(session: Session, **extra: Any) -> dict[str, Any]:
         "setup": setup.to_dict(),
         "setup_text": setup.to_text(),
         "playing": session.playing,
+        "diverged": session.diverged,
         "error": "",
     }
     state.update(extra)

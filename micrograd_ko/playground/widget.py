@@ -70,6 +70,12 @@ class Playground(anywidget.AnyWidget):
                 return
             recording = self.session.recording
             ACTIONS[action](self, message)
+            if self.session.diverged:
+                self.session.pause()
+                raise ValueError(
+                    f"Playground: the loss diverged (inf or NaN) at step {self.session.steps}: "
+                    "lower the learning rate (학습률을 낮추세요), then reset"
+                )
             if self.session.recording is not recording:  # the run started again: an old sample's graph is gone
                 self.graph = ""
         except (TypeError, ValueError) as refused:

@@ -230,3 +230,15 @@ def test_importing_the_widget_without_anywidget_names_the_extra() -> None:
     assert last == (
         'ImportError: micrograd_ko.playground.Playground needs anywidget: pip install "micrograd_ko[playground]"'
     )
+
+
+def test_a_diverging_run_stops_and_still_saves(tmp_path: Path) -> None:
+    s = Session(Setup(activation="linear", layers=(8, 8, 8, 8, 8, 8), lr=10.0, batch_size=1))
+    s.step(50)
+    assert s.diverged and s.steps < 50
+    stopped = s.steps
+    assert s.step(5).step == stopped  # a diverged run takes no more steps
+    text = save_page(s, tmp_path / "diverged.html").read_text(encoding="utf-8")
+    assert "NaN" not in text.split('id="mgk-playground-data">')[1].split("</script>")[0]
+    s.reset()
+    assert not s.diverged and s.steps == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -64,3 +65,13 @@ def test_graph_of_a_point_and_a_neuron(tmp_path) -> None:  # type: ignore[no-unt
     w.handle({"action": "reset"})
     assert w.graph == ""  # a new run: the old sample's graph is gone
     assert w.save(tmp_path / "run.html").exists()
+
+
+def test_a_diverging_run_pauses_with_a_message() -> None:
+    w = Playground(Setup(activation="linear", layers=(8, 8, 8, 8, 8, 8), lr=10.0, batch_size=1))
+    w.handle({"action": "play"})
+    for _ in range(50):
+        w.handle({"action": "tick"})
+    assert w.state["diverged"] and not w.state["playing"]
+    assert "the loss diverged" in w.state["error"]
+    json.dumps(w.state, allow_nan=False)  # what the comm sends is valid JSON
