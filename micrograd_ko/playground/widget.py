@@ -1,16 +1,20 @@
 """The live playground widget for Jupyter, built on anywidget; its JavaScript is `playground.js`.
 
-Python trains (a `Session`) and sends its state through one traitlet,
-`state` (see `live_state`); the page sends the learner's actions back as
-messages, `{"action": "step"}`, `{"action": "add_point", "x1": .., "x2": ..,
+Python trains (a `Session`) and sends its state through the traitlet
+`state` (see `live_state`), and a chosen sample's graph and backprop
+step-through as HTML through `graph`; the page sends the learner's actions
+back as messages, `{"action": "step"}`, `{"action": "add_point", "x1": .., "x2": ..,
 "label": 1}`, ...  `handle(message)` applies one, so the same actions work
 from Python (`w.handle({"action": "reset"})`) and tests need no browser.
 While playing, the page sends a `tick` each time a new state has arrived
-and each tick takes one step: training runs as fast as the page keeps up,
-and the kernel stays free between ticks.
+(two at the start, so one is always in flight while the page draws) and
+each tick takes one step: training runs as fast as the page keeps up, the
+surface is refreshed every step, and the kernel stays free between ticks.
+A tick that arrives after a pause does nothing.
 
 A refused action (a zero-neuron layer, a negative learning rate, a corrupt
-setup text) changes nothing and shows its message under the plot.
+setup text) changes nothing and shows its message under the plot; a run
+whose loss diverges (inf or NaN) pauses and says so.
 """
 
 from __future__ import annotations
@@ -37,10 +41,10 @@ __all__ = ["ACTIONS", "Playground"]
 
 
 class Playground(anywidget.AnyWidget):
-    """The playground in a notebook: `Playground()`, `Playground(preset="spiral_few_neurons")`,
-    `Playground(setup_text)` or `Playground(Setup(...))`.
+    """The playground in a notebook, live: data, surface, network diagram, losses and controls.
 
-    `session` is the training state machine; `save(path)` writes the run so far as one offline page.
+    Make one with `Playground()`, `Playground(preset="spiral_few_neurons")`,
+    `Playground(setup_text)` or `Playground(Setup(...))`; `session` is the training state machine; `save(path)` writes the run so far as one offline page.
     """
 
     _esm = ESM_PATH
