@@ -44,7 +44,8 @@ class Playground(anywidget.AnyWidget):
     """The playground in a notebook, live: data, surface, network diagram, losses and controls.
 
     Make one with `Playground()`, `Playground(preset="spiral_few_neurons")`,
-    `Playground(setup_text)` or `Playground(Setup(...))`; `session` is the training state machine; `save(path)` writes the run so far as one offline page.
+    `Playground(setup_text)` or `Playground(Setup(...))`.  `session` is the
+    training state machine; `save(path)` writes the run so far as one offline page.
     """
 
     _esm = ESM_PATH
