@@ -49,7 +49,7 @@ print(f"훈련 {len(y_train)}장, 테스트 {len(y_test)}장 (8×8 픽셀, 값 0
 # 합성곱 3×3(필터 4개, He 초기화) → ReLU → 2×2 최대 풀링 → 펴기(flatten) → 완전 연결 층(36 → 10)입니다. 크기는
 # $8\times8 \xrightarrow{\text{conv } 3\times3} 4\times6\times6 \xrightarrow{\text{pool } 2} 4\times3\times3 = 36 \xrightarrow{\text{linear}} 10$.
 # 손실은 소프트맥스 교차 엔트로피(softmax cross-entropy), 옵티마이저는 Adam(학습률 0.02), 미니배치 16장으로 4 **에포크(epoch, 훈련 데이터를 한 번 다 보는 것)** 학습합니다.
-# 시간을 아끼려고 학습은 **컴파일 모드**(15번 노트북)로 합니다: 샘플 하나의 손실 그래프를 `trace`로 한 번 기록해 두고, 미니배치마다
+# 시간을 아끼려고 학습은 **컴파일 모드(compiled mode)**(15번 노트북)로 합니다: 샘플 하나의 손실 그래프를 `trace`로 한 번 기록해 두고, 미니배치마다
 # `program.loss(batch)`와 `program.backward()`가 그 그래프를 numpy로 샘플 16장에 한꺼번에 실행합니다. 학습 고리의 모양은
 # `zero_grad` → 손실 → 역전파 → `step`으로 엔진과 같고, 계산하는 값도 같습니다(첫 미니배치에서 엔진의 `backward()`와 비교합니다).
 #

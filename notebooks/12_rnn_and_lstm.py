@@ -27,7 +27,8 @@
 # 5. 짧은 한국어 문장으로 글자 단위(character-level) 모델을 학습하며 한 단계씩 무엇이 바뀌는지 보고, 손실을 **퍼플렉서티(perplexity)** 로 읽습니다.
 # 6. 더 긴 글을 **잘린 BPTT(truncated backpropagation through time, TBPTT)** 로 학습하고, **온도(temperature)** 를 주어 글자를 **뽑아(sampling)** 새 글을 씁니다.
 #
-# 기울기 소실과 폭발, 기울기 자르기(gradient clipping), LSTM의 게이트는 이어지는 [12b_rnn_gradients](12b_rnn_gradients.ipynb)에서 다룹니다.
+# 기울기 소실(vanishing gradient)과 기울기 폭발(exploding gradient), 기울기 자르기(gradient clipping), LSTM(long short-term memory)의 게이트는
+# 이어지는 [12b_rnn_gradients](12b_rnn_gradients.ipynb)에서 다룹니다.
 
 # %%
 import math
@@ -204,7 +205,7 @@ plt.show()
 # %% [markdown]
 # 숫자로 읽으면: RNN은 '지금 값 그대로'보다 훨씬 작은 오차를 내지만, 매개변수 두 개짜리 직선식이 반올림 오차 수준으로 더 정확합니다.
 # 사인파의 다음 값은 **바로 앞 두 값만 알면 정해지는** 값이라, 이 문제는 RNN이 먼 과거를 기억하는지 알려 주지 못합니다.
-# RNN이 배운 것은 이 직선식의 근사입니다. 기억이 정말 필요한 문제는 다음 절에서 만듭니다.
+# 기억이 정말 필요한 문제는 다음 절에서 만듭니다.
 #
 # ## 4. 기억이 필요한 문제: 세 단계 전의 값 말하기
 #
@@ -234,7 +235,7 @@ copy_rnn = nn.RNN(1, 8, seed=0)
 copy_head = nn.Linear(8, 1, seed=0)
 copy_optimizer = Adam(copy_rnn.parameters() + copy_head.parameters(), lr=0.02)
 copy_losses = []
-for step in range(300):
+for step in range(200):
     batch = [delayed_copy(rng) for _ in range(8)]
     predictions = [p for xs, _ in batch for p in copy_predictions(copy_rnn, copy_head, xs)]
     loss = losses.mse(predictions, [y for _, ys in batch for y in ys])
@@ -242,7 +243,7 @@ for step in range(300):
     loss.backward()
     copy_optimizer.step()
     copy_losses.append(loss.data)
-    if step % 100 == 0 or step == 299:
+    if step % 50 == 0 or step == 199:
         print(f"step {step:3d}: 배치 MSE = {loss.data:.4f}")
 
 copy_test = [delayed_copy(np.random.default_rng(1000 + k)) for k in range(50)]
@@ -373,7 +374,7 @@ print(f"'한글'의 '글'(t={first_geul + 1})과 '글자'의 '글'(t={second_geu
 # 글이 길어지면 글 전체를 한 번에 펼친 그래프는 글 길이만큼 커지고, 매개변수는 글을 다 읽은 뒤에야 한 번 바뀝니다.
 # **잘린 BPTT(TBPTT)** 는 글을 $K$글자씩 조각(chunk)으로 나누어 조각마다 역전파하고 매개변수를 바꿉니다. 조각의 마지막 은닉 상태는
 # 다음 조각의 $h_0$으로 넘기되 **숫자로만** 넘깁니다(`.data`). 그래서 앞 문맥은 전해지지만, 기울기는 조각 경계를 넘어 되돌아가지 않습니다.
-# 아래 글(121글자)을 $K = 20$으로 자른 TBPTT와, 글 전체를 펼친 BPTT로 똑같이 여덟 번씩 읽히며 퍼플렉서티를 비교합니다.
+# 아래 글(121글자)을 $K = 20$으로 자른 TBPTT와, 글 전체를 펼친 BPTT로 똑같이 여덟 번씩 읽히며(8 **에포크, epoch**) 퍼플렉서티를 비교합니다.
 #
 # 다 배운 모델로 글을 쓸 때는 점수 $z$를 **온도** $T$로 나눈 소프트맥스 $p_k \propto e^{z_k / T}$에서 다음 글자를 **뽑습니다(sampling)**.
 # $T$가 작으면 가장 높은 점수의 글자에 확률이 몰려 탐욕적 선택에 가까워지고, $T$가 크면 고르게 퍼집니다. 뽑기는 시드를 준 난수로 합니다.
@@ -402,12 +403,12 @@ def perplexity(model: nn.RNN, head: nn.Linear) -> float:
     return math.exp(mean)
 
 
-def train_on_text(chunk: int, epochs: int) -> tuple[nn.RNN, nn.Linear, list[float], int, int]:
-    """글을 `chunk`글자씩 잘라 학습합니다(chunk가 글 길이 이상이면 전체 BPTT). 에포크마다의 퍼플렉서티도 돌려줍니다."""
+def train_on_text(chunk: int, epochs: int) -> tuple[nn.RNN, nn.Linear, dict[int, float], int, int]:
+    """글을 `chunk`글자씩 잘라 학습합니다(chunk가 글 길이 이상이면 전체 BPTT). 두 에포크마다 잰 퍼플렉서티도 돌려줍니다."""
     model, head = nn.RNN(len(chars), 32, seed=0), nn.Linear(32, len(chars), seed=1)
-    opt = Adam(model.parameters() + head.parameters(), lr=0.01)
-    history, updates, graph_nodes = [perplexity(model, head)], 0, 0
-    for _ in range(epochs):
+    opt = Adam(model.parameters() + head.parameters(), lr=0.02)
+    history, updates, graph_nodes = {0: perplexity(model, head)}, 0, 0
+    for epoch in range(1, epochs + 1):
         h = None
         for start in range(0, len(text_inputs), chunk):
             outputs, h_n = model(text_inputs[start : start + chunk], h)
@@ -421,21 +422,22 @@ def train_on_text(chunk: int, epochs: int) -> tuple[nn.RNN, nn.Linear, list[floa
             opt.step()
             updates += 1
             h = [v.data for v in h_n[0]]  # 다음 조각으로는 숫자만: 기울기는 여기서 끊깁니다
-        history.append(perplexity(model, head))
+        if epoch % 2 == 0:
+            history[epoch] = perplexity(model, head)
     return model, head, history, updates, graph_nodes
 
 
 full_model, full_head, full_history, full_updates, full_nodes = train_on_text(len(text_inputs), 8)
-text_model, text_head, tbptt_history, tbptt_updates, tbptt_nodes = train_on_text(20, 24)
+text_model, text_head, tbptt_history, tbptt_updates, tbptt_nodes = train_on_text(20, 12)
 print(f"학습 전 퍼플렉서티 {full_history[0]:.1f} (글자 {len(chars)}개를 고르게 찍으면 {len(chars)})")
-per_epoch = tbptt_updates // 24
+per_epoch = tbptt_updates // 12
 print(f"전체 BPTT:      한 번 바꿀 때 그래프 노드 {full_nodes:6d}개, 8번 읽는 동안 매개변수를 {full_updates:3d}번 바꿈 → 퍼플렉서티 {full_history[8]:.2f}")
 print(f"TBPTT (K = 20): 한 번 바꿀 때 그래프 노드 {tbptt_nodes:6d}개, 8번 읽는 동안 매개변수를 {8 * per_epoch:3d}번 바꿈 → 퍼플렉서티 {tbptt_history[8]:.2f}")
-print(f"TBPTT로 24번 읽은 뒤: 퍼플렉서티 {tbptt_history[24]:.2f}")
+print(f"TBPTT로 12번 읽은 뒤: 퍼플렉서티 {tbptt_history[12]:.2f}")
 
 fig, ax = plt.subplots(figsize=(6, 3.4))
-ax.semilogy(range(len(full_history)), full_history, "o-", label="전체 BPTT (한 번 읽을 때 1번 바꿈)")
-ax.semilogy(range(len(tbptt_history)), tbptt_history, "o-", ms=3, label=f"TBPTT, K = 20 (한 번 읽을 때 {per_epoch}번 바꿈)")
+ax.semilogy(list(full_history), list(full_history.values()), "o-", label="전체 BPTT (한 번 읽을 때 1번 바꿈)")
+ax.semilogy(list(tbptt_history), list(tbptt_history.values()), "o-", ms=4, label=f"TBPTT, K = 20 (한 번 읽을 때 {per_epoch}번 바꿈)")
 ax.axhline(1.0, color="gray", linewidth=0.8)
 ax.set_xlabel("글을 읽은 횟수 (에포크)")
 ax.set_ylabel("퍼플렉서티 (로그 눈금)")
@@ -449,7 +451,7 @@ plt.show()
 # 조각 하나 크기라 작기 때문입니다. 대가는 **조각보다 먼 의존 관계의 기울기를 보지 못한다** 는 것입니다: 20글자보다 앞의 글자가
 # 지금 글자에 준 영향은 은닉 상태의 숫자로 전해질 뿐, 그 영향을 키우거나 줄이도록 학습할 신호는 오지 않습니다.
 #
-# 이제 다 배운 모델로 '한'에서 시작해 60글자를 씁니다. 지어낸 글의 이웃한 두 글자(글자 쌍, bigram)가 원문에 있는 쌍인지 세어,
+# 이제 다 배운 모델로 '한'에서 시작해 300글자를 씁니다(앞의 60글자만 보여 줍니다). 지어낸 글의 이웃한 두 글자(글자 쌍, bigram)가 원문에 있는 쌍인지 세어,
 # 온도에 따라 원문을 얼마나 따르는지 잽니다.
 
 # %%
@@ -472,11 +474,12 @@ def known_pairs(written: str) -> float:
     return float(np.mean([pair in pairs_in_text for pair in zip(written, written[1:])]))
 
 
-greedy = write(text_model, text_head, chars, "한", 60)
-print(f"탐욕적 선택      (원문에 있는 글자 쌍 {known_pairs(greedy):4.0%}): {greedy}")
+# 글자 쌍의 비율은 300글자로 재고(짧으면 우연이 크게 섞입니다), 앞의 60글자만 보여 줍니다
+greedy = write(text_model, text_head, chars, "한", 300)
+print(f"탐욕적 선택      (원문에 있는 글자 쌍 {known_pairs(greedy):4.0%}): {greedy[:60]}")
 for temperature in (0.3, 0.7, 1.0, 1.5):
-    written = sample(text_model, text_head, "한", 60, temperature, np.random.default_rng(0))
-    print(f"뽑기, 온도 {temperature:<4} (원문에 있는 글자 쌍 {known_pairs(written):4.0%}): {written}")
+    written = sample(text_model, text_head, "한", 300, temperature, np.random.default_rng(0))
+    print(f"뽑기, 온도 {temperature:<4} (원문에 있는 글자 쌍 {known_pairs(written):4.0%}): {written[:60]}")
 
 # %% [markdown]
 # 온도가 낮을수록 지어낸 글이 원문의 글자 쌍을 따르고, 온도를 올리면 원문에 없는 쌍이 늘어납니다. 탐욕적 선택은 같은 시작에서 언제나
