@@ -319,8 +319,27 @@ for name, (before, after) in stages.items():
 pool_before, pool_after = stages["최대 풀링 뒤"]
 print(f"풀링 출력 중 옮긴 뒤에도 값이 그대로인 것의 비율: {np.mean(np.isclose(pool_before, pool_after)):.1%}")
 
+# 첫 테스트 숫자 하나를 그림으로: 위는 원래 숫자, 아래는 오른쪽으로 한 픽셀 옮긴 숫자 (세로 가장자리 채널)
+fig, axes = plt.subplots(2, 3, figsize=(10, 6))
+for row, when in enumerate(["원래", "한 픽셀 옮김"]):
+    panels = [(stages["픽셀"][row][0, 0], "gray_r", "입력"), (stages["활성화 맵 (ReLU 뒤)"][row][0, 0], "magma", "세로 가장자리 맵 (ReLU 뒤, 8×8)"),
+              (stages["최대 풀링 뒤"][row][0, 0], "magma", "2×2 최대 풀링 뒤 (4×4)")]
+    for ax, (picture, cmap, title) in zip(axes[row], panels):
+        top = 1.0 if cmap == "gray_r" else float(max(s[0, 0].max() for s in stages["활성화 맵 (ReLU 뒤)"]))
+        shown = ax.imshow(picture, cmap=cmap, vmin=0, vmax=top)
+        ax.set_title(f"{when}: {title}", fontsize=9)
+        ax.set_xticks(range(len(picture)))
+        ax.set_yticks(range(len(picture)))
+        fig.colorbar(shown, ax=ax, fraction=0.046)
+fig.tight_layout()
+plt.show()
+first_before, first_after = pool_before[0, 0], pool_after[0, 0]
+print(f"이 숫자의 풀링 출력 16개 중 그대로인 것 {int(np.isclose(first_before, first_after).sum())}개, "
+      f"상대 변화 {np.linalg.norm(first_after - first_before) / np.linalg.norm(first_before):.3f}")
+
 # %% [markdown]
-# 숫자로 읽으면: 픽셀과 활성화 맵은 같은 자리끼리 비교할 때 크게 바뀌고, 최대 풀링 뒤의 출력은 그보다 덜 바뀝니다. 풀링은 작은 이동에 **덜 민감하게** 만들 뿐,
+# 숫자로 읽으면: 픽셀과 활성화 맵은 같은 자리끼리 비교할 때 크게 바뀌고, 최대 풀링 뒤의 출력은 그보다 덜 바뀝니다.
+# 그림의 숫자에서도 활성화 맵은 통째로 한 칸 옮겨졌지만, 풀링 출력은 절반쯤이 그대로이고 나머지는 이웃한 창으로 값이 넘어갔습니다. 풀링은 작은 이동에 **덜 민감하게** 만들 뿐,
 # 이동을 완전히 지우지는 않습니다(값이 그대로인 출력의 비율은 위에서 잰 만큼입니다). 무늬가 창의 경계를 넘어가면 다른 창의 출력이 바뀝니다.
 # 학습된 CNN이 옮긴 숫자를 얼마나 잘 읽는지는 11b에서 정확도로 잽니다.
 #
