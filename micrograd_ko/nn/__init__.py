@@ -41,6 +41,7 @@ One family per file:
 - `conv`: Conv2d, MaxPool2d, AvgPool2d, output_size;
 - `recurrent`: RNNCell, LSTMCell, RNN, LSTM, unroll;
 - `init`: init_weights, INITS;
+- `utils`: clip_grad_norm_ (gradient clipping, as `torch.nn.utils.clip_grad_norm_`);
 - `functional`: `linear`, the arithmetic the layers share;
 - `_files` (internal): the file format, the atomic write, the architecture record and from_file;
 - `_shapes` (internal): checking inputs and batches, shapes of nested lists, kernel-size pairs.
@@ -68,6 +69,7 @@ from micrograd_ko.nn.init import INITS, init_weights
 from micrograd_ko.nn.linear import Flatten, Linear
 from micrograd_ko.nn.module import BatchModule, Module
 from micrograd_ko.nn.recurrent import LSTM, RNN, LSTMCell, RecurrentModule, RNNCell, unroll
+from micrograd_ko.nn.utils import clip_grad_norm_
 
 __all__ = [
     "ACTIVATIONS",
@@ -100,6 +102,7 @@ __all__ = [
     "Sigmoid",
     "Tanh",
     "activation_function",
+    "clip_grad_norm_",
     "functional",
     "init_weights",
     "output_size",

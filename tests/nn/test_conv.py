@@ -211,3 +211,14 @@ def test_conv_and_pool_reprs_write_kernel_size_by_name_as_pytorch_does() -> None
     assert repr(nn.Conv2d(1, 2, 3)) == "Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1), padding=(0, 0), bias=True)"
     assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=(2, 2), stride=(2, 2))"
     assert repr(nn.AvgPool2d((3, 2), stride=1)) == "AvgPool2d(kernel_size=(3, 2), stride=(1, 1))"
+
+
+def test_maxpool2d_ties_send_the_gradient_to_the_first_maximum_as_torch(torch: Any) -> None:
+    """A window with equal largest pixels: only the first in row-major order gets the gradient, as in torch."""
+    rows = [[1.0, 3.0, 2.0, 0.0], [4.0, 2.0, 1.0, 5.0], [0.0, 1.0, 6.0, 2.0], [2.0, 2.0, 3.0, 1.0]]
+    pixels = [[[Value(v) for v in row] for row in rows]]
+    Value.sum([v for row in nn.MaxPool2d(2)([pixels])[0][0] for v in row]).backward()
+    x = torch.tensor([[rows]], dtype=torch.float64, requires_grad=True)
+    torch.nn.functional.max_pool2d(x, 2).sum().backward()
+    assert [[v.grad for v in row] for row in pixels[0]] == x.grad[0, 0].tolist()
+    assert pixels[0][3][0].grad == 1.0 and pixels[0][3][1].grad == 0.0  # the tie [[0, 1], [2, 2]]
