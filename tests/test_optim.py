@@ -27,6 +27,16 @@ SETTINGS: dict[str, tuple[Factory, str, dict[str, Any]]] = {
         "SGD",
         {"lr": 0.02, "momentum": 0.8, "nesterov": True, "weight_decay": 0.05},
     ),
+    "sgd-dampening-decay": (
+        lambda ps: SGD(ps, lr=0.02, momentum=0.9, dampening=0.3, weight_decay=0.05),
+        "SGD",
+        {"lr": 0.02, "momentum": 0.9, "dampening": 0.3, "weight_decay": 0.05},
+    ),
+    "sgd-dampening-without-momentum": (
+        lambda ps: SGD(ps, lr=0.05, dampening=0.5),
+        "SGD",
+        {"lr": 0.05, "dampening": 0.5},
+    ),
     "adagrad": (lambda ps: AdaGrad(ps, lr=0.1), "Adagrad", {"lr": 0.1}),
     "rmsprop": (
         lambda ps: RMSProp(ps, lr=0.01, alpha=0.9, eps=1e-6),
@@ -316,6 +326,13 @@ BAD_ARGUMENTS: list[tuple[Callable[[list[Value]], object], type[Exception], str]
     (lambda ps: SGD(ps, lr=0.1, momentum=-0.1), ValueError, r"^SGD: momentum must be in \[0, 1\), got -0.1$"),
     (lambda ps: SGD(ps, lr=0.1, momentum=1.0), ValueError, r"^SGD: momentum must be in \[0, 1\), got 1.0$"),
     (lambda ps: SGD(ps, lr=0.1, nesterov=True), ValueError, "^SGD: momentum must be > 0 when nesterov=True, got 0.0$"),
+    (
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True, dampening=0.1),
+        ValueError,
+        "^SGD: dampening must be 0 when nesterov=True, got 0.1$",
+    ),
+    (lambda ps: SGD(ps, lr=0.1, dampening=1.5), ValueError, r"^SGD: dampening must be in \[0, 1\], got 1.5$"),
+    (lambda ps: SGD(ps, lr=0.1, dampening="a"), TypeError, "^SGD: dampening must be a real number, got 'a'$"),  # type: ignore[arg-type]
     (
         lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=1),  # type: ignore[arg-type]
         TypeError,
