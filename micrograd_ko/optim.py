@@ -228,6 +228,11 @@ class Optimizer:
         """Read and write the parameters in their Values again (`ValueStore`)."""
         self.store = self._values
 
+    @property
+    def attached(self) -> bool:
+        """Whether another store than the Values is attached (a compiled training session holds the parameters)."""
+        return self.store is not self._values
+
     # ---- a step ------------------------------------------------------------------------------
 
     def zero_grad(self) -> None:

@@ -75,6 +75,8 @@ The room, one job per file, in reading order:
   the groups, their rows, convolutions merged);
 * `groups.py`: the group kernels, each a few numpy calls forward and backward;
 * `program.py`: the `Program` at run time (call, loss, backward, check);
+* `training.py`: `Training`, a training session: the parameters in one flat
+  array, the optimizer stepping it, the Values reading and writing it;
 * `draw.py`: `draw_plan`, the plan as a picture.
 * `errors.py`: `CompileError` and `TraceCheckError`; `_buffers.py` and
   `_samples.py`: the buffers' rows and a sample's nesting, shared inside the room.
@@ -86,6 +88,7 @@ from micrograd_ko.compiler.groups import ConvGroup, DotGroup, Group, MapGroup, M
 from micrograd_ko.compiler.plan import Plan
 from micrograd_ko.compiler.program import PlanSize, Program
 from micrograd_ko.compiler.trace import trace
+from micrograd_ko.compiler.training import TrainedValue, Training
 
 __all__ = [
     "CompileError",
@@ -99,6 +102,8 @@ __all__ = [
     "Program",
     "SumGroup",
     "TraceCheckError",
+    "TrainedValue",
+    "Training",
     "draw_plan",
     "trace",
 ]
