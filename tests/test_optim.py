@@ -542,3 +542,25 @@ def test_betas_may_be_a_numpy_array_and_are_kept_as_a_tuple_of_floats(optimizer:
 def test_betas_that_are_not_an_ordered_pair_are_refused_by_type(betas: object) -> None:
     with pytest.raises(TypeError, match=r"^Adam: betas must be a pair \(beta1, beta2\) as a tuple, list or array, got"):
         Adam(parameters([1.0]), betas=betas)  # type: ignore[arg-type]
+
+
+# ---- one rule for floats and arrays ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(SETTINGS))
+def test_each_rule_gives_the_same_numbers_on_floats_as_on_arrays(name: str) -> None:
+    """`update` is written once: run on one parameter's floats it gives, bit for bit, that entry of the array run."""
+    opt = SETTINGS[name][0](parameters(START))
+    train(opt, bumpy_loss, steps=3)  # so the state is not all zeros
+    rng = np.random.default_rng(1)
+    p, g = rng.normal(size=4), rng.normal(size=4)
+    state = {name: getattr(opt, name) for name in opt.state_names}
+    t = opt.step_count + 1
+    values, new_state = opt.update(p, g, state, t)
+    for i in range(4):
+        one = {k: float(v[i]) if isinstance(v, np.ndarray) else v for k, v in state.items()}
+        value, one_state = opt.update(float(p[i]), float(g[i]), one, t)
+        assert value == values[i]
+        for k, v in one_state.items():
+            assert v == (new_state[k][i] if isinstance(new_state[k], np.ndarray) else new_state[k])
+    assert not np.array_equal(values, p)  # the step moved

@@ -11,14 +11,18 @@ few steps later, and then the two runs part for a reason that is not a bug.
 
 from __future__ import annotations
 
+import contextlib
+import math
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
 
 from micrograd_ko import Value, data, losses, nn
-from micrograd_ko.compiler import Training, trace
+from micrograd_ko.compiler import Program, TrainedValue, Training, trace
 from micrograd_ko.optim import SGD, AdaGrad, Adam, Nadam, Optimizer, RMSProp
 
 Factory = Callable[[list[Value]], Optimizer]
@@ -159,3 +163,276 @@ def test_compiled_training_equals_eager_training_step_by_step(task_name: str, op
     expected = np.array([p.data for p in eager_task.params])
     assert all(type(p) is Value for p in compiled_task.params)
     np.testing.assert_allclose(trained, expected, rtol=1e-10, atol=1e-12)
+
+
+# ---- one model: the Values see the session and the session sees the Values -------------------------------------
+
+
+def moons_program(seed: int = 3, hidden: int = 6) -> tuple[nn.MLP, Program, np.ndarray]:
+    model = nn.MLP(2, [hidden, hidden, 1], activation="tanh", seed=seed)
+    X, y = data.moons(n=20, noise=0.1, seed=2, labels="pm1")
+    rows = np.column_stack([X, y])
+
+    def per_sample(s: list[Value]) -> Value:
+        error = model(s[:2]) - s[2]
+        assert isinstance(error, Value)
+        return error * error
+
+    return model, trace(per_sample, rows[0].tolist(), model.parameters()), rows
+
+
+def eager_step(model: nn.MLP, opt: Optimizer, rows: np.ndarray) -> float:
+    opt.zero_grad()
+    loss = losses.mse([model(row) for row in rows[:, :2].tolist()], rows[:, 2].tolist())  # type: ignore[misc]
+    loss.backward()
+    opt.step()
+    return loss.data
+
+
+def compiled_step(program: Program, opt: Optimizer, rows: np.ndarray) -> float:
+    opt.zero_grad()
+    loss = program.loss(rows)
+    program.backward()
+    opt.step()
+    return loss
+
+
+def test_the_values_show_the_trained_numbers_during_the_session() -> None:
+    model, program, rows = moons_program()
+    params = model.parameters()
+    opt = Adam(params, lr=0.01)
+    with Training(program, opt) as session:
+        compiled_step(program, opt, rows)
+        assert all(isinstance(p, TrainedValue) for p in params)
+        assert [p.data for p in params] == session.values.tolist()
+        assert [p.grad for p in params] == session.grads.tolist()
+        assert all(type(p.data) is float for p in params)
+        saved = model.state_dict()  # the module's own machinery reads the trained numbers too
+        scores = [model(row).data for row in rows[:3, :2].tolist()]  # type: ignore[union-attr]
+    assert model.state_dict() == saved
+    assert [model(row).data for row in rows[:3, :2].tolist()] == scores  # type: ignore[union-attr]
+    assert all(type(p) is Value for p in params)
+
+
+def test_a_parameter_edited_between_steps_is_seen_by_the_next_step() -> None:
+    eager_model, _, rows = moons_program()
+    model, program, _ = moons_program()
+    eager_opt, opt = SGD(eager_model.parameters(), lr=0.1, momentum=0.9), SGD(model.parameters(), lr=0.1, momentum=0.9)
+    with Training(program, opt) as session:
+        for k in range(6):
+            expected = eager_step(eager_model, eager_opt, rows)
+            assert compiled_step(program, opt, rows) == pytest.approx(expected, rel=1e-12)
+            if k == 2:  # the user edits one weight, and loads a saved model, between two steps
+                eager_model.parameters()[4].data = 0.75
+                model.parameters()[4].data = 0.75
+                assert session.values[4] == 0.75
+            if k == 4:
+                state = nn.MLP(2, [6, 6, 1], activation="tanh", seed=9).state_dict()
+                eager_model.load_state_dict(state)
+                model.load_state_dict(state)
+                assert session.values.tolist() == [p.data for p in eager_model.parameters()]
+    assert [p.data for p in model.parameters()] == pytest.approx([p.data for p in eager_model.parameters()], rel=1e-12)
+
+
+def test_the_optimizer_state_moves_between_modes() -> None:
+    eager_model, _, rows = moons_program()
+    model, program, _ = moons_program()
+    eager_opt, opt = Nadam(eager_model.parameters(), lr=0.02), Nadam(model.parameters(), lr=0.02)
+    expected = [eager_step(eager_model, eager_opt, rows) for _ in range(30)]
+    with Training(program, opt):  # ten compiled steps, ten eager ones, ten compiled ones again
+        got = [compiled_step(program, opt, rows) for _ in range(10)]
+    got += [eager_step(model, opt, rows) for _ in range(10)]
+    with Training(program, opt):
+        got += [compiled_step(program, opt, rows) for _ in range(10)]
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert opt.step_count == 30
+    restored = Nadam(model.parameters(), lr=0.5)
+    restored.load_state_dict(opt.state_dict())  # a state_dict taken after compiled steps restores in eager mode
+    assert restored.state_dict() == opt.state_dict()
+
+
+def test_an_optimizer_of_some_parameters_in_another_order_trains_only_those() -> None:
+    eager_model, _, rows = moons_program()
+    model, program, _ = moons_program()
+    some = [7, 0, 3, 12, 5]  # a few parameters, out of order: the session maps them by index
+
+    def pick(params: list[Value]) -> list[Value]:
+        return [params[i] for i in some]
+
+    eager_opt, opt = Adam(pick(eager_model.parameters()), lr=0.05), Adam(pick(model.parameters()), lr=0.05)
+    untouched = [p.data for i, p in enumerate(model.parameters()) if i not in some]
+    with Training(program, opt):
+        got = [compiled_step(program, opt, rows) for _ in range(5)]
+    expected = [eager_step(eager_model, eager_opt, rows) for _ in range(5)]
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert [p.data for i, p in enumerate(model.parameters()) if i not in some] == untouched
+    assert [p.data for p in model.parameters()] == pytest.approx([p.data for p in eager_model.parameters()], rel=1e-12)
+
+
+def test_the_old_calls_still_work_outside_a_session_and_give_the_same_numbers() -> None:
+    eager_model, old_program, rows = moons_program()
+    model, program, _ = moons_program()
+    old_opt, opt = SGD(eager_model.parameters(), lr=0.1), SGD(model.parameters(), lr=0.1)
+    old = [compiled_step(old_program, old_opt, rows) for _ in range(5)]  # parameters read from the Values
+    with Training(program, opt):
+        new = [compiled_step(program, opt, rows) for _ in range(5)]
+    assert new == old  # the same float operations in the same order: bit for bit
+    assert [p.data for p in model.parameters()] == [p.data for p in eager_model.parameters()]
+
+
+# ---- no Python work per parameter -------------------------------------------------------------------------------
+
+
+def events_in_one_step(hidden: int, session: bool = True) -> tuple[int, int]:
+    """Python lines run and functions called by one compiled step of MLP(2, [hidden, hidden, 1]); its parameter count.
+
+    A loop over parameters in Python runs its body's lines once per parameter;
+    `sys.settrace` sees every line of every Python frame, and `sys.setprofile`
+    every call, Python or C, that Python code makes.
+    """
+    model, program, rows = moons_program(hidden=hidden)
+    opt = Adam(model.parameters(), lr=0.01)
+    events = 0
+
+    def lines(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal events
+        events += 1
+        return lines
+
+    def calls(frame: Any, event: str, arg: Any) -> None:
+        nonlocal events
+        events += event in ("call", "c_call")
+
+    with Training(program, opt) if session else contextlib.nullcontext():
+        compiled_step(program, opt, rows)  # the first call makes the buffers
+        sys.settrace(lines)
+        sys.setprofile(calls)
+        try:
+            compiled_step(program, opt, rows)
+        finally:
+            sys.setprofile(None)
+            sys.settrace(None)
+    return events, len(model.parameters())
+
+
+def test_a_step_runs_as_much_python_for_ten_thousand_parameters_as_for_twenty_five() -> None:
+    small, small_params = events_in_one_step(3)
+    large, large_params = events_in_one_step(100)
+    assert (small_params, large_params) == (25, 10501)
+    assert small == large  # lines and calls per group and per formula, none per parameter
+    # the counter sees a loop over parameters: outside a session, backward adds p.grad += g one by one
+    assert events_in_one_step(100, session=False)[0] > large + 10_000
+
+
+def test_a_step_neither_reads_nor_writes_a_value() -> None:
+    model, program, rows = moons_program()
+    opt = SGD(model.parameters(), lr=0.1, momentum=0.9)
+    touched = 0
+
+    def counted(real: property) -> property:
+        def get(self: TrainedValue) -> float:
+            nonlocal touched
+            touched += 1
+            return real.fget(self)  # type: ignore[misc, no-any-return]
+
+        def set(self: TrainedValue, value: float) -> None:
+            nonlocal touched
+            touched += 1
+            real.fset(self, value)  # type: ignore[misc]
+
+        return property(get, set)
+
+    with Training(program, opt):
+        compiled_step(program, opt, rows)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(TrainedValue, "data", counted(TrainedValue.data))
+            patch.setattr(TrainedValue, "grad", counted(TrainedValue.grad))
+            compiled_step(program, opt, rows)
+            assert touched == 0
+            model.parameters()[0].grad += 1.0  # the counter does count: one read, one write
+            assert touched == 2
+
+
+# ---- refusals: the message names what was wrong, and nothing changes ---------------------------------------------
+
+
+def snapshot(model: nn.MLP, opt: Optimizer) -> tuple[list[float], list[float], Any]:
+    params = model.parameters()
+    return [p.data for p in params], [p.grad for p in params], opt.state_dict()
+
+
+def test_a_session_of_something_else_than_a_program_and_an_optimizer_is_refused() -> None:
+    model, program, _ = moons_program()
+    opt = SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match=r"^Training: program must be a compiled Program \(from compiler.trace\), got "):
+        Training(model, opt)  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"^Training: optimizer must be an optimizer of micrograd_ko.optim .*, got 0.1$"
+    ):
+        Training(program, 0.1)  # type: ignore[arg-type]
+    assert not opt.attached and program.session is None
+    assert all(type(p) is Value for p in model.parameters())
+
+
+def test_an_optimizer_of_parameters_the_program_does_not_read_is_refused() -> None:
+    model, program, _ = moons_program()
+    stranger = Value(1.0, label="stranger", role="parameter")
+    opt = SGD([*model.parameters(), stranger], lr=0.1)
+    pattern = r"^Training: optimizer.params\[67\] must be a parameter the program reads .*, got the Value .*stranger"
+    with pytest.raises(ValueError, match=pattern):
+        Training(program, opt)
+    assert not opt.attached and program.session is None
+    assert all(type(p) is Value for p in model.parameters())
+
+
+def test_a_second_session_on_the_same_parameters_is_refused_until_the_first_closes() -> None:
+    model, program, _ = moons_program()
+    other = trace(lambda s: model(s[:2]), [0.1, 0.2, 1.0], model.parameters())  # type: ignore[arg-type, return-value]
+    first = Training(program, SGD(model.parameters(), lr=0.1))
+    with pytest.raises(ValueError, match=r"^Training: program must not be in another open training session .*, got "):
+        Training(program, SGD(model.parameters(), lr=0.1))
+    with pytest.raises(ValueError, match=r"^Training: optimizer must not be attached to other arrays .*, got "):
+        Training(other, first.optimizer)
+    with pytest.raises(ValueError, match=r"^Training: program.params\[0\] must not be held by another open training"):
+        Training(other, SGD(model.parameters(), lr=0.1))
+    assert other.session is None
+    first.close()
+    first.close()  # a second close does nothing
+    assert repr(first) == "Training(67 parameters, SGD, closed)"
+    with Training(other, SGD(model.parameters(), lr=0.1)) as second:
+        assert second.is_open
+    assert not second.is_open
+
+
+def test_a_non_finite_gradient_in_a_session_is_refused_and_changes_nothing() -> None:
+    model, program, rows = moons_program()
+    opt = Adam(model.parameters(), lr=0.01)
+    with Training(program, opt) as session:
+        compiled_step(program, opt, rows)
+        opt.zero_grad()
+        program.loss(rows)
+        program.backward()
+        model.parameters()[7].grad = math.nan
+        before = snapshot(model, opt)
+        values = session.values.copy()
+        pattern = r"^Adam.step: params\[7\].grad must be a finite number \(nothing was updated; .*\), got nan for "
+        with pytest.raises(ValueError, match=pattern):
+            opt.step()
+        assert np.array_equal(session.values, values)
+        assert snapshot(model, opt)[0] == before[0] and snapshot(model, opt)[2] == before[2]
+        assert opt.step_count == 1
+
+
+def test_a_bad_number_or_batch_in_a_session_is_refused_and_changes_nothing() -> None:
+    model, program, rows = moons_program()
+    opt = SGD(model.parameters(), lr=0.1, momentum=0.9)
+    with Training(program, opt):
+        compiled_step(program, opt, rows)
+        before = snapshot(model, opt)
+        with pytest.raises(TypeError, match=r"^Value: data must be a real number, got 'big'$"):
+            model.parameters()[3].data = "big"  # type: ignore[assignment]
+        with pytest.raises(TypeError, match=r"^Value: grad must be a real number, got None$"):
+            model.parameters()[3].grad = None  # type: ignore[assignment]
+        with pytest.raises(ValueError, match=r"^Program.forward: batch must have shape \(n_samples, 3\) .*, got shape"):
+            program.loss(rows[:, :2])
+        assert snapshot(model, opt) == before
