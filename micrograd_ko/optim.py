@@ -24,9 +24,9 @@ arrays that already hold them, so a compiled step does no Python work per
 parameter.  Either way the optimizer's state (momentum, running averages)
 stays here, so an optimizer moves between eager and compiled mode with it.
 
-A step is all-or-nothing: every new value and every new piece of optimizer
-state is computed first (and a NaN or infinite gradient is refused before
-anything changes); only then are they assigned.  Updates write `p.data`
+A step is all-or-nothing: a NaN or infinite gradient is refused before
+anything changes, and past that check nothing in the formulas can fail
+(the new values are computed in arrays the step owns and assigned at the end).  Updates write `p.data`
 directly, outside any graph.  Per-parameter state is a float64 array, one
 entry per parameter in `params` order; `state_dict()` gives it as plain
 lists, so it is JSON-able.
@@ -137,7 +137,8 @@ class ParameterStore(Protocol):
     """Where an optimizer reads its parameters' values and gradients and writes the new values.
 
     Entries follow the optimizer's `params` order.  `read` returns arrays the
-    optimizer may keep (copies, not views of something that changes later).
+    optimizer may change in place and keep (its momentum may start as the
+    gradient array itself); the values come back to `write` after the update.
     """
 
     def read(self) -> tuple[FloatArray, FloatArray]:
@@ -186,8 +187,8 @@ class Optimizer:
 
     Subclasses name their hyperparameters and their state, and implement
     `update(p, g, state, t)`, the rule written once for floats and arrays:
-    it returns the new parameter values and the new state without changing
-    anything; `step()` assigns both only once every number has been computed.
+    it returns the new parameter values and the new state; `step()` checks
+    the gradients before it and hands the values to the store after it.
 
     `lr` may be changed between steps (learning-rate schedules); it is checked
     on assignment.  `step_count` is the number of steps taken so far.
@@ -269,10 +270,13 @@ class Optimizer:
         return {name: getattr(self, name) for name in self.state_names}
 
     def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
-        """The rule for step `t`: new values and new state from values `p`, gradients `g` and `state`; changes nothing.
+        """The rule for step `t`: the new values and state from values `p`, gradients `g` and `state`.
 
-        Written with arithmetic and `np.sqrt` only, so `p`, `g` and the state
-        may be floats (one parameter) or arrays (all of them), with the same numbers.
+        Written with arithmetic, augmented assignments (`m *= beta1`) and
+        `np.sqrt` only, so `p`, `g` and the state may be floats (one parameter;
+        `*=` rebinds the name) or arrays (all of them; `*=` works in place, so
+        a big model's step makes few temporary arrays), with the same numbers.
+        `step()` passes arrays it owns and checks the gradients first.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement update")
 
@@ -407,17 +411,14 @@ class SGD(Optimizer):
         """One SGD step on floats or arrays (the class docstring's formula)."""
         mu, b = self.momentum, state["momentum_buffer"]
         if self.weight_decay != 0.0:
-            g = g + self.weight_decay * p
+            g += self.weight_decay * p
         if mu == 0.0:
-            return p - self.lr * g, {"momentum_buffer": b}
-        if t == 1:
-            b = g
-        elif self.dampening == 0.0:
-            b = mu * b + g
-        else:
-            b = mu * b + (1.0 - self.dampening) * g
-        direction = g + mu * b if self.nesterov else b
-        return p - self.lr * direction, {"momentum_buffer": b}
+            p -= self.lr * g
+            return p, {"momentum_buffer": b}
+        b *= mu  # b is 0 before step 1, so b = g there, as torch starts its buffer
+        b += g if t == 1 or self.dampening == 0.0 else (1.0 - self.dampening) * g
+        p -= self.lr * (g + mu * b if self.nesterov else b)
+        return p, {"momentum_buffer": b}
 
 
 class AdaGrad(Optimizer):
@@ -443,8 +444,10 @@ class AdaGrad(Optimizer):
 
     def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
         """One AdaGrad step on floats or arrays."""
-        s = state["sum_of_squares"] + g * g
-        return p - self.lr * g / (np.sqrt(s) + self.eps), {"sum_of_squares": s}
+        s = state["sum_of_squares"]
+        s += g * g
+        p -= self.lr * g / (np.sqrt(s) + self.eps)
+        return p, {"sum_of_squares": s}
 
 
 class RMSProp(Optimizer):
@@ -469,9 +472,11 @@ class RMSProp(Optimizer):
 
     def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
         """One RMSProp step on floats or arrays."""
-        alpha = self.alpha
-        v = alpha * state["square_avg"] + (1.0 - alpha) * g * g
-        return p - self.lr * g / (np.sqrt(v) + self.eps), {"square_avg": v}
+        alpha, v = self.alpha, state["square_avg"]
+        v *= alpha
+        v += (1.0 - alpha) * g * g
+        p -= self.lr * g / (np.sqrt(v) + self.eps)
+        return p, {"square_avg": v}
 
 
 class Adam(Optimizer):
@@ -512,13 +517,16 @@ class Adam(Optimizer):
 
     def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
         """One Adam step on floats or arrays."""
-        beta1, beta2 = self.betas
-        m = beta1 * state["exp_avg"] + (1.0 - beta1) * g
-        v = beta2 * state["exp_avg_sq"] + (1.0 - beta2) * g * g
+        (beta1, beta2), m, v = self.betas, state["exp_avg"], state["exp_avg_sq"]
+        m *= beta1
+        m += (1.0 - beta1) * g
+        v *= beta2
+        v += (1.0 - beta2) * g * g
         # Grouped as torch groups it: lr / (1 - beta1^t) times m / (sqrt(v) / sqrt(1 - beta2^t) + eps).
         step_size = self.lr / (1.0 - beta1**t)
         root_correction = math.sqrt(1.0 - beta2**t)
-        return p - step_size * m / (np.sqrt(v) / root_correction + self.eps), {"exp_avg": m, "exp_avg_sq": v}
+        p -= step_size * m / (np.sqrt(v) / root_correction + self.eps)
+        return p, {"exp_avg": m, "exp_avg_sq": v}
 
 
 class Nadam(Optimizer):
@@ -579,10 +587,14 @@ class Nadam(Optimizer):
         beta1, beta2 = self.betas
         mu, mu_next = self._momentum(t), self._momentum(t + 1)
         mu_product = state["mu_product"] * mu
-        m = beta1 * state["exp_avg"] + (1.0 - beta1) * g
-        v = beta2 * state["exp_avg_sq"] + (1.0 - beta2) * g * g
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m *= beta1
+        m += (1.0 - beta1) * g
+        v *= beta2
+        v += (1.0 - beta2) * g * g
         gradient_scale = -self.lr * (1.0 - mu) / (1.0 - mu_product)
         momentum_scale = -self.lr * mu_next / (1.0 - mu_product * mu_next)
         d = np.sqrt(v / (1.0 - beta2**t)) + self.eps
-        values = p + gradient_scale * g / d + momentum_scale * m / d
-        return values, {"exp_avg": m, "exp_avg_sq": v, "mu_product": mu_product}
+        p += gradient_scale * g / d  # two additions, in torch's order: (p + gradient term) + momentum term
+        p += momentum_scale * m / d
+        return p, {"exp_avg": m, "exp_avg_sq": v, "mu_product": mu_product}

@@ -556,7 +556,8 @@ def test_each_rule_gives_the_same_numbers_on_floats_as_on_arrays(name: str) -> N
     p, g = rng.normal(size=4), rng.normal(size=4)
     state = {name: getattr(opt, name) for name in opt.state_names}
     t = opt.step_count + 1
-    values, new_state = opt.update(p, g, state, t)
+    copied = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in state.items()}
+    values, new_state = opt.update(p.copy(), g.copy(), copied, t)  # on arrays, the update works in place
     for i in range(4):
         one = {k: float(v[i]) if isinstance(v, np.ndarray) else v for k, v in state.items()}
         value, one_state = opt.update(float(p[i]), float(g[i]), one, t)

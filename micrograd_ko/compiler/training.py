@@ -109,16 +109,17 @@ class OptimizerArrays:
         self.positions = positions
 
     def read(self) -> tuple[FloatArray, FloatArray]:
-        """(values, gradients): the values as they are (the optimizer only reads them), the gradients copied."""
+        """(values, gradients): the session's own values (the update works on them in place), the gradients copied."""
         session, positions = self.session, self.positions
         if positions is None:
             return session.values, session.grads.copy()
         return session.values[positions], session.grads[positions]
 
     def write(self, values: FloatArray) -> None:
-        """The new values into the session's array, in place (the program reads the same array)."""
+        """The new values into the session's array (nothing left to do when the update worked on it in place)."""
         if self.positions is None:
-            self.session.values[...] = values
+            if values is not self.session.values:
+                self.session.values[...] = values
         else:
             self.session.values[self.positions] = values
 
