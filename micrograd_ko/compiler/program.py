@@ -167,6 +167,19 @@ class Program:
         program._run(_NO_INPUTS, self._theta())  # trace gives the penalty the program's own params
         return program._last_output()
 
+    def last_penalty(self) -> float:
+        """The penalty that the last call ran, at the same parameters as its outputs (0.0 without a penalty).
+
+        Unlike `penalty()`, it runs nothing: a loop that calls the program and
+        then adds the penalty pays for it once per step, not twice.
+        """
+        program = self.penalty_program
+        if program is None:
+            return 0.0
+        if program._state is None:
+            raise RuntimeError("Program.last_penalty: call the program on a batch first")
+        return program._last_output()
+
     def _last_output(self) -> float:
         """The first output of the first sample of the last run (a penalty program's one number)."""
         assert self._state is not None  # set by _run
