@@ -11,6 +11,16 @@ and run that recording on a batch, with a leading axis for the samples:
     scores = program(X)               # X has shape (n_samples, 2): every node for all samples at once
     program.backward()                # p.grad += mean over samples of d(score)/d(p), for every parameter
 
+and train with it: the eager loop's four lines inside a training session,
+during which the parameters live in one float64 array (`training.py`):
+
+    with Training(program, opt):
+        for batch in batches:
+            opt.zero_grad()
+            loss = program.loss(batch)
+            program.backward()
+            opt.step()
+
 How the recording becomes fast is the execution plan (`Program.plan`):
 
 * **Groups.**  Nodes with the same op, the same depth (longest path from a
@@ -37,8 +47,9 @@ How the recording becomes fast is the execution plan (`Program.plan`):
   its weights.  No Python loop runs over nodes or samples, only over groups.
 
 Leaves are of three kinds: the sample inputs (one column of the batch each),
-the parameters (read fresh from their Values at every call, so an optimizer
-step between calls is seen) and constants (numbers frozen at trace time).
+the parameters (read fresh at every call, from their Values or from the open
+training session's array, so an optimizer step between calls is seen) and
+constants (numbers frozen at trace time).
 A layer whose forward reads more than its inputs and parameters says so
 through `nn.module.side_input` while tracing: BatchNorm1d's running
 statistics (eval mode) become constants re-read from the module at every
