@@ -51,7 +51,7 @@ per optimizer formula, whatever the number of parameters.
 from __future__ import annotations
 
 from types import TracebackType
-from typing import ClassVar
+from typing import Any, ClassVar, SupportsIndex
 
 import numpy as np
 
@@ -94,6 +94,19 @@ class TrainedValue(Value):
     @grad.setter
     def grad(self, value: float) -> None:
         self.session.grads[self.entry[id(self)]] = real_number(value, "Value: grad")
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        """A copy (`copy.deepcopy(model)`, pickle) is a plain `Value` holding this parameter's numbers now."""
+        state = {name: getattr(self, name) for name in Value.__slots__ if hasattr(self, name)}
+        return _plain_value, (state,)
+
+
+def _plain_value(state: dict[str, Any]) -> Value:
+    """A `Value` with these slots (what a copy of a `TrainedValue` becomes)."""
+    value = Value.__new__(Value)
+    for name, item in state.items():
+        setattr(value, name, item)
+    return value
 
 
 class OptimizerArrays:

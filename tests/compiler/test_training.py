@@ -12,6 +12,7 @@ few steps later, and then the two runs part for a reason that is not a bug.
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
 import sys
 from collections.abc import Callable, Iterator
@@ -212,6 +213,23 @@ def test_the_values_show_the_trained_numbers_during_the_session() -> None:
     assert model.state_dict() == saved
     assert [model(row).data for row in rows[:3, :2].tolist()] == scores  # type: ignore[union-attr]
     assert all(type(p) is Value for p in params)
+
+
+def test_a_copy_made_during_the_session_is_a_plain_snapshot_and_an_error_in_the_block_still_closes_it() -> None:
+    model, program, rows = moons_program()
+    opt = SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ZeroDivisionError), Training(program, opt) as session:
+        compiled_step(program, opt, rows)
+        snapshot_model = copy.deepcopy(model)
+        compiled_step(program, opt, rows)
+        1 / 0  # noqa: B018 (an error inside the block)
+    assert not session.is_open and not opt.attached and program.session is None
+    copied = snapshot_model.parameters()
+    assert all(type(p) is Value for p in copied + model.parameters())
+    assert [p.data for p in copied] != [
+        p.data for p in model.parameters()
+    ]  # the copy kept the numbers it was made with
+    assert [p.label for p in copied] == [p.label for p in model.parameters()]
 
 
 def test_a_parameter_edited_between_steps_is_seen_by_the_next_step() -> None:
