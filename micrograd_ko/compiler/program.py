@@ -21,7 +21,7 @@ import numpy as np
 
 from micrograd_ko.autograd import Value, no_grad
 from micrograd_ko.autograd.checks import finite_number, one_of
-from micrograd_ko.compiler._buffers import FloatArray, State
+from micrograd_ko.compiler._buffers import FloatArray, IndexArray, State
 from micrograd_ko.compiler._samples import nest, output_list
 from micrograd_ko.compiler.errors import TraceCheckError
 from micrograd_ko.compiler.plan import Plan
@@ -94,6 +94,7 @@ class Program:
         self._state: State | None = None  # the buffers of the last batch size, made by the first call
         self._states: dict[int, State] = {}  # by batch size, the last few
         self.session: SessionArrays | None = None
+        self._positions: IndexArray | None = None  # where params[i] sits in the session's arrays (None: at i)
 
     @property
     def params(self) -> tuple[Value, ...]:
@@ -116,7 +117,8 @@ class Program:
     def _theta(self) -> FloatArray:
         """The parameters' values: the session's array while one is open, else read from the Values (in C)."""
         if self.session is not None:
-            return self.session.values
+            values = self.session.values
+            return values if self._positions is None else values[self._positions]
         params = self.plan.params
         return np.fromiter(map(_DATA, params), float, count=len(params))
 
@@ -222,7 +224,10 @@ class Program:
         if accumulate:
             if self.session is not None:
                 session_grads = self.session.grads
-                np.add(session_grads, grads, out=session_grads)
+                if self._positions is None:
+                    np.add(session_grads, grads, out=session_grads)
+                else:  # the positions are distinct (trace refuses a parameter listed twice)
+                    session_grads[self._positions] += grads
             else:
                 for p, g in zip(self.plan.params, grads.tolist()):
                     p.grad += g
@@ -258,16 +263,20 @@ class Program:
 
     # ---- training on arrays ------------------------------------------------------------------------
 
-    def attach(self, session: SessionArrays) -> None:
+    def attach(self, session: SessionArrays, positions: IndexArray | None = None) -> None:
         """Read the parameters from `session.values`, add gradients into `session.grads` (`compiler.Training` calls it).
 
-        Open a session with `with compiler.Training(program, opt):`; see `compiler.training`.
+        `positions[i]` is the entry of `params[i]` in the session's arrays
+        (None: entry i).  Open a session with `with compiler.Training(program, opt):`;
+        see `compiler.training`.
         """
         self.session = session
+        self._positions = positions
 
     def detach(self) -> None:
         """Read the parameters from their Values again (called when the session closes)."""
         self.session = None
+        self._positions = None
 
     # ---- checking --------------------------------------------------------------------------------
 

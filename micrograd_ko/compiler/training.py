@@ -40,6 +40,9 @@ per step):
   seeing one model: `p.data`, `model.state_dict()`, an eager forward, all see
   the trained numbers at any time, and `p.data = 0.5` (or `model.load(...)`)
   between steps is seen by the next step, never overwritten.
+* `session.add(other_program)` lets a second program over the same
+  parameters read the arrays too (an evaluation program, an LSTM traced
+  for another sequence length), through an index map.
 * `close()` (or the end of the `with` block) writes the numbers back into
   plain Values and detaches the optimizer, whose state stays: eager steps
   after compiled ones go on where they were.
@@ -186,8 +189,38 @@ class Training:
         )
         for p in self.params:
             p.__class__ = trained
+        self._entry = entry
+        self.programs: list[Program] = [program]
         optimizer.attach(OptimizerArrays(self, None if identity else np.asarray(positions, dtype=np.intp)))
         program.attach(self)
+
+    def add(self, program: Program) -> Program:
+        """Let another program read this session's arrays too, until `close()`; returns it.
+
+        For a second program over the same parameters (an evaluation program
+        with other outputs, an LSTM traced for another sequence length): its
+        calls read the session's array and its `backward()` adds into the
+        session's gradients, through an index map, with no Python work per parameter.
+        Refused, before anything changes: a closed session, a program in
+        another session, or one that reads a parameter this session does not hold.
+        """
+        if not self.is_open:
+            raise ValueError(f"Training.add: the session must be open, got {self!r}")
+        if not isinstance(program, Program):
+            raise TypeError(f"Training.add: program must be a compiled Program (from compiler.trace), got {program!r}")
+        if program.session is not None:
+            raise ValueError(f"Training.add: program must not be in an open training session already, got {program!r}")
+        positions = [self._entry.get(id(p), -1) for p in program.params]
+        if -1 in positions:
+            i = positions.index(-1)
+            raise ValueError(
+                f"Training.add: program.params[{i}] must be a parameter of this session's program, "
+                f"got the Value {describe(program.params[i])}"
+            )
+        same = positions == list(range(len(self.params)))
+        program.attach(self, None if same else np.asarray(positions, dtype=np.intp))
+        self.programs.append(program)
+        return program
 
     @staticmethod
     def _check_free(program: Program, optimizer: Optimizer) -> None:
@@ -223,7 +256,8 @@ class Training:
             p.data = value
             p.grad = grad
         self.optimizer.detach()
-        self.program.detach()
+        for program in self.programs:
+            program.detach()
 
     def __enter__(self) -> Training:
         return self

@@ -454,3 +454,77 @@ def test_a_bad_number_or_batch_in_a_session_is_refused_and_changes_nothing() -> 
         with pytest.raises(ValueError, match=r"^Program.forward: batch must have shape \(n_samples, 3\) .*, got shape"):
             program.loss(rows[:, :2])
         assert snapshot(model, opt) == before
+
+
+# ---- more than one program in a session --------------------------------------------------------------------------
+
+
+def lstm_programs() -> tuple[list[Value], dict[int, Callable[[list[Value]], Value]]]:
+    """An LSTM and its head, and the per-sample loss for windows of 3 and of 5 inputs (one program each)."""
+    lstm, head = nn.LSTM(1, 3, seed=6), nn.Linear(3, 1, seed=7)
+
+    def for_length(length: int) -> Callable[[list[Value]], Value]:
+        def per_sample(s: list[Value]) -> Value:
+            error = head([lstm([[x] for x in s[:length]])[0][-1]])[0][0] - s[length]
+            return error * error
+
+        return per_sample
+
+    return lstm.parameters() + head.parameters(), {3: for_length(3), 5: for_length(5)}
+
+
+def test_a_second_program_joins_the_session_an_lstm_over_two_sequence_lengths() -> None:
+    phases = np.random.default_rng(8).uniform(0.0, 2.0 * np.pi, 6)
+    windows = {n: np.sin(phases[:, None] + 0.4 * np.arange(n + 1)[None, :]) for n in (3, 5)}
+    eager_params, eager_fns = lstm_programs()
+    params, fns = lstm_programs()
+    programs = {n: trace(fns[n], windows[n][0].tolist(), params) for n in (3, 5)}
+    eager_opt, opt = Adam(eager_params, lr=0.02), Adam(params, lr=0.02)
+    lengths = [3, 5, 5, 3, 5, 3, 3, 5]
+    expected = []
+    for n in lengths:
+        eager_opt.zero_grad()
+        loss = Value.sum(eager_fns[n]([Value(x) for x in row]) for row in windows[n].tolist()) / len(windows[n])
+        loss.backward()
+        eager_opt.step()
+        expected.append(loss.data)
+    with Training(programs[3], opt) as session:
+        assert session.add(programs[5]) is programs[5]
+        got = [compiled_step(programs[n], opt, windows[n]) for n in lengths]
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert programs[3].session is None and programs[5].session is None
+    assert [p.data for p in params] == pytest.approx([p.data for p in eager_params], rel=1e-12)
+
+
+def test_an_evaluation_program_in_the_session_reads_the_array_through_its_index_map() -> None:
+    model, program, rows = moons_program()
+    params = model.parameters()
+    scores = trace(lambda s: model(s[:2]), rows[0].tolist(), params[::-1])  # type: ignore[arg-type, return-value]
+    opt = SGD(params, lr=0.1, momentum=0.9)
+    with Training(program, opt) as session:
+        session.add(scores)
+        compiled_step(program, opt, rows)
+        params[0].data = 0.25  # seen by both programs
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delattr(TrainedValue, "data")  # a read of a Value would now see its stale slot, not the array
+            during = scores(rows)
+    after = scores(rows)  # read from the plain Values again
+    assert np.array_equal(during, after)
+    assert params[0].data == 0.25
+
+
+def test_adding_a_program_that_does_not_fit_the_session_is_refused() -> None:
+    model, program, rows = moons_program()
+    stranger = Value(0.5, label="stranger", role="parameter")
+    other = trace(lambda s: model(s[:2]) * stranger, rows[0].tolist(), [*model.parameters(), stranger])  # type: ignore[arg-type, operator]
+    session = Training(program, SGD(model.parameters(), lr=0.1))
+    with pytest.raises(ValueError, match=r"^Training.add: program.params\[67\] must be a parameter of this session's"):
+        session.add(other)
+    with pytest.raises(ValueError, match=r"^Training.add: program must not be in an open training session already"):
+        session.add(program)
+    with pytest.raises(TypeError, match=r"^Training.add: program must be a compiled Program .*, got 3$"):
+        session.add(3)  # type: ignore[arg-type]
+    assert session.programs == [program] and other.session is None
+    session.close()
+    with pytest.raises(ValueError, match=r"^Training.add: the session must be open, got Training\(67 parameters"):
+        session.add(other)
