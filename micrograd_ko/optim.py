@@ -356,10 +356,6 @@ def _expect_keys(data: object, expected: Sequence[str], what: str) -> None:
 # ---- the optimizers ----------------------------------------------------------------------
 
 
-def _zeros(n: int) -> FloatArray:
-    return np.zeros(n)
-
-
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with momentum, dampening, Nesterov momentum and weight decay.
 
@@ -405,7 +401,7 @@ class SGD(Optimizer):
             raise ValueError(f"{owner}: dampening must be in [0, 1], got {dampening!r}")
         if nesterov and self.dampening != 0.0:
             raise ValueError(f"{owner}: dampening must be 0 when nesterov=True, got {dampening!r}")
-        self.momentum_buffer = _zeros(len(self.params))
+        self.momentum_buffer = np.zeros(len(self.params))
 
     def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
         """One SGD step on floats or arrays (the class docstring's formula)."""
@@ -440,7 +436,7 @@ class AdaGrad(Optimizer):
         """`eps` > 0 keeps the division defined while s is 0."""
         super().__init__(params, lr)
         self.eps = _positive(eps, "eps", type(self).__name__)
-        self.sum_of_squares = _zeros(len(self.params))
+        self.sum_of_squares = np.zeros(len(self.params))
 
     def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
         """One AdaGrad step on floats or arrays."""
@@ -468,7 +464,7 @@ class RMSProp(Optimizer):
         owner = type(self).__name__
         self.alpha = _decay_rate(alpha, "alpha", owner)
         self.eps = _positive(eps, "eps", owner)
-        self.square_avg = _zeros(len(self.params))
+        self.square_avg = np.zeros(len(self.params))
 
     def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
         """One RMSProp step on floats or arrays."""
@@ -512,8 +508,8 @@ class Adam(Optimizer):
         owner = type(self).__name__
         self.betas = _betas(betas, owner)
         self.eps = _positive(eps, "eps", owner)
-        self.exp_avg = _zeros(len(self.params))
-        self.exp_avg_sq = _zeros(len(self.params))
+        self.exp_avg = np.zeros(len(self.params))
+        self.exp_avg_sq = np.zeros(len(self.params))
 
     def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
         """One Adam step on floats or arrays."""
@@ -573,8 +569,8 @@ class Nadam(Optimizer):
         self.betas = _betas(betas, owner)
         self.eps = _positive(eps, "eps", owner)
         self.momentum_decay = None if momentum_decay is None else _non_negative(momentum_decay, "momentum_decay", owner)
-        self.exp_avg = _zeros(len(self.params))
-        self.exp_avg_sq = _zeros(len(self.params))
+        self.exp_avg = np.zeros(len(self.params))
+        self.exp_avg_sq = np.zeros(len(self.params))
         self.mu_product = 1.0
 
     def _momentum(self, t: int) -> float:
