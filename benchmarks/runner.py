@@ -82,6 +82,7 @@ def run_job(job: Job, timeout_s: float, command: list[str] | None = None) -> lis
     a record saying how it ended, with the end of its stderr.
     """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env["OPENBLAS_NUM_THREADS"] = "1"  # numpy on one BLAS thread, as torch_common sets PyTorch (2 cores, shared)
     command = command or [sys.executable, "-m", "benchmarks.worker", job.engine]
     started = time.perf_counter()
     try:

@@ -14,28 +14,47 @@ number of the step being taken (1 for the first), lr the learning rate.  The
 formulas and argument names are torch.optim's, so the same settings give the
 same numbers.
 
-A step is all-or-nothing: every new value and every new piece of optimizer
-state is computed first (and a NaN or infinite gradient is refused before
-anything changes); only then are they assigned.  Updates write `p.data`
-directly, outside any graph.  Per-parameter state is a plain list of floats,
-one entry per parameter in `params` order, so `state_dict()` is JSON-able.
+Each rule is written once, as `update(p, g, state, t)`, with arithmetic and
+`np.sqrt` only, so the same lines run on Python floats (one parameter) and on
+numpy arrays (every parameter at once, elementwise, with the same IEEE
+operations and so the same numbers).  `step()` reads the values and gradients
+from where the parameters live (`store`): by default their Values, gathered
+into arrays; a compiled training session (`compiler.Training`) attaches
+arrays that already hold them, so a compiled step does no Python work per
+parameter.  Either way the optimizer's state (momentum, running averages)
+stays here, so an optimizer moves between eager and compiled mode with it.
+
+A step is all-or-nothing: a NaN or infinite gradient is refused before
+anything changes, and past that check nothing in the formulas can fail
+(the new values are computed in arrays the step owns and assigned at the end).  Updates write `p.data`
+directly, outside any graph.  Per-parameter state is a float64 array, one
+entry per parameter in `params` order; `state_dict()` gives it as plain
+lists, so it is JSON-able.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import operator
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, Protocol, cast
+
+import numpy as np
+import numpy.typing as npt
 
 from micrograd_ko.autograd import Value, describe
 from micrograd_ko.autograd.checks import finite_number, integer
 
-__all__ = ["SGD", "AdaGrad", "Adam", "Nadam", "Optimizer", "RMSProp"]
+__all__ = ["SGD", "AdaGrad", "Adam", "Nadam", "Optimizer", "ParameterStore", "RMSProp", "ValueStore"]
 
+FloatArray = npt.NDArray[np.float64]
+Numbers = Any
+"""What an update formula takes and returns: a float (one parameter) or a float64 array (all of them)."""
+Update = tuple[Numbers, dict[str, Numbers]]
+"""What an update formula returns: the new values and the new state, by name."""
 StateValue = float | list[float]
-"""One named piece of optimizer state: a per-parameter list, or one number for the whole optimizer."""
-
+"""One named piece of optimizer state in a state_dict: a per-parameter list, or one number for the whole optimizer."""
 
 # ---- argument checks ---------------------------------------------------------------
 
@@ -111,6 +130,55 @@ def _checked_parameters(params: Iterable[Value], owner: str) -> list[Value]:
     return found
 
 
+# ---- where the parameters live ------------------------------------------------------
+
+
+class ParameterStore(Protocol):
+    """Where an optimizer reads its parameters' values and gradients and writes the new values.
+
+    Entries follow the optimizer's `params` order.  `read` returns arrays the
+    optimizer may change in place and keep (its momentum may start as the
+    gradient array itself); the values come back to `write` after the update.
+    """
+
+    def read(self) -> tuple[FloatArray, FloatArray]:
+        """(values, gradients) of every parameter, as two float64 arrays."""
+        ...
+
+    def write(self, values: FloatArray) -> None:
+        """Make `values` the parameters' new values."""
+        ...
+
+    def zero_grads(self) -> None:
+        """Set every parameter's gradient to 0.0."""
+        ...
+
+
+_DATA, _GRAD = operator.attrgetter("data"), operator.attrgetter("grad")
+
+
+class ValueStore:
+    """The parameters in their own Values (eager mode): `read` gathers p.data and p.grad, `write` sets p.data."""
+
+    def __init__(self, params: Sequence[Value]) -> None:
+        self.params = params
+
+    def read(self) -> tuple[FloatArray, FloatArray]:
+        """Every p.data and every p.grad, gathered (in C) into two arrays."""
+        n = len(self.params)
+        return np.fromiter(map(_DATA, self.params), float, n), np.fromiter(map(_GRAD, self.params), float, n)
+
+    def write(self, values: FloatArray) -> None:
+        """p.data = value, parameter by parameter (as Python floats)."""
+        for p, value in zip(self.params, values.tolist()):
+            p.data = value
+
+    def zero_grads(self) -> None:
+        """p.grad = 0.0 for every parameter."""
+        for p in self.params:
+            p.grad = 0.0
+
+
 # ---- the base class ------------------------------------------------------------------
 
 
@@ -118,12 +186,14 @@ class Optimizer:
     """The shared machinery: a fixed list of parameters, a learning rate, `zero_grad()` and `step()`.
 
     Subclasses name their hyperparameters and their state, and implement
-    `_update(grads, t)`, which returns the new parameter values and the new
-    state without changing anything; `step()` assigns both only once every
-    number has been computed.
+    `update(p, g, state, t)`, the rule written once for floats and arrays:
+    it returns the new parameter values and the new state; `step()` checks
+    the gradients before it and hands the values to the store after it.
 
     `lr` may be changed between steps (learning-rate schedules); it is checked
     on assignment.  `step_count` is the number of steps taken so far.
+    `store` is where the parameters live (`ValueStore` unless a compiled
+    training session attached its arrays with `attach`).
     """
 
     hyperparameter_names: ClassVar[tuple[str, ...]] = ("lr",)
@@ -134,6 +204,8 @@ class Optimizer:
         self.params = _checked_parameters(params, type(self).__name__)
         self.lr = lr
         self.step_count = 0
+        self._values = ValueStore(self.params)
+        self.store: ParameterStore = self._values
 
     @property
     def lr(self) -> float:
@@ -144,10 +216,29 @@ class Optimizer:
     def lr(self, value: float) -> None:
         self._lr = _positive(value, "lr", type(self).__name__)
 
+    # ---- where the parameters live: the hook compiled training uses ----------------------
+
+    def attach(self, store: ParameterStore) -> None:
+        """Read and write the parameters through `store` from now on (compiled training's arrays).
+
+        The state is unchanged, so training goes on where it was.
+        """
+        self.store = store
+
+    def detach(self) -> None:
+        """Read and write the parameters in their Values again (`ValueStore`)."""
+        self.store = self._values
+
+    @property
+    def attached(self) -> bool:
+        """Whether another store than the Values is attached (a compiled training session holds the parameters)."""
+        return self.store is not self._values
+
+    # ---- a step ------------------------------------------------------------------------------
+
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0.0 (backward() accumulates, so call this before it)."""
-        for p in self.params:
-            p.grad = 0.0
+        self.store.zero_grads()
 
     def step(self) -> None:
         """Move every parameter by the optimizer's rule, all at once or not at all.
@@ -155,29 +246,39 @@ class Optimizer:
         Raises ValueError, before changing any parameter or any state, when a
         gradient is NaN or infinite.
         """
-        grads = self._finite_gradients()
+        values, grads = self.store.read()
+        self._check_finite(grads)
         t = self.step_count + 1
-        new_values, new_state = self._update(grads, t)
-        for p, value in zip(self.params, new_values):
-            p.data = value
+        new_values, new_state = self.update(values, grads, self._state(), t)
+        self.store.write(new_values)
         for name, state in new_state.items():
             setattr(self, name, state)
         self.step_count = t
 
-    def _finite_gradients(self) -> list[float]:
-        grads = [p.grad for p in self.params]
-        for i, g in enumerate(grads):
-            if not math.isfinite(g):
-                raise ValueError(
-                    f"{type(self).__name__}.step: params[{i}].grad must be a finite number (nothing was updated; "
-                    "look for a log of 0, a division by 0 or an overflow in the loss), "
-                    f"got {g!r} for the Value {describe(self.params[i])}"
-                )
-        return grads
+    def _check_finite(self, grads: FloatArray) -> None:
+        finite = np.isfinite(grads)
+        if finite.all():
+            return
+        i = int(np.argmin(finite))  # the first gradient that is not finite
+        raise ValueError(
+            f"{type(self).__name__}.step: params[{i}].grad must be a finite number (nothing was updated; "
+            "look for a log of 0, a division by 0 or an overflow in the loss), "
+            f"got {float(grads[i])!r} for the Value {describe(self.params[i])}"
+        )
 
-    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
-        """Return the parameters' new values and the new state for step `t`; change nothing."""
-        raise NotImplementedError(f"{type(self).__name__} must implement _update")
+    def _state(self) -> dict[str, Numbers]:
+        return {name: getattr(self, name) for name in self.state_names}
+
+    def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
+        """The rule for step `t`: the new values and state from values `p`, gradients `g` and `state`.
+
+        Written with arithmetic, augmented assignments (`m *= beta1`) and
+        `np.sqrt` only, so `p`, `g` and the state may be floats (one parameter;
+        `*=` rebinds the name) or arrays (all of them; `*=` works in place, so
+        a big model's step makes few temporary arrays), with the same numbers.
+        `step()` passes arrays it owns and checks the gradients first.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement update")
 
     # ---- saving and restoring -----------------------------------------------------------
 
@@ -190,7 +291,7 @@ class Optimizer:
         state: dict[str, StateValue] = {}
         for name in self.state_names:
             value = getattr(self, name)
-            state[name] = list(value) if isinstance(value, list) else value
+            state[name] = value.tolist() if isinstance(value, np.ndarray) else value
         return {
             "optimizer": type(self).__name__,
             "hyperparameters": hyperparameters,
@@ -227,16 +328,16 @@ class Optimizer:
             setattr(self, name, value)
         self.step_count = step_count
 
-    def _checked_state(self, name: str, value: object, owner: str) -> StateValue:
+    def _checked_state(self, name: str, value: object, owner: str) -> float | FloatArray:
         what = f"state_dict['state'][{name!r}]"
-        if not isinstance(getattr(self, name), list):
+        if not isinstance(getattr(self, name), np.ndarray):
             return _finite(value, what, owner)
         rule = f"a list of one number per parameter ({len(self.params)})"
         if not isinstance(value, list):
             raise TypeError(f"{owner}: {what} must be {rule}, got {value!r}")
         if len(value) != len(self.params):
             raise ValueError(f"{owner}: {what} must be {rule}, got {len(value)} numbers")
-        return [_finite(v, f"{what}[{i}]", owner) for i, v in enumerate(value)]
+        return np.asarray([_finite(v, f"{what}[{i}]", owner) for i, v in enumerate(value)], dtype=float)
 
 
 def _expect_keys(data: object, expected: Sequence[str], what: str) -> None:
@@ -256,22 +357,24 @@ def _expect_keys(data: object, expected: Sequence[str], what: str) -> None:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent, optionally with momentum, Nesterov momentum and weight decay.
+    """Stochastic gradient descent, optionally with momentum, dampening, Nesterov momentum and weight decay.
 
-    torch.optim.SGD with dampening 0::
+    torch.optim.SGD::
 
         g <- g + weight_decay * p                 (L2 penalty folded into the gradient)
-        b <- momentum * b + g                     (b starts at 0, so b = g on step 1)
+        b <- g                                    on step 1 (b is the momentum buffer)
+        b <- momentum * b + (1 - dampening) * g   on later steps
         d <- g + momentum * b   if nesterov, else   d <- b
         p <- p - lr * d
 
-    With momentum 0 this is plain gradient descent, p <- p - lr * g.  Momentum
-    keeps a running sum of past gradients, so steps grow along directions
-    where the gradient keeps its sign and cancel where it oscillates; Nesterov
-    looks one momentum step ahead.
+    With momentum 0 there is no buffer and this is plain gradient descent,
+    p <- p - lr * g.  Momentum keeps a running sum of past gradients, so steps
+    grow along directions where the gradient keeps its sign and cancel where
+    it oscillates; dampening lets less of each new gradient in; Nesterov looks
+    one momentum step ahead.
     """
 
-    hyperparameter_names = ("lr", "momentum", "nesterov", "weight_decay")
+    hyperparameter_names = ("lr", "momentum", "nesterov", "weight_decay", "dampening")
     state_names = ("momentum_buffer",)
 
     def __init__(
@@ -281,8 +384,9 @@ class SGD(Optimizer):
         momentum: float = 0.0,
         nesterov: bool = False,
         weight_decay: float = 0.0,
+        dampening: float = 0.0,
     ) -> None:
-        """`momentum` in [0, 1); `nesterov` needs momentum > 0; `weight_decay` >= 0."""
+        """`momentum` in [0, 1); `weight_decay` >= 0; `dampening` in [0, 1]; nesterov: momentum > 0, dampening 0."""
         super().__init__(params, lr)
         owner = type(self).__name__
         self.momentum = _decay_rate(momentum, "momentum", owner)
@@ -292,18 +396,25 @@ class SGD(Optimizer):
             raise ValueError(f"{owner}: momentum must be > 0 when nesterov=True, got {self.momentum!r}")
         self.nesterov = nesterov
         self.weight_decay = _non_negative(weight_decay, "weight_decay", owner)
-        self.momentum_buffer = [0.0] * len(self.params)
+        self.dampening = _finite(dampening, "dampening", owner)
+        if not 0.0 <= self.dampening <= 1.0:
+            raise ValueError(f"{owner}: dampening must be in [0, 1], got {dampening!r}")
+        if nesterov and self.dampening != 0.0:
+            raise ValueError(f"{owner}: dampening must be 0 when nesterov=True, got {dampening!r}")
+        self.momentum_buffer = np.zeros(len(self.params))
 
-    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
-        lr, mu, decay = self.lr, self.momentum, self.weight_decay
-        values, buffer = [], []
-        for p, g, b in zip(self.params, grads, self.momentum_buffer):
-            g = g + decay * p.data
-            b = mu * b + g
-            direction = g + mu * b if self.nesterov else b
-            values.append(p.data - lr * direction)
-            buffer.append(b)
-        return values, {"momentum_buffer": buffer}
+    def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
+        """One SGD step on floats or arrays (the class docstring's formula)."""
+        mu, b = self.momentum, state["momentum_buffer"]
+        if self.weight_decay != 0.0:
+            g += self.weight_decay * p
+        if mu == 0.0:
+            p -= self.lr * g
+            return p, {"momentum_buffer": b}
+        b *= mu  # b is 0 before step 1, so b = g there, as torch starts its buffer
+        b += g if t == 1 or self.dampening == 0.0 else (1.0 - self.dampening) * g
+        p -= self.lr * (g + mu * b if self.nesterov else b)
+        return p, {"momentum_buffer": b}
 
 
 class AdaGrad(Optimizer):
@@ -325,13 +436,14 @@ class AdaGrad(Optimizer):
         """`eps` > 0 keeps the division defined while s is 0."""
         super().__init__(params, lr)
         self.eps = _positive(eps, "eps", type(self).__name__)
-        self.sum_of_squares = [0.0] * len(self.params)
+        self.sum_of_squares = np.zeros(len(self.params))
 
-    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
-        lr, eps = self.lr, self.eps
-        sums = [s + g * g for s, g in zip(self.sum_of_squares, grads)]
-        values = [p.data - lr * g / (math.sqrt(s) + eps) for p, g, s in zip(self.params, grads, sums)]
-        return values, {"sum_of_squares": sums}
+    def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
+        """One AdaGrad step on floats or arrays."""
+        s = state["sum_of_squares"]
+        s += g * g
+        p -= self.lr * g / (np.sqrt(s) + self.eps)
+        return p, {"sum_of_squares": s}
 
 
 class RMSProp(Optimizer):
@@ -352,13 +464,15 @@ class RMSProp(Optimizer):
         owner = type(self).__name__
         self.alpha = _decay_rate(alpha, "alpha", owner)
         self.eps = _positive(eps, "eps", owner)
-        self.square_avg = [0.0] * len(self.params)
+        self.square_avg = np.zeros(len(self.params))
 
-    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
-        lr, alpha, eps = self.lr, self.alpha, self.eps
-        avgs = [alpha * v + (1.0 - alpha) * g * g for v, g in zip(self.square_avg, grads)]
-        values = [p.data - lr * g / (math.sqrt(v) + eps) for p, g, v in zip(self.params, grads, avgs)]
-        return values, {"square_avg": avgs}
+    def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
+        """One RMSProp step on floats or arrays."""
+        alpha, v = self.alpha, state["square_avg"]
+        v *= alpha
+        v += (1.0 - alpha) * g * g
+        p -= self.lr * g / (np.sqrt(v) + self.eps)
+        return p, {"square_avg": v}
 
 
 class Adam(Optimizer):
@@ -394,21 +508,21 @@ class Adam(Optimizer):
         owner = type(self).__name__
         self.betas = _betas(betas, owner)
         self.eps = _positive(eps, "eps", owner)
-        self.exp_avg = [0.0] * len(self.params)
-        self.exp_avg_sq = [0.0] * len(self.params)
+        self.exp_avg = np.zeros(len(self.params))
+        self.exp_avg_sq = np.zeros(len(self.params))
 
-    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
-        beta1, beta2 = self.betas
-        eps = self.eps
-        ms = [beta1 * m + (1.0 - beta1) * g for m, g in zip(self.exp_avg, grads)]
-        vs = [beta2 * v + (1.0 - beta2) * g * g for v, g in zip(self.exp_avg_sq, grads)]
+    def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
+        """One Adam step on floats or arrays."""
+        (beta1, beta2), m, v = self.betas, state["exp_avg"], state["exp_avg_sq"]
+        m *= beta1
+        m += (1.0 - beta1) * g
+        v *= beta2
+        v += (1.0 - beta2) * g * g
         # Grouped as torch groups it: lr / (1 - beta1^t) times m / (sqrt(v) / sqrt(1 - beta2^t) + eps).
         step_size = self.lr / (1.0 - beta1**t)
         root_correction = math.sqrt(1.0 - beta2**t)
-        values = [
-            p.data - step_size * m / (math.sqrt(v) / root_correction + eps) for p, m, v in zip(self.params, ms, vs)
-        ]
-        return values, {"exp_avg": ms, "exp_avg_sq": vs}
+        p -= step_size * m / (np.sqrt(v) / root_correction + self.eps)
+        return p, {"exp_avg": m, "exp_avg_sq": v}
 
 
 class Nadam(Optimizer):
@@ -455,8 +569,8 @@ class Nadam(Optimizer):
         self.betas = _betas(betas, owner)
         self.eps = _positive(eps, "eps", owner)
         self.momentum_decay = None if momentum_decay is None else _non_negative(momentum_decay, "momentum_decay", owner)
-        self.exp_avg = [0.0] * len(self.params)
-        self.exp_avg_sq = [0.0] * len(self.params)
+        self.exp_avg = np.zeros(len(self.params))
+        self.exp_avg_sq = np.zeros(len(self.params))
         self.mu_product = 1.0
 
     def _momentum(self, t: int) -> float:
@@ -464,18 +578,19 @@ class Nadam(Optimizer):
             return self.betas[0]
         return self.betas[0] * (1.0 - 0.5 * math.pow(0.96, t * self.momentum_decay))
 
-    def _update(self, grads: list[float], t: int) -> tuple[list[float], dict[str, StateValue]]:
+    def update(self, p: Numbers, g: Numbers, state: Mapping[str, Numbers], t: int) -> Update:
+        """One Nadam step on floats or arrays (`mu_product`, one number, is shared by every parameter)."""
         beta1, beta2 = self.betas
-        eps = self.eps
         mu, mu_next = self._momentum(t), self._momentum(t + 1)
-        mu_product = self.mu_product * mu
-        ms = [beta1 * m + (1.0 - beta1) * g for m, g in zip(self.exp_avg, grads)]
-        vs = [beta2 * v + (1.0 - beta2) * g * g for v, g in zip(self.exp_avg_sq, grads)]
-        correction2 = 1.0 - beta2**t
+        mu_product = state["mu_product"] * mu
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m *= beta1
+        m += (1.0 - beta1) * g
+        v *= beta2
+        v += (1.0 - beta2) * g * g
         gradient_scale = -self.lr * (1.0 - mu) / (1.0 - mu_product)
         momentum_scale = -self.lr * mu_next / (1.0 - mu_product * mu_next)
-        values = []
-        for p, g, m, v in zip(self.params, grads, ms, vs):
-            d = math.sqrt(v / correction2) + eps
-            values.append(p.data + gradient_scale * g / d + momentum_scale * m / d)
-        return values, {"exp_avg": ms, "exp_avg_sq": vs, "mu_product": mu_product}
+        d = np.sqrt(v / (1.0 - beta2**t)) + self.eps
+        p += gradient_scale * g / d  # two additions, in torch's order: (p + gradient term) + momentum term
+        p += momentum_scale * m / d
+        return p, {"exp_avg": m, "exp_avg_sq": v, "mu_product": mu_product}

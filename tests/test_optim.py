@@ -27,6 +27,16 @@ SETTINGS: dict[str, tuple[Factory, str, dict[str, Any]]] = {
         "SGD",
         {"lr": 0.02, "momentum": 0.8, "nesterov": True, "weight_decay": 0.05},
     ),
+    "sgd-dampening-decay": (
+        lambda ps: SGD(ps, lr=0.02, momentum=0.9, dampening=0.3, weight_decay=0.05),
+        "SGD",
+        {"lr": 0.02, "momentum": 0.9, "dampening": 0.3, "weight_decay": 0.05},
+    ),
+    "sgd-dampening-without-momentum": (
+        lambda ps: SGD(ps, lr=0.05, dampening=0.5),
+        "SGD",
+        {"lr": 0.05, "dampening": 0.5},
+    ),
     "adagrad": (lambda ps: AdaGrad(ps, lr=0.1), "Adagrad", {"lr": 0.1}),
     "rmsprop": (
         lambda ps: RMSProp(ps, lr=0.01, alpha=0.9, eps=1e-6),
@@ -317,6 +327,13 @@ BAD_ARGUMENTS: list[tuple[Callable[[list[Value]], object], type[Exception], str]
     (lambda ps: SGD(ps, lr=0.1, momentum=1.0), ValueError, r"^SGD: momentum must be in \[0, 1\), got 1.0$"),
     (lambda ps: SGD(ps, lr=0.1, nesterov=True), ValueError, "^SGD: momentum must be > 0 when nesterov=True, got 0.0$"),
     (
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True, dampening=0.1),
+        ValueError,
+        "^SGD: dampening must be 0 when nesterov=True, got 0.1$",
+    ),
+    (lambda ps: SGD(ps, lr=0.1, dampening=1.5), ValueError, r"^SGD: dampening must be in \[0, 1\], got 1.5$"),
+    (lambda ps: SGD(ps, lr=0.1, dampening="a"), TypeError, "^SGD: dampening must be a real number, got 'a'$"),  # type: ignore[arg-type]
+    (
         lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=1),  # type: ignore[arg-type]
         TypeError,
         "^SGD: nesterov must be True or False, got 1$",
@@ -525,3 +542,26 @@ def test_betas_may_be_a_numpy_array_and_are_kept_as_a_tuple_of_floats(optimizer:
 def test_betas_that_are_not_an_ordered_pair_are_refused_by_type(betas: object) -> None:
     with pytest.raises(TypeError, match=r"^Adam: betas must be a pair \(beta1, beta2\) as a tuple, list or array, got"):
         Adam(parameters([1.0]), betas=betas)  # type: ignore[arg-type]
+
+
+# ---- one rule for floats and arrays ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(SETTINGS))
+def test_each_rule_gives_the_same_numbers_on_floats_as_on_arrays(name: str) -> None:
+    """`update` is written once: run on one parameter's floats it gives, bit for bit, that entry of the array run."""
+    opt = SETTINGS[name][0](parameters(START))
+    train(opt, bumpy_loss, steps=3)  # so the state is not all zeros
+    rng = np.random.default_rng(1)
+    p, g = rng.normal(size=4), rng.normal(size=4)
+    state = {name: getattr(opt, name) for name in opt.state_names}
+    t = opt.step_count + 1
+    copied = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in state.items()}
+    values, new_state = opt.update(p.copy(), g.copy(), copied, t)  # on arrays, the update works in place
+    for i in range(4):
+        one = {k: float(v[i]) if isinstance(v, np.ndarray) else v for k, v in state.items()}
+        value, one_state = opt.update(float(p[i]), float(g[i]), one, t)
+        assert value == values[i]
+        for k, v in one_state.items():
+            assert v == (new_state[k][i] if isinstance(new_state[k], np.ndarray) else new_state[k])
+    assert not np.array_equal(values, p)  # the step moved

@@ -2,12 +2,13 @@
 
 The program is traced from the same MLP the eager adapter trains: one sample
 is (x1, x2, label) and its graph gives the hinge margin relu(1 - y s) and the
-score s; `1e-4 * l2(params)` is the program's penalty.  The update is
-optim.SGD's formula (momentum, dampening 0, weight decay 0) on a numpy vector,
-element by element the same float operations, so the losses equal eager
-mode's; the new values are written back into the parameters' Values, which
-the program reads at the next call.  `make_trainer(problem, optimizer="optim")`
-uses `optim.SGD` itself instead, to show what the Python update costs.
+score s; `1e-4 * l2(params)` is the program's penalty.  Every engine here trains
+with `optim.SGD` itself inside a `compiler.Training` session (issue 19): the
+parameters live in one float64 array for the whole run, the program reads it,
+backward adds into its gradient array and the optimizer's formula runs once on
+whole arrays, so the losses equal eager mode's and no step loops over
+parameters in Python.  numpy runs on one BLAS thread (the runner sets
+OPENBLAS_NUM_THREADS=1 for every worker), as PyTorch does (torch_common).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from benchmarks.problem import (
 )
 from micrograd_ko import losses
 from micrograd_ko.autograd import Value
-from micrograd_ko.compiler import Program, trace
+from micrograd_ko.compiler import Program, Training, trace
 from micrograd_ko.optim import SGD
 
 
@@ -55,19 +56,24 @@ def moons_program(problem: MoonsProblem) -> tuple[Program, list[Value], np.ndarr
 
 
 class MoonsTrainer:
-    """W1 compiled: forward and backward over all points as numpy, then momentum SGD."""
+    """W1 compiled: forward and backward over all points as numpy, then optim.SGD on the training session's arrays.
 
-    def __init__(self, problem: MoonsProblem, optimizer: str = "numpy") -> None:
+    The loop is the eager one (`opt.zero_grad()`, forward, `program.backward()`,
+    `opt.step()`) inside a `compiler.Training` session, opened once: the
+    parameters stay in one float64 array and no step does Python work per
+    parameter.  The loss adds the penalty that the forward call already ran.
+    """
+
+    def __init__(self, problem: MoonsProblem) -> None:
         self.program, self.params, self.batch = moons_program(problem)
         self.labels = problem.labels
-        self.optimizer = SGD(self.params, lr=LEARNING_RATE, momentum=MOMENTUM) if optimizer == "optim" else None
-        self.theta = np.asarray([p.data for p in self.params])
-        self.buffer = np.zeros_like(self.theta)
+        self.optimizer = SGD(self.params, lr=LEARNING_RATE, momentum=MOMENTUM)
+        self.session = Training(self.program, self.optimizer)
 
     def _forward(self) -> tuple[float, list[float]]:
         outputs = self.program(self.batch)
         margins = outputs[:, 0]
-        loss = float(margins.sum() / len(margins)) + self.program.penalty()
+        loss = float(margins.sum() / len(margins)) + self.program.last_penalty()
         return loss, outputs[:, 1].tolist()
 
     def loss_graph(self) -> float:
@@ -78,51 +84,40 @@ class MoonsTrainer:
         return loss, accuracy(scores, self.labels)
 
     def step(self, k: int) -> tuple[float, float]:
+        self.optimizer.zero_grad()
         loss, scores = self._forward()
-        if self.optimizer is not None:
-            self.optimizer.zero_grad()
-            self.program.backward(output_weights=(1.0, 0.0))
-            self.optimizer.lr = learning_rate(k)
-            self.optimizer.step()
-            return loss, accuracy(scores, self.labels)
-        grads = self.program.backward(output_weights=(1.0, 0.0), accumulate=False)
-        if not np.all(np.isfinite(grads)):
-            raise ValueError("compiled W1: a gradient is NaN or infinite; nothing was updated")
-        # optim.SGD's rule with momentum, as numpy: b <- mu b + g; p <- p - lr b
-        self.buffer = MOMENTUM * self.buffer + grads
-        self.theta = self.theta - learning_rate(k) * self.buffer
-        for p, value in zip(self.params, self.theta.tolist()):
-            p.data = value
+        self.program.backward(output_weights=(1.0, 0.0))
+        self.optimizer.lr = learning_rate(k)
+        self.optimizer.step()
         return loss, accuracy(scores, self.labels)
 
 
-def make_trainer(problem: MoonsProblem, optimizer: str = "numpy") -> MoonsTrainer:
-    return MoonsTrainer(problem, optimizer)
+def make_trainer(problem: MoonsProblem) -> MoonsTrainer:
+    return MoonsTrainer(problem)
 
 
 # ---- W4 and W5: the curriculum's CNN and LSTM, compiled ----------------------------------------------
 
 
 class _SgdProgramTrainer:
-    """A traced per-sample loss (output 0) over one fixed batch, then plain SGD as numpy: p <- p - lr g.
+    """A traced per-sample loss (output 0) over one fixed batch, trained by optim.SGD in a `compiler.Training` session.
 
-    optim.SGD without momentum does the same float operation per parameter,
-    so the losses equal the eager adapter's.  Extra outputs (the CNN's logits)
-    are returned beside the loss and left out of the gradient.
+    Extra outputs (the CNN's logits) are returned beside the loss and left
+    out of the gradient.  The losses equal the eager adapter's.
     """
 
     def __init__(self, program: Program, params: list[Value], batch: np.ndarray, lr: float) -> None:
-        self.program, self.params, self.batch, self.lr = program, params, batch, lr
-        self.theta = np.asarray([p.data for p in params])
+        self.program, self.params, self.batch = program, params, batch
+        self.optimizer = SGD(params, lr=lr)
+        self.session = Training(program, self.optimizer)
         n_outputs = len(program.plan.outputs)
         self.weights = (1.0,) + (0.0,) * (n_outputs - 1)
 
     def _step(self) -> np.ndarray:
+        self.optimizer.zero_grad()
         outputs = self.program(self.batch)
-        grads = self.program.backward(output_weights=self.weights, accumulate=False)
-        self.theta = self.theta - self.lr * grads
-        for p, value in zip(self.params, self.theta.tolist()):
-            p.data = value
+        self.program.backward(output_weights=self.weights)
+        self.optimizer.step()
         return outputs
 
 

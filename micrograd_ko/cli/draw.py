@@ -93,9 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--rankdir", default="LR", metavar="DIR", help=f"layout direction, one of {', '.join(RANKDIRS)} (default LR)"
     )
-    parser.add_argument(
-        "--digits", default=str(DIGITS), help=f"significant digits shown, 1 to 17 (default {DIGITS})"
-    )
+    parser.add_argument("--digits", default=str(DIGITS), help=f"significant digits shown, 1 to 17 (default {DIGITS})")
     parser.add_argument(
         "--max-nodes", default=str(MAX_NODES), help=f"refuse graphs with more Values (default {MAX_NODES})"
     )

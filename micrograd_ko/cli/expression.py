@@ -33,6 +33,7 @@ MAX_LENGTH = 2000
 
 _LABEL_LENGTH = 40
 
+
 class _Functions(Mapping[str, Callable[..., Value]]):
     """A live view of the op table: every drawable op that is written as a function call.
 

@@ -11,6 +11,16 @@ and run that recording on a batch, with a leading axis for the samples:
     scores = program(X)               # X has shape (n_samples, 2): every node for all samples at once
     program.backward()                # p.grad += mean over samples of d(score)/d(p), for every parameter
 
+and train with it: the eager loop's four lines inside a training session,
+during which the parameters live in one float64 array (`training.py`):
+
+    with Training(program, opt):
+        for batch in batches:
+            opt.zero_grad()
+            loss = program.loss(batch)
+            program.backward()
+            opt.step()
+
 How the recording becomes fast is the execution plan (`Program.plan`):
 
 * **Groups.**  Nodes with the same op, the same depth (longest path from a
@@ -37,8 +47,9 @@ How the recording becomes fast is the execution plan (`Program.plan`):
   its weights.  No Python loop runs over nodes or samples, only over groups.
 
 Leaves are of three kinds: the sample inputs (one column of the batch each),
-the parameters (read fresh from their Values at every call, so an optimizer
-step between calls is seen) and constants (numbers frozen at trace time).
+the parameters (read fresh at every call, from their Values or from the open
+training session's array, so an optimizer step between calls is seen) and
+constants (numbers frozen at trace time).
 A layer whose forward reads more than its inputs and parameters says so
 through `nn.module.side_input` while tracing: BatchNorm1d's running
 statistics (eval mode) become constants re-read from the module at every
@@ -75,6 +86,8 @@ The room, one job per file, in reading order:
   the groups, their rows, convolutions merged);
 * `groups.py`: the group kernels, each a few numpy calls forward and backward;
 * `program.py`: the `Program` at run time (call, loss, backward, check);
+* `training.py`: `Training`, a training session: the parameters in one flat
+  array, the optimizer stepping it, the Values reading and writing it;
 * `draw.py`: `draw_plan`, the plan as a picture.
 * `errors.py`: `CompileError` and `TraceCheckError`; `_buffers.py` and
   `_samples.py`: the buffers' rows and a sample's nesting, shared inside the room.
@@ -86,6 +99,7 @@ from micrograd_ko.compiler.groups import ConvGroup, DotGroup, Group, MapGroup, M
 from micrograd_ko.compiler.plan import Plan
 from micrograd_ko.compiler.program import PlanSize, Program
 from micrograd_ko.compiler.trace import trace
+from micrograd_ko.compiler.training import TrainedValue, Training
 
 __all__ = [
     "CompileError",
@@ -99,6 +113,8 @@ __all__ = [
     "Program",
     "SumGroup",
     "TraceCheckError",
+    "TrainedValue",
+    "Training",
     "draw_plan",
     "trace",
 ]

@@ -1,9 +1,13 @@
 """The program at run time: a plan called on a batch, its loss and its backward, and the optional check.
 
 `Program` holds a `Plan` (rows and groups, from `plan.py`) and the buffers of
-the last batch size.  Each call writes the batch and the parameters' current
-values into the buffers and runs the groups forward; `backward` runs them in
-reverse and adds the parameters' gradients into their Values.
+the last few batch sizes (a mini-batch loop whose last batch is smaller
+switches between two without making new ones).  Each call writes the batch
+and the parameters' current values into the buffers and runs the groups
+forward; `backward` runs them in reverse and adds the parameters' gradients
+into their Values.  While a `Training` session is open (`training.py`), the
+parameters' values are read from the session's array and the gradients added
+into its other array instead: no Python work per parameter.
 """
 
 from __future__ import annotations
@@ -11,24 +15,35 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
 from micrograd_ko.autograd import Value, no_grad
 from micrograd_ko.autograd.checks import finite_number, one_of
-from micrograd_ko.compiler._buffers import FloatArray, State
+from micrograd_ko.compiler._buffers import FloatArray, IndexArray, State
 from micrograd_ko.compiler._samples import nest, output_list
 from micrograd_ko.compiler.errors import TraceCheckError
 from micrograd_ko.compiler.plan import Plan
 
-__all__ = ["REDUCTIONS", "PlanSize", "Program", "Reduction"]
+__all__ = ["REDUCTIONS", "PlanSize", "Program", "Reduction", "SessionArrays"]
 
 Reduction = Literal["mean", "sum"]
 REDUCTIONS: tuple[Reduction, ...] = ("mean", "sum")
 
 _DATA = operator.attrgetter("data")  # map(_DATA, params) reads every parameter's value in one C loop
 _NO_INPUTS: FloatArray = np.zeros((1, 0))  # the batch of a penalty program: one sample of no numbers
+_KEPT_SIZES = 4  # buffers kept for this many batch sizes (a full batch and the last, smaller one, and a spare)
+
+
+class SessionArrays(Protocol):
+    """What a program reads while a training session holds its parameters (`training.Training`).
+
+    `values[i]` and `grads[i]` are the numbers of `program.params[i]`.
+    """
+
+    values: FloatArray
+    grads: FloatArray
 
 
 @dataclass(frozen=True)
@@ -57,7 +72,8 @@ class Program:
     sample, `program.backward(reduction)` accumulates parameter gradients,
     `program.loss(batch, reduction)` is the reduced output plus the penalty.
     `plan` is the `Plan` it runs, `fn` the traced function (replayed by
-    `check`), `penalty_program` the parameter-only term's own program.
+    `check`), `penalty_program` the parameter-only term's own program,
+    `session` the open `Training` whose arrays it reads (None: the Values).
     """
 
     def __init__(
@@ -76,6 +92,9 @@ class Program:
         self.check_samples = check_samples
         self._outputs = np.asarray(plan.outputs, dtype=np.intp)
         self._state: State | None = None  # the buffers of the last batch size, made by the first call
+        self._states: dict[int, State] = {}  # by batch size, the last few
+        self.session: SessionArrays | None = None
+        self._positions: IndexArray | None = None  # where params[i] sits in the session's arrays (None: at i)
 
     @property
     def params(self) -> tuple[Value, ...]:
@@ -87,8 +106,21 @@ class Program:
     def _prepare(self, samples: int) -> State:
         state = self._state
         if state is None or state.values.shape[1] != samples:
-            state = self._state = self.plan.new_state(samples)
+            state = self._states.get(samples)
+            if state is None:
+                if len(self._states) >= _KEPT_SIZES:
+                    del self._states[next(iter(self._states))]  # the oldest size
+                state = self._states[samples] = self.plan.new_state(samples)
+            self._state = state
         return state
+
+    def _theta(self) -> FloatArray:
+        """The parameters' values: the session's array while one is open, else read from the Values (in C)."""
+        if self.session is not None:
+            values = self.session.values
+            return values if self._positions is None else values[self._positions]
+        params = self.plan.params
+        return np.fromiter(map(_DATA, params), float, count=len(params))
 
     def _as_batch(self, batch: Any) -> FloatArray:
         array = np.asarray(batch, dtype=float)
@@ -105,9 +137,7 @@ class Program:
     def forward(self, batch: Any) -> FloatArray:
         """Every output for every sample: shape (n_samples,) for one output, else (n_samples, n_outputs)."""
         flat = self._as_batch(batch)
-        params = self.plan.params
-        # the parameters, read once per call from their Values (an optimizer step in between is seen)
-        theta = np.fromiter(map(_DATA, params), float, count=len(params))
+        theta = self._theta()  # read at every call, so an optimizer step in between is seen
         self._run(flat, theta)
         if self.penalty_program is not None:
             self.penalty_program._run(_NO_INPUTS, theta)
@@ -136,8 +166,20 @@ class Program:
         program = self.penalty_program
         if program is None:
             return 0.0
-        params = program.plan.params
-        program._run(_NO_INPUTS, np.fromiter(map(_DATA, params), float, count=len(params)))
+        program._run(_NO_INPUTS, self._theta())  # trace gives the penalty the program's own params
+        return program._last_output()
+
+    def last_penalty(self) -> float:
+        """The penalty that the last call ran, at the same parameters as its outputs (0.0 without a penalty).
+
+        Unlike `penalty()`, it runs nothing: a loop that calls the program and
+        then adds the penalty pays for it once per step, not twice.
+        """
+        program = self.penalty_program
+        if program is None:
+            return 0.0
+        if program._state is None:
+            raise RuntimeError("Program.last_penalty: call the program on a batch first")
         return program._last_output()
 
     def _last_output(self) -> float:
@@ -180,8 +222,15 @@ class Program:
             assert penalty_state is not None  # run by forward
             grads += self.penalty_program._leaf_gradients(penalty_state, [1.0])
         if accumulate:
-            for p, g in zip(self.plan.params, grads.tolist()):
-                p.grad += g
+            if self.session is not None:
+                session_grads = self.session.grads
+                if self._positions is None:
+                    np.add(session_grads, grads, out=session_grads)
+                else:  # the positions are distinct (trace refuses a parameter listed twice)
+                    session_grads[self._positions] += grads
+            else:
+                for p, g in zip(self.plan.params, grads.tolist()):
+                    p.grad += g
         return grads
 
     def _output_weights(self, output_weights: Sequence[float] | None) -> list[float]:
@@ -211,6 +260,23 @@ class Program:
         if plan.n_inputs != plan.first_constant:
             result[plan.buffer_params] += grads[plan.n_inputs : plan.first_constant].sum(axis=1)
         return result
+
+    # ---- training on arrays ------------------------------------------------------------------------
+
+    def attach(self, session: SessionArrays, positions: IndexArray | None = None) -> None:
+        """Read the parameters from `session.values`, add gradients into `session.grads` (`compiler.Training` calls it).
+
+        `positions[i]` is the entry of `params[i]` in the session's arrays
+        (None: entry i).  Open a session with `with compiler.Training(program, opt):`;
+        see `compiler.training`.
+        """
+        self.session = session
+        self._positions = positions
+
+    def detach(self) -> None:
+        """Read the parameters from their Values again (called when the session closes)."""
+        self.session = None
+        self._positions = None
 
     # ---- checking --------------------------------------------------------------------------------
 

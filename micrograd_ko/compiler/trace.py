@@ -160,9 +160,7 @@ def check_plan(plan: Plan, computed: Sequence[Value], example: Sequence[float]) 
         name = group.op.name
         try:
             group.forward(state)
-            local = (
-                group.op.local_grads(ARRAYS, values[group.out], *group.saved) if isinstance(group, MapGroup) else ()
-            )
+            local = group.op.local_grads(ARRAYS, values[group.out], *group.saved) if isinstance(group, MapGroup) else ()
         except Exception as error:
             raise CompileError(
                 f"trace: op {name!r} must have array formulas that work on numpy arrays (write array_forward and "

@@ -115,9 +115,7 @@ def korean_font_installed() -> bool | None:
     if fc_list is None:
         return None
     try:
-        found = subprocess.run(
-            [fc_list, ":lang=ko", "family"], capture_output=True, text=True, timeout=30, check=False
-        )
+        found = subprocess.run([fc_list, ":lang=ko", "family"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return bool(found.stdout.strip())
