@@ -9,10 +9,17 @@
    computed from one), so backward skips the rest.
 3. `group_nodes`: computed nodes of one depth, op and arity together (a
    matrix product: also the same inputs), then `merge_convolutions`.
-4. `assign_rows`: one value row per node: inputs, the parameters read through
+4. `fuse_in_place`: an activation (relu, tanh, sigmoid) whose group reads the
+   whole of the group before it, node for node, and is its only reader, is
+   computed over that group's rows in place (a layer's W @ X + b, then its
+   ReLU, in one block of rows).
+5. `assign_rows`: one value row per node: inputs, the parameters read through
    the buffer (by a group, or returned as an output), constants, then each
-   group's nodes side by side.
-5. `build_groups`: each group of nodes becomes its kernel (`groups.py`).
+   group's nodes side by side (a fused activation: its input's rows).
+6. `build_groups`: each group of nodes becomes its kernel (`groups.py`), and
+   `mark_assignments` lets a matrix product that is the only source of its
+   input rows' gradient write it instead of adding it (those rows are then
+   never zeroed).
 """
 
 from __future__ import annotations
@@ -26,7 +33,16 @@ import numpy as np
 from micrograd_ko.autograd import Role, Value, describe, ops
 from micrograd_ko.compiler._buffers import FloatArray, IndexArray, State
 from micrograd_ko.compiler.errors import CompileError
-from micrograd_ko.compiler.groups import ConvGroup, DotGroup, Group, MapGroup, MatmulGroup, SumGroup
+from micrograd_ko.compiler.groups import (
+    IN_PLACE_OPS,
+    ConvGroup,
+    DotGroup,
+    Group,
+    InPlaceGroup,
+    MapGroup,
+    MatmulGroup,
+    SumGroup,
+)
 
 __all__ = [
     "Graph",
@@ -36,8 +52,10 @@ __all__ = [
     "RowLayout",
     "assign_rows",
     "build_groups",
+    "fuse_in_place",
     "group_nodes",
     "make_plan",
+    "mark_assignments",
     "merge_convolutions",
     "needs_grad",
     "read_graph",
@@ -70,7 +88,9 @@ class Plan:
     then `constants`.  `outputs` are the value rows of the traced outputs,
     `nodes` counts the computed nodes traced.  Iterating a plan gives its
     groups in execution order.  `rereads` are the constants read again at
-    every call (a module's state), before the groups run.
+    every call (a module's state), before the groups run.  `zero_rows` are
+    the gradient rows backward zeroes first (None: all); the others are
+    written, not added into, by the one group that sends them a gradient.
     """
 
     sample_shape: tuple[int, ...]
@@ -85,6 +105,7 @@ class Plan:
     single_output: bool
     nodes: int
     rereads: tuple[Reread, ...] = ()
+    zero_rows: tuple[slice, ...] | None = None
 
     def __iter__(self) -> Iterator[Group]:
         return iter(self.groups)
@@ -99,6 +120,16 @@ class Plan:
         state.values[first : first + len(self.constants)] = self.constants[:, None]
         state.leaves[len(self.params) :] = self.constants
         return state
+
+    def clear_grads(self, state: State) -> None:
+        """Zero the gradient rows that backward adds into (and the leaves' gradients), before the seeds."""
+        if self.zero_rows is None:
+            state.grads.fill(0.0)
+        else:
+            grads = state.grads
+            for rows in self.zero_rows:
+                grads[rows] = 0.0
+        state.leaf_grads.fill(0.0)
 
     def load(self, state: State, flat: FloatArray, theta: FloatArray) -> None:
         """Write a batch (`flat`: one row per sample) and the parameters' values `theta` into `state`."""
@@ -277,7 +308,50 @@ def merge_convolutions(groups: dict[GroupKey, list[Value]]) -> dict[GroupKey, li
     return result
 
 
-# ---- 4. rows ---------------------------------------------------------------------------------------------------------
+# ---- 4. activations in place --------------------------------------------------------------------------------------
+
+
+def _reads_its_own_output(key: GroupKey) -> bool:
+    """Whether a group's backward reads its own output values (a map group's formulas may; products never do)."""
+    return key.shared is None and key.op not in ("dot", "sum")
+
+
+def fuse_in_place(groups: list[tuple[GroupKey, list[Value]]], outputs: Sequence[Value]) -> dict[int, int]:
+    """Which groups run in place over another's rows: {consumer index: producer index} in `groups`.
+
+    A group of one of `IN_PLACE_OPS` (relu, tanh, sigmoid) qualifies when its
+    node i reads node i of one producer group, when no other node reads the
+    producer's nodes and none is an output, and when the producer's backward
+    does not read its own values (a matrix product, a convolution, a dot or
+    a sum group).
+    """
+    where: dict[int, int] = {}  # id(node) -> its group's index
+    uses: dict[int, int] = {}
+    for g, (_, members) in enumerate(groups):
+        for node in members:
+            where[id(node)] = g
+            for parent in node.parents:
+                uses[id(parent)] = uses.get(id(parent), 0) + 1
+    returned = {id(v) for v in outputs}
+    fused: dict[int, int] = {}
+    for g, (key, members) in enumerate(groups):
+        if key.shared is not None or key.arity != 1 or key.op not in IN_PLACE_OPS:
+            continue
+        producer = where.get(id(members[0].parents[0]))
+        if producer is None:
+            continue
+        producer_key, producer_members = groups[producer]
+        if _reads_its_own_output(producer_key) or len(producer_members) != len(members):
+            continue
+        if all(
+            node.parents[0] is made and uses[id(made)] == 1 and id(made) not in returned
+            for node, made in zip(members, producer_members)
+        ):
+            fused[g] = producer
+    return fused
+
+
+# ---- 5. rows ---------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -304,8 +378,12 @@ def assign_rows(
     inputs: Sequence[Value],
     params: Sequence[Value],
     outputs: Sequence[Value],
+    in_place: dict[int, int] | None = None,
 ) -> RowLayout:
     """Rows for the inputs, the parameters read through the buffer, the constants, then each group's nodes together.
+
+    A group run in place (`in_place`, from `fuse_in_place`) gets its
+    producer's rows, node for node, instead of rows of its own.
 
     A parameter returned as it is (`[x * w, b]`, or `penalty=lambda: w`) is
     read through the buffer too: its row is the output's value at every call,
@@ -327,14 +405,19 @@ def assign_rows(
     for node in graph.constants:
         row[id(node)] = next_row
         next_row += 1
-    for _, members in groups:
+    in_place = in_place or {}
+    for g, (_, members) in enumerate(groups):
+        if g in in_place:
+            for node, made in zip(members, groups[in_place[g]][1], strict=True):
+                row[id(node)] = row[id(made)]
+            continue
         for node in members:
             row[id(node)] = next_row
             next_row += 1
     return RowLayout(row, buffer_params, next_row)
 
 
-# ---- 5. the kernels ------------------------------------------------------------------------------------------------
+# ---- 6. the kernels ------------------------------------------------------------------------------------------------
 
 
 def build_groups(
@@ -343,13 +426,15 @@ def build_groups(
     layout: RowLayout,
     needs: dict[int, bool],
     params: Sequence[Value],
+    in_place: dict[int, int] | None = None,
 ) -> list[Group]:
     """Each group of nodes as its kernel, reading its parents' rows (a matrix product: its weights' leaf indices)."""
     leaf = {id(p): i for i, p in enumerate(params)}  # the leaf vector: parameters, then constants
     leaf.update({id(c): len(params) + j for j, c in enumerate(graph.constants)})
     row = layout.row
     kernels: list[Group] = []
-    for key, members in groups:
+    in_place = in_place or {}
+    for g, (key, members) in enumerate(groups):
         first = row[id(members[0])]
         out = slice(first, first + len(members))
         op = ops.lookup(key.op)
@@ -358,7 +443,9 @@ def build_groups(
         # a parameter gathered from the leaf vector has no row: -1 marks it
         parent_rows = [[row.get(id(p), -1) for p in node.parents] for node in members]
         grad_at = [any(needs[id(node.parents[i])] for node in members) for i in range(arity)]
-        if key.shared is not None and key.shared[0] == "conv":
+        if g in in_place:
+            kernels.append(InPlaceGroup(op, key.depth, out, parent_rows, grad_at[0]))
+        elif key.shared is not None and key.shared[0] == "conv":
             positions = len(members) // key.shared[1]
             firsts = members[::positions]  # position 0 of every channel: the weight rows
             weights = [[leaf[id(p)] for p in node.parents[:k]] for node in firsts]
@@ -378,6 +465,36 @@ def build_groups(
     return kernels
 
 
+def mark_assignments(kernels: Sequence[Group], outputs: Sequence[int], rows: int) -> tuple[slice, ...]:
+    """Let a matrix product write its input rows' gradient when no other group adds into them; the rows to zero.
+
+    Backward then need not zero those rows first: the product runs before
+    every group that reads their gradient (those are its producers, of
+    smaller depth).  Output rows are never written this way (their seed is
+    added first).  Returns the other rows, as runs of consecutive rows.
+    """
+    senders: dict[int, int] = {}
+    for kernel in kernels:
+        for r in set(kernel.grad_rows()):
+            senders[r] = senders.get(r, 0) + 1
+    seeded = set(outputs)
+    written = np.zeros(rows, dtype=bool)
+    for kernel in kernels:
+        if not isinstance(kernel, MatmulGroup) or not kernel.x_needs_grad or not isinstance(kernel.x, slice):
+            continue
+        x_rows = kernel.x_rows
+        if kernel.x_unique and all(senders[r] == 1 and r not in seeded for r in x_rows):
+            kernel.assigns = True
+            written[x_rows] = True
+    zero = np.flatnonzero(~written)
+    if len(zero) == 0:
+        return ()
+    breaks = np.flatnonzero(np.diff(zero) != 1)
+    starts = np.r_[zero[0], zero[breaks + 1]]
+    stops = np.r_[zero[breaks], zero[-1]] + 1
+    return tuple(slice(int(a), int(b)) for a, b in zip(starts, stops, strict=True))
+
+
 # ---- all the steps -------------------------------------------------------------------------------------------------
 
 
@@ -389,7 +506,7 @@ def make_plan(
     single_output: bool,
     state_leaves: Sequence[tuple[Sequence[Value], Callable[[], FloatArray]]] = (),
 ) -> tuple[Plan, list[Value]]:
-    """The plan of the traced `outputs`, and the computed nodes in row order (to check the plan against them).
+    """The plan of the traced `outputs`, and the computed nodes group by group (to check the plan against them).
 
     `single_output` is whether the traced function returned one Value (then a
     call returns one number per sample) rather than a list of them.
@@ -398,8 +515,11 @@ def make_plan(
     """
     graph = read_graph(outputs, inputs, params)
     groups = group_nodes(graph)
-    layout = assign_rows(groups, graph, inputs, params, outputs)
-    kernels = build_groups(groups, graph, layout, needs_grad(graph), params)
+    in_place = fuse_in_place(groups, outputs)
+    layout = assign_rows(groups, graph, inputs, params, outputs, in_place)
+    kernels = build_groups(groups, graph, layout, needs_grad(graph), params, in_place)
+    output_rows = tuple(layout.row[id(v)] for v in outputs)
+    zero_rows = mark_assignments(kernels, output_rows, layout.rows)
     computed = [node for _, members in groups for node in members]
     plan = Plan(
         sample_shape=shape,
@@ -410,10 +530,11 @@ def make_plan(
         constants=np.asarray([c.data for c in graph.constants], dtype=float),
         groups=tuple(kernels),
         rows=layout.rows,
-        outputs=tuple(layout.row[id(v)] for v in outputs),
+        outputs=output_rows,
         single_output=single_output,
         nodes=len(computed),
         rereads=_rereads(graph, state_leaves),
+        zero_rows=zero_rows,
     )
     return plan, computed
 

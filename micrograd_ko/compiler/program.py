@@ -201,8 +201,7 @@ class Program:
         """d(sum of outputs, output j weighted by `seeds[j]`)/d(parameter), summed over samples."""
         plan = self.plan
         grads = state.grads
-        grads.fill(0.0)
-        state.leaf_grads.fill(0.0)
+        plan.clear_grads(state)  # the rows backward adds into, and the leaves' gradients
         for row, seed in zip(plan.outputs, seeds):
             grads[row] += seed
         for group in reversed(plan.groups):

@@ -145,7 +145,7 @@ def _compile(
 def check_plan(plan: Plan, computed: Sequence[Value], example: Sequence[float]) -> None:
     """Run the plan on two copies of the example, group by group, against the traced numbers.
 
-    `computed` are the traced nodes in row order (from `make_plan`).  Two
+    `computed` are the traced nodes group by group (from `make_plan`).  Two
     columns, not one, so that a formula that only works on single numbers
     (`math.exp` of an array, `if x > 0`) fails here, at trace time, with the
     op's name.  Each group's forward must give the traced values and each map
@@ -155,7 +155,7 @@ def check_plan(plan: Plan, computed: Sequence[Value], example: Sequence[float]) 
     values = state.values
     theta = np.asarray([p.data for p in plan.params], dtype=float)
     plan.load(state, np.asarray([example, example], dtype=float).reshape(2, len(example)), theta)
-    first = plan.first_constant + len(plan.constants)
+    first = 0  # the group's first node in `computed`
     for group in plan.groups:
         name = group.op.name
         try:
@@ -170,7 +170,7 @@ def check_plan(plan: Plan, computed: Sequence[Value], example: Sequence[float]) 
                 f"{type(error).__name__}: {error}"
             ) from error
         for i in range(group.size):
-            node = computed[group.out.start + i - first]
+            node = computed[first + i]
             got = values[group.out.start + i]
             if not _close(got, node.data):
                 raise CompileError(
@@ -187,6 +187,7 @@ def check_plan(plan: Plan, computed: Sequence[Value], example: Sequence[float]) 
                         f"trace: op {name!r} must have local_grads that agree on arrays, got {entry.tolist()} "
                         f"for input {k} where eager backward has {expected!r}"
                     )
+        first += group.size
 
 
 def _close(got: Any, expected: float) -> bool:
