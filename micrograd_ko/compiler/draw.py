@@ -38,11 +38,14 @@ def _draw_program(graph: Any, program: Program, prefix: str) -> list[tuple[str, 
     plan = program.plan
     n_inputs = plan.n_inputs
     first_constant = plan.first_constant
-    first_node = first_constant + len(plan.constants)
+    first_drawn = first_constant + len(plan.constants)
+    first_node = first_drawn + sum(len(draw.rows) for draw in plan.draws)
     if n_inputs:
         graph.node(f"{prefix}inputs", f"inputs ×{n_inputs}\n(samples, {n_inputs})", shape="ellipse")
     if len(plan.constants):
         graph.node(f"{prefix}constants", f"constants ×{len(plan.constants)}", shape="ellipse")
+    if first_node != first_drawn:
+        graph.node(f"{prefix}drawn", f"drawn ×{first_node - first_drawn}\n(every call)", shape="ellipse")
     owner: dict[int, str] = {}  # the group that last wrote each row (an activation in place rewrites its input's)
     edges: list[tuple[str, str]] = []
 
@@ -51,8 +54,10 @@ def _draw_program(graph: Any, program: Program, prefix: str) -> list[tuple[str, 
             return f"{prefix}inputs"
         if r < first_constant:
             return "params"
-        if r < first_node:
+        if r < first_drawn:
             return f"{prefix}constants"
+        if r < first_node:
+            return f"{prefix}drawn"
         return owner[r]
 
     for index, group in enumerate(plan.groups):

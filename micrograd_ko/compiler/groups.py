@@ -18,7 +18,17 @@ from micrograd_ko.autograd import ops
 from micrograd_ko.autograd.namespaces import ARRAYS
 from micrograd_ko.compiler._buffers import FloatArray, State, add_into, as_rows, is_unique
 
-__all__ = ["IN_PLACE_OPS", "ConvGroup", "DotGroup", "Group", "InPlaceGroup", "MapGroup", "MatmulGroup", "SumGroup"]
+__all__ = [
+    "IN_PLACE_OPS",
+    "BatchStatsGroup",
+    "ConvGroup",
+    "DotGroup",
+    "Group",
+    "InPlaceGroup",
+    "MapGroup",
+    "MatmulGroup",
+    "SumGroup",
+]
 
 
 class Group:
@@ -405,3 +415,64 @@ class InPlaceGroup(Group):
     def detail(self) -> str:
         """Its depth, and that it runs in place."""
         return f"depth {self.depth}, in place over its input's rows"
+
+
+class BatchStatsGroup(Group):
+    """Statistics over the batch axis (BatchNorm1d in training): each node's input row, reduced over the samples.
+
+    For input row x (one feature, N samples), a 'mean' group writes
+    μ = (1/N) Σ x into every sample's column and a 'variance' group the biased
+    σ² = (1/N) Σ (x - μ)², as eager BatchNorm1d computes them (a sum then a
+    division by N).  Every sample's output depends on every sample's input,
+    so backward first sums the output gradient over the samples, G = Σ g:
+    d/dx_s of μ is 1/N, and of σ² it is (2/N)(c_s - mean(c)) with c = x - μ
+    (the second term is 0 in exact arithmetic; kept, as eager's graph has it).
+    """
+
+    kind = "batch"
+
+    def __init__(
+        self, op: ops.Op, depth: int, out: slice, parents: list[list[int]], statistic: str, needs_grad: bool
+    ) -> None:
+        super().__init__(op, depth, out, parents)
+        column = [row[0] for row in parents]
+        self.x = as_rows(column)
+        self.x_rows = column
+        self.x_unique = is_unique(column)
+        self.statistic = statistic  # 'mean' or 'variance'
+        self.needs_grad = needs_grad
+        self.forward_calls = 3 if statistic == "mean" else 6
+        self.backward_calls = (3 if statistic == "mean" else 6) if needs_grad else 0
+        self._c: FloatArray = np.zeros((0, 0))
+
+    def forward(self, state: State) -> None:
+        values = state.values
+        x = values[self.x]
+        n = x.shape[1]
+        mean = x.sum(axis=1, keepdims=True) / n
+        if self.statistic == "mean":
+            values[self.out] = mean
+            return
+        self._c = c = x - mean
+        values[self.out] = (c * c).sum(axis=1, keepdims=True) / n
+
+    def backward(self, state: State) -> None:
+        if not self.needs_grad:
+            return
+        grads = state.grads
+        g = grads[self.out].sum(axis=1, keepdims=True)  # every sample's output reads every sample's input
+        n = grads.shape[1]
+        if self.statistic == "mean":
+            contribution = np.broadcast_to(g / n, (self.size, n))
+        else:
+            c = self._c
+            contribution = (2.0 / n) * (c - c.sum(axis=1, keepdims=True) / n) * g
+        add_into(grads, self.x, self.x_unique, contribution)
+
+    def grad_rows(self) -> list[int]:
+        """The input rows, when they need a gradient."""
+        return list(self.x_rows) if self.needs_grad else []
+
+    def detail(self) -> str:
+        """Its depth, and the statistic over the batch axis."""
+        return f"depth {self.depth}, the {self.statistic} of each input row over the samples"

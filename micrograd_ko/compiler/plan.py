@@ -33,8 +33,9 @@ import numpy as np
 from micrograd_ko.autograd import Role, Value, describe, ops
 from micrograd_ko.compiler._buffers import FloatArray, IndexArray, State
 from micrograd_ko.compiler.errors import CompileError
+from micrograd_ko.compiler.fusion import fuse_in_place, mark_assignments
 from micrograd_ko.compiler.groups import (
-    IN_PLACE_OPS,
+    BatchStatsGroup,
     ConvGroup,
     DotGroup,
     Group,
@@ -43,19 +44,20 @@ from micrograd_ko.compiler.groups import (
     MatmulGroup,
     SumGroup,
 )
+from micrograd_ko.nn.batchnorm import BATCH_MEAN, BATCH_VARIANCE
 
 __all__ = [
+    "Draw",
     "Graph",
     "GroupKey",
     "Plan",
     "Reread",
     "RowLayout",
+    "StatUpdate",
     "assign_rows",
     "build_groups",
-    "fuse_in_place",
     "group_nodes",
     "make_plan",
-    "mark_assignments",
     "merge_convolutions",
     "needs_grad",
     "read_graph",
@@ -78,6 +80,33 @@ class Reread:
 
 
 @dataclass(frozen=True, eq=False)
+class Draw:
+    """Leaves drawn afresh for every sample at every call: `draw(samples, len(rows))` gives their (samples, n) numbers.
+
+    Dropout's factors in training mode (`Dropout.draw_factors`): the rows sit
+    after the constants; `traced` are the numbers the leaves had when traced
+    (what `check_plan` loads, so checking draws nothing).
+    """
+
+    draw: Callable[[int, int], FloatArray]
+    rows: IndexArray
+    traced: FloatArray
+
+
+@dataclass(frozen=True, eq=False)
+class StatUpdate:
+    """After every call, `update(means, variances, samples)` with the batch's statistics (rows `means`, `variances`).
+
+    BatchNorm1d's `update_running` in training mode: the running statistics
+    move as an eager training call moves them.
+    """
+
+    update: Callable[[FloatArray, FloatArray, int], None]
+    means: IndexArray
+    variances: IndexArray
+
+
+@dataclass(frozen=True, eq=False)
 class Plan:
     """What the planner decided, given to `Program`: the rows of the value buffer and the groups run over them.
 
@@ -88,7 +117,9 @@ class Plan:
     then `constants`.  `outputs` are the value rows of the traced outputs,
     `nodes` counts the computed nodes traced.  Iterating a plan gives its
     groups in execution order.  `rereads` are the constants read again at
-    every call (a module's state), before the groups run.  `zero_rows` are
+    every call (a module's state), before the groups run; `draws` are the
+    leaves drawn afresh at every call (after the constants' rows), `updates`
+    what runs after the groups (a module's running statistics).  `zero_rows` are
     the gradient rows backward zeroes first (None: all); the others are
     written, not added into, by the one group that sends them a gradient.
     """
@@ -106,6 +137,8 @@ class Plan:
     nodes: int
     rereads: tuple[Reread, ...] = ()
     zero_rows: tuple[slice, ...] | None = None
+    draws: tuple[Draw, ...] = ()
+    updates: tuple[StatUpdate, ...] = ()
 
     def __iter__(self) -> Iterator[Group]:
         return iter(self.groups)
@@ -131,10 +164,17 @@ class Plan:
                 grads[rows] = 0.0
         state.leaf_grads.fill(0.0)
 
-    def load(self, state: State, flat: FloatArray, theta: FloatArray) -> None:
-        """Write a batch (`flat`: one row per sample) and the parameters' values `theta` into `state`."""
+    def load(self, state: State, flat: FloatArray, theta: FloatArray, fresh: bool = True) -> None:
+        """Write a batch (`flat`: one row per sample) and the parameters' values `theta` into `state`.
+
+        With `fresh`, the drawn leaves get new numbers (else their traced ones).
+        """
         n_inputs = self.n_inputs
         state.values[:n_inputs] = flat.T
+        samples = flat.shape[0]
+        for draw in self.draws:
+            rows = draw.rows
+            state.values[rows] = draw.draw(samples, len(rows)).T if fresh else draw.traced[:, None]
         n_params = len(theta)
         if n_params:
             state.leaves[:n_params] = theta
@@ -144,6 +184,12 @@ class Plan:
             numbers = reread.read()[reread.positions]
             state.values[self.first_constant + reread.constants] = numbers[:, None]
             state.leaves[n_params + reread.constants] = numbers
+
+    def finish(self, state: State) -> None:
+        """After the groups ran forward: report the batch's statistics (`updates`) to their modules."""
+        values = state.values
+        for stat in self.updates:
+            stat.update(values[stat.means, 0], values[stat.variances, 0], values.shape[1])
 
 
 # ---- 1. the graph, read once -------------------------------------------------------------------------------------
@@ -182,10 +228,15 @@ def topological_order(outputs: Sequence[Value]) -> list[Value]:
     return order
 
 
-def read_graph(outputs: Sequence[Value], inputs: Sequence[Value], params: Sequence[Value]) -> Graph:
-    """The graph of `outputs`: every node's kind and depth; CompileError for a parameter missing from `params`."""
+def read_graph(
+    outputs: Sequence[Value], inputs: Sequence[Value], params: Sequence[Value], drawn: Sequence[Value] = ()
+) -> Graph:
+    """The graph of `outputs`: every node's kind and depth; CompileError for a parameter missing from `params`.
+
+    `drawn` leaves (numbers drawn per sample at every call) are of kind 'input'.
+    """
     order = topological_order(outputs)
-    input_ids = {id(v) for v in inputs}
+    input_ids = {id(v) for v in [*inputs, *drawn]}
     param_ids = {id(p) for p in params}
     kind: dict[int, Role] = {}
     depth: dict[int, int] = {}
@@ -232,9 +283,9 @@ class GroupKey(NamedTuple):
     """What the nodes of one group share: depth, op name, arity, and how a matrix product shares (`shared`).
 
     `shared` is None for an elementwise group, ('matmul', ids of the shared
-    inputs) for dot nodes that read one input tuple with leaf weights, and
+    inputs) for dot nodes that read one input tuple with leaf weights,
     ('conv', channels, ids of each channel's weights) after
-    `merge_convolutions`.
+    `merge_convolutions`, and ('batch',) for statistics over the batch axis.
     """
 
     depth: int
@@ -243,8 +294,14 @@ class GroupKey(NamedTuple):
     shared: tuple[Any, ...] | None
 
 
+_BATCH_OPS = {BATCH_MEAN.name: BATCH_MEAN, BATCH_VARIANCE.name: BATCH_VARIANCE}
+"""Ops over the batch axis, outside the op table: each node's group is a `BatchStatsGroup`."""
+
+
 def _op_block(name: str) -> ops.Op:
     """The op table's block for a node's op (an op unregistered since its nodes were built has none)."""
+    if name in _BATCH_OPS:
+        return _BATCH_OPS[name]
     try:
         return ops.lookup(name)
     except KeyError:
@@ -266,7 +323,9 @@ def group_nodes(graph: Graph) -> list[tuple[GroupKey, list[Value]]]:
         parents = node.parents
         arity = len(parents)
         shared: tuple[Any, ...] | None = None
-        if op.name == "dot" and all(graph.kind[id(p)] in ("parameter", "constant") for p in _weights_and_bias(node)):
+        if op.name in _BATCH_OPS:
+            shared = ("batch",)
+        elif op.name == "dot" and all(graph.kind[id(p)] in ("parameter", "constant") for p in _weights_and_bias(node)):
             k = arity // 2
             shared = ("matmul", tuple(id(x) for x in parents[k : 2 * k]))
         groups.setdefault(GroupKey(graph.depth[id(node)], op.name, arity, shared), []).append(node)
@@ -308,49 +367,6 @@ def merge_convolutions(groups: dict[GroupKey, list[Value]]) -> dict[GroupKey, li
     return result
 
 
-# ---- 4. activations in place --------------------------------------------------------------------------------------
-
-
-def _reads_its_own_output(key: GroupKey) -> bool:
-    """Whether a group's backward reads its own output values (a map group's formulas may; products never do)."""
-    return key.shared is None and key.op not in ("dot", "sum")
-
-
-def fuse_in_place(groups: list[tuple[GroupKey, list[Value]]], outputs: Sequence[Value]) -> dict[int, int]:
-    """Which groups run in place over another's rows: {consumer index: producer index} in `groups`.
-
-    A group of one of `IN_PLACE_OPS` (relu, tanh, sigmoid) qualifies when its
-    node i reads node i of one producer group, when no other node reads the
-    producer's nodes and none is an output, and when the producer's backward
-    does not read its own values (a matrix product, a convolution, a dot or
-    a sum group).
-    """
-    where: dict[int, int] = {}  # id(node) -> its group's index
-    uses: dict[int, int] = {}
-    for g, (_, members) in enumerate(groups):
-        for node in members:
-            where[id(node)] = g
-            for parent in node.parents:
-                uses[id(parent)] = uses.get(id(parent), 0) + 1
-    returned = {id(v) for v in outputs}
-    fused: dict[int, int] = {}
-    for g, (key, members) in enumerate(groups):
-        if key.shared is not None or key.arity != 1 or key.op not in IN_PLACE_OPS:
-            continue
-        producer = where.get(id(members[0].parents[0]))
-        if producer is None:
-            continue
-        producer_key, producer_members = groups[producer]
-        if _reads_its_own_output(producer_key) or len(producer_members) != len(members):
-            continue
-        if all(
-            node.parents[0] is made and uses[id(made)] == 1 and id(made) not in returned
-            for node, made in zip(members, producer_members)
-        ):
-            fused[g] = producer
-    return fused
-
-
 # ---- 5. rows ---------------------------------------------------------------------------------------------------------
 
 
@@ -366,7 +382,7 @@ class RowLayout:
 def _buffer_reads(key: GroupKey, node: Value) -> tuple[Value, ...]:
     """The parents a node's kernel reads from the value buffer (a matrix product gathers its weights elsewhere)."""
     parents = node.parents
-    if key.shared is None:
+    if key.shared is None or key.shared[0] == "batch":
         return parents
     k = key.arity // 2
     return parents[k : 2 * k]
@@ -379,11 +395,13 @@ def assign_rows(
     params: Sequence[Value],
     outputs: Sequence[Value],
     in_place: dict[int, int] | None = None,
+    drawn: Sequence[Value] = (),
 ) -> RowLayout:
     """Rows for the inputs, the parameters read through the buffer, the constants, then each group's nodes together.
 
     A group run in place (`in_place`, from `fuse_in_place`) gets its
-    producer's rows, node for node, instead of rows of its own.
+    producer's rows, node for node, instead of rows of its own.  The `drawn`
+    leaves' rows come after the constants.
 
     A parameter returned as it is (`[x * w, b]`, or `penalty=lambda: w`) is
     read through the buffer too: its row is the output's value at every call,
@@ -402,7 +420,7 @@ def assign_rows(
     row: dict[int, int] = {id(v): i for i, v in enumerate(inputs)}
     row.update({id(params[i]): len(inputs) + j for j, i in enumerate(buffer_params)})
     next_row = len(inputs) + len(buffer_params)
-    for node in graph.constants:
+    for node in [*graph.constants, *drawn]:
         row[id(node)] = next_row
         next_row += 1
     in_place = in_place or {}
@@ -437,7 +455,7 @@ def build_groups(
     for g, (key, members) in enumerate(groups):
         first = row[id(members[0])]
         out = slice(first, first + len(members))
-        op = ops.lookup(key.op)
+        op = _op_block(key.op)
         arity = key.arity
         k = arity // 2
         # a parameter gathered from the leaf vector has no row: -1 marks it
@@ -445,6 +463,9 @@ def build_groups(
         grad_at = [any(needs[id(node.parents[i])] for node in members) for i in range(arity)]
         if g in in_place:
             kernels.append(InPlaceGroup(op, key.depth, out, parent_rows, grad_at[0]))
+        elif key.shared == ("batch",):
+            statistic = "mean" if op is BATCH_MEAN else "variance"
+            kernels.append(BatchStatsGroup(op, key.depth, out, parent_rows, statistic, grad_at[0]))
         elif key.shared is not None and key.shared[0] == "conv":
             positions = len(members) // key.shared[1]
             firsts = members[::positions]  # position 0 of every channel: the weight rows
@@ -465,36 +486,6 @@ def build_groups(
     return kernels
 
 
-def mark_assignments(kernels: Sequence[Group], outputs: Sequence[int], rows: int) -> tuple[slice, ...]:
-    """Let a matrix product write its input rows' gradient when no other group adds into them; the rows to zero.
-
-    Backward then need not zero those rows first: the product runs before
-    every group that reads their gradient (those are its producers, of
-    smaller depth).  Output rows are never written this way (their seed is
-    added first).  Returns the other rows, as runs of consecutive rows.
-    """
-    senders: dict[int, int] = {}
-    for kernel in kernels:
-        for r in set(kernel.grad_rows()):
-            senders[r] = senders.get(r, 0) + 1
-    seeded = set(outputs)
-    written = np.zeros(rows, dtype=bool)
-    for kernel in kernels:
-        if not isinstance(kernel, MatmulGroup) or not kernel.x_needs_grad or not isinstance(kernel.x, slice):
-            continue
-        x_rows = kernel.x_rows
-        if kernel.x_unique and all(senders[r] == 1 and r not in seeded for r in x_rows):
-            kernel.assigns = True
-            written[x_rows] = True
-    zero = np.flatnonzero(~written)
-    if len(zero) == 0:
-        return ()
-    breaks = np.flatnonzero(np.diff(zero) != 1)
-    starts = np.r_[zero[0], zero[breaks + 1]]
-    stops = np.r_[zero[breaks], zero[-1]] + 1
-    return tuple(slice(int(a), int(b)) for a, b in zip(starts, stops, strict=True))
-
-
 # ---- all the steps -------------------------------------------------------------------------------------------------
 
 
@@ -505,6 +496,8 @@ def make_plan(
     outputs: Sequence[Value],
     single_output: bool,
     state_leaves: Sequence[tuple[Sequence[Value], Callable[[], FloatArray]]] = (),
+    draws: Sequence[tuple[Sequence[Value], Callable[[int, int], FloatArray]]] = (),
+    statistics: Sequence[tuple[Sequence[Value], Callable[[FloatArray, FloatArray, int], None]]] = (),
 ) -> tuple[Plan, list[Value]]:
     """The plan of the traced `outputs`, and the computed nodes group by group (to check the plan against them).
 
@@ -512,11 +505,17 @@ def make_plan(
     call returns one number per sample) rather than a list of them.
     `state_leaves` are (leaves, read) pairs: constant leaves made from a
     module's state and the function that gives their current numbers.
+    `draws` are (leaves, draw) pairs: leaves drawn afresh for every sample at
+    every call.  `statistics` are (nodes, update) pairs: a module's batch
+    means then batch variances, and what to call with their numbers after
+    each run (they are planned even where no output reads them).
     """
-    graph = read_graph(outputs, inputs, params)
+    drawn = [leaf for leaves, _ in draws for leaf in leaves]
+    stat_nodes = [node for nodes, _ in statistics for node in nodes]
+    graph = read_graph([*outputs, *stat_nodes], inputs, params, drawn)
     groups = group_nodes(graph)
     in_place = fuse_in_place(groups, outputs)
-    layout = assign_rows(groups, graph, inputs, params, outputs, in_place)
+    layout = assign_rows(groups, graph, inputs, params, outputs, in_place, drawn)
     kernels = build_groups(groups, graph, layout, needs_grad(graph), params, in_place)
     output_rows = tuple(layout.row[id(v)] for v in outputs)
     zero_rows = mark_assignments(kernels, output_rows, layout.rows)
@@ -535,6 +534,8 @@ def make_plan(
         nodes=len(computed),
         rereads=_rereads(graph, state_leaves),
         zero_rows=zero_rows,
+        draws=tuple(_draw(leaves, draw, layout) for leaves, draw in draws),
+        updates=tuple(_stat_update(nodes, update, layout) for nodes, update in statistics),
     )
     return plan, computed
 
@@ -551,3 +552,16 @@ def _rereads(
             positions, constants = zip(*used, strict=True)
             rereads.append(Reread(read, np.asarray(positions, dtype=np.intp), np.asarray(constants, dtype=np.intp)))
     return tuple(rereads)
+
+
+def _draw(leaves: Sequence[Value], draw: Callable[[int, int], FloatArray], layout: RowLayout) -> Draw:
+    rows = np.asarray([layout.row[id(leaf)] for leaf in leaves], dtype=np.intp)
+    return Draw(draw, rows, np.asarray([leaf.data for leaf in leaves], dtype=float))
+
+
+def _stat_update(
+    nodes: Sequence[Value], update: Callable[[FloatArray, FloatArray, int], None], layout: RowLayout
+) -> StatUpdate:
+    rows = np.asarray([layout.row[id(node)] for node in nodes], dtype=np.intp)
+    half = len(rows) // 2  # the means, then the variances
+    return StatUpdate(update, rows[:half], rows[half:])

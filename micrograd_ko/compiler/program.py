@@ -123,6 +123,7 @@ class Program:
         self.plan.load(state, flat, theta)
         for group in self.plan.groups:
             group.forward(state)
+        self.plan.finish(state)  # a module's batch statistics (BatchNorm1d in training), none in most plans
 
     __call__ = forward
 
