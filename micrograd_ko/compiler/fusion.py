@@ -35,6 +35,7 @@ class KeyView(Protocol):
     @property
     def shared(self) -> tuple[Any, ...] | None: ...
 
+
 __all__ = ["fuse_in_place", "mark_assignments"]
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from micrograd_ko.autograd import ops
 from micrograd_ko.autograd.namespaces import ARRAYS
-from micrograd_ko.compiler._buffers import FloatArray, State, add_into, as_rows, is_unique
+from micrograd_ko.compiler._buffers import FloatArray, LeafBlock, State, add_into, as_rows, is_unique
 
 __all__ = [
     "IN_PLACE_OPS",
@@ -149,26 +149,42 @@ class MatmulGroup(Group):
         self.b_unique = bias is None or is_unique(bias)
         self.x_needs_grad = x_needs_grad
         self.x_rows = x
+        self.blocks: tuple[LeafBlock, LeafBlock | None] | None = None  # set by `use_blocks`
         self.assigns = False  # set by the planner when no other group sends a gradient to the input rows
         self.forward_calls = 3 + (0 if isinstance(self.x, slice) else 1) + (0 if self.b is None else 2)
         self.backward_calls = 3 + (3 if x_needs_grad else 0) + (0 if self.b is None else 2)
         self._w: FloatArray = np.zeros((0, 0))
         self._x: FloatArray = np.zeros((0, 0))
 
+    def use_blocks(self, n_leaves: int) -> None:
+        """Read the weights (and biases) as views of the leaf vector when their indices form strided blocks."""
+        w = LeafBlock.of(self.w, n_leaves)
+        b = None if self.b is None else LeafBlock.of(self.b, n_leaves)
+        if w is not None and (self.b is None or b is not None):
+            self.blocks = (w, b)
+
     def forward(self, state: State) -> None:
         values = state.values
-        self._w = w = state.leaves[self.w]
+        leaves = state.leaves
+        blocks = self.blocks
+        self._w = w = leaves[self.w] if blocks is None else blocks[0].view(leaves)
         self._x = x = values[self.x]
         out = values[self.out]
         np.matmul(w, x, out=out)
         if self.b is not None:
-            out += state.leaves[self.b][:, None]
+            out += leaves[self.b][:, None] if blocks is None or blocks[1] is None else blocks[1].view(leaves)
 
     def backward(self, state: State) -> None:
         g = state.grads[self.out]
-        add_into(state.leaf_grads, self.w, self.w_unique, g @ self._x.T)
-        if self.b is not None:
-            add_into(state.leaf_grads, self.b, self.b_unique, g.sum(axis=1))
+        blocks = self.blocks
+        if blocks is None:
+            add_into(state.leaf_grads, self.w, self.w_unique, g @ self._x.T)
+            if self.b is not None:
+                add_into(state.leaf_grads, self.b, self.b_unique, g.sum(axis=1))
+        else:  # views of the leaf gradients: += adds into the vector, no index arrays
+            blocks[0].view(state.leaf_grads)[...] += g @ self._x.T
+            if blocks[1] is not None:
+                blocks[1].view(state.leaf_grads)[...] += g.sum(axis=1, keepdims=True)
         if self.assigns:  # the input rows' only gradient: written in place, and never zeroed before
             np.matmul(self._w.T, g, out=state.grads[self.x])
         elif self.x_needs_grad:

@@ -476,7 +476,9 @@ def build_groups(
         elif key.shared is not None:
             weights = [[leaf[id(p)] for p in node.parents[:k]] for node in members]
             bias = [leaf[id(node.parents[2 * k])] for node in members] if arity % 2 else None
-            kernels.append(MatmulGroup(op, key.depth, out, parent_rows, weights, bias, any(grad_at[k : 2 * k])))
+            product = MatmulGroup(op, key.depth, out, parent_rows, weights, bias, any(grad_at[k : 2 * k]))
+            product.use_blocks(len(leaf))
+            kernels.append(product)
         elif key.op == "dot":
             kernels.append(DotGroup(op, key.depth, out, parent_rows, grad_at))
         elif key.op == "sum":

@@ -114,6 +114,8 @@ class _SideInputs:
             self.draws.append((leaves, source))
         else:
             self.statistics.append((leaves, source))
+
+
 _EXAMPLE_RULE = "a list of numbers, or nested lists of one shape for an image ([channel][row][col])"
 
 
@@ -190,9 +192,7 @@ def check_plan(plan: Plan, computed: Sequence[Value], example: Sequence[float]) 
         name = group.op.name
         try:
             group.forward(state)
-            local = (
-                group.op.local_grads(ARRAYS, values[group.out], *group.saved) if isinstance(group, MapGroup) else ()
-            )
+            local = group.op.local_grads(ARRAYS, values[group.out], *group.saved) if isinstance(group, MapGroup) else ()
         except Exception as error:
             raise CompileError(
                 f"trace: op {name!r} must have array formulas that work on numpy arrays (write array_forward and "
