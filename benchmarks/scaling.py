@@ -26,6 +26,11 @@ mean(relu(1 - y s)), its backward and a plain SGD update of every parameter:
 
 All three start from the same seeded weights (`nn.MLP(..., seed=1)`) and the
 same data; the worker checks that their losses agree before timing.
+
+A last worker measures how long `trace` takes (the eager forward of one
+sample, the planning, and the check of the plan on the example) for the MLP
+of every width and for notebook 11's CNN (W4's model): it grows linearly
+with the graph's edges.
 """
 
 from __future__ import annotations
@@ -212,8 +217,46 @@ def measure_cell(batch: int, width: int, steps: int) -> dict[str, Any]:
     }
 
 
+def trace_times(widths: Sequence[int], repeats: int = 3) -> list[dict[str, Any]]:
+    """Seconds to trace each model (the fastest of `repeats`), with its nodes, edges and parameters."""
+    from benchmarks.problem import cnn_model
+    from micrograd_ko import losses
+    from micrograd_ko.autograd import Value
+    from micrograd_ko.compiler import trace
+
+    def mlp(width: int) -> Callable[[], Any]:
+        model = make_problem(1, width)[0]
+        return lambda: trace(lambda s: (1.0 - s[2] * model(s[:2])).relu(), [0.1, 0.2, 1.0], model.parameters())
+
+    def cnn() -> Any:
+        model = cnn_model()
+
+        def per_sample(s: list[Value]) -> list[Value]:
+            logits = model([[[s[r * 8 : (r + 1) * 8] for r in range(8)]]])[0]
+            return [-Value.dot(losses.log_softmax(logits), s[64:]), *logits]
+
+        return trace(per_sample, [0.5] * 64 + [1.0] + [0.0] * 9, model.parameters())
+
+    models: list[tuple[str, Callable[[], Any]]] = [(f"MLP(2, [{w}, {w}, 1])", mlp(w)) for w in widths]
+    models.append(("notebook 11's CNN (W4)", cnn))
+    rows = []
+    for name, build in models:
+        seconds = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            program = build()
+            seconds.append(time.perf_counter() - started)
+        edges = sum(g.size * g.arity for g in program.plan)
+        rows.append({"model": name, "trace_s": min(seconds), "nodes": program.plan.nodes, "edges": edges,
+                     "parameters": len(program.params)})  # fmt: skip
+    return rows
+
+
 def worker(argv: Sequence[str]) -> int:
-    """`--worker BATCH WIDTH STEPS`: measure one cell, print `RESULT {json}`."""
+    """`--worker BATCH WIDTH STEPS`: measure one cell; `--worker trace W1,W2,...`: trace times.  `RESULT {json}`."""
+    if argv[0] == "trace":
+        print("RESULT " + json.dumps({"trace": trace_times([int(w) for w in argv[1].split(",")])}), flush=True)
+        return 0
     batch, width, steps = (int(a) for a in argv)
     print("RESULT " + json.dumps(measure_cell(batch, width, steps)), flush=True)
     return 0
@@ -222,19 +265,24 @@ def worker(argv: Sequence[str]) -> int:
 # ---- the parent: a process per cell, the table, the JSON ----------------------------------------------------------
 
 
-def run_cell(batch: int, width: int, steps: int, timeout_s: float = 900.0) -> dict[str, Any]:
-    """One worker process for the cell, with one BLAS thread set in its environment before numpy loads."""
+def run_worker(arguments: list[str], timeout_s: float = 900.0) -> dict[str, Any]:
+    """One worker process, with one BLAS thread set in its environment before numpy loads; its result or status."""
     env = {**os.environ, **dict.fromkeys(THREAD_VARIABLES, "1")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "benchmarks.scaling", "--worker", str(batch), str(width), str(steps)]
+    command = [sys.executable, "-m", "benchmarks.scaling", "--worker", *arguments]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, cwd=ROOT, env=env)
     except subprocess.TimeoutExpired:
-        return {"batch": batch, "width": width, "status": f"timeout after {timeout_s:.0f} s"}
+        return {"status": f"timeout after {timeout_s:.0f} s"}
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
             return {**json.loads(line[len("RESULT ") :]), "status": "ok"}
-    return {"batch": batch, "width": width, "status": f"exit code {done.returncode}", "message": done.stderr[-500:]}
+    return {"status": f"exit code {done.returncode}", "message": done.stderr[-500:]}
+
+
+def run_cell(batch: int, width: int, steps: int) -> dict[str, Any]:
+    """The cell measured in a worker of its own."""
+    return {"batch": batch, "width": width, **run_worker([str(batch), str(width), str(steps)])}
 
 
 def markdown(cells: list[dict[str, Any]]) -> str:
@@ -255,6 +303,14 @@ def markdown(cells: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def trace_markdown(rows: list[dict[str, Any]]) -> str:
+    """The trace times: one row per model."""
+    lines = ["| model | parameters | nodes | edges | trace s |", "|---|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['model']} | {r['parameters']:,} | {r['nodes']:,} | {r['edges']:,} | {r['trace_s']:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every cell in its own process; print the table; write scaling.json and scaling.md when asked."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -268,6 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parsed = parser.parse_args(args)
     if parsed.quick:
         grid = [(20, 4, 3), (50, 8, 3)]
+        widths: Sequence[int] = (4, 8)
     else:
         batches = [int(b) for b in parsed.batches.split(",")] if parsed.batches else BATCHES
         widths = [int(w) for w in parsed.widths.split(",")] if parsed.widths else WIDTHS
@@ -277,12 +334,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         cell = run_cell(batch, width, steps)
         print(f"batch {batch:,} width {width}: {cell['status']}", file=sys.stderr, flush=True)
         cells.append(cell)
-    table = markdown(cells)
+    traced = run_worker(["trace", ",".join(map(str, widths))])
+    print(f"trace times: {traced['status']}", file=sys.stderr, flush=True)
+    table = markdown(cells) + ("\n" + trace_markdown(traced["trace"]) if traced["status"] == "ok" else "")
     print(table)
     if parsed.output is not None:
         parsed.output.mkdir(parents=True, exist_ok=True)
-        results = {"threads": "OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=MKL_NUM_THREADS=1, torch.set_num_threads(1)"}
-        results["cells"] = cells  # type: ignore[assignment]
+        results = {
+            "threads": "OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=MKL_NUM_THREADS=1 in each worker's environment, "
+            "torch.set_num_threads(1)",
+            "cells": cells,
+            "trace": traced.get("trace", traced),
+        }
         (parsed.output / "scaling.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
         (parsed.output / "scaling.md").write_text(table, encoding="utf-8")
     return 0
