@@ -39,9 +39,14 @@ class KeyView(Protocol):
 __all__ = ["fuse_in_place", "mark_assignments"]
 
 
+_OUTPUT_FREE = frozenset({"dot", "sum", "+", "-", "*", "neg"})
+"""Ops whose group's backward never reads the group's own output: dot and sum (their kernels), and the
+arithmetic ops whose table derivatives are written without `out` (+ and - give constants, * its inputs)."""
+
+
 def _reads_its_own_output(key: KeyView) -> bool:
-    """Whether a group's backward reads its own output values (a map group's formulas may; products never do)."""
-    return key.shared is None and key.op not in ("dot", "sum")
+    """Whether a group's backward reads its own output values (products never do; most map formulas may)."""
+    return key.shared is None and key.op not in _OUTPUT_FREE
 
 
 def fuse_in_place(groups: Sequence[tuple[KeyView, list[Value]]], outputs: Sequence[Value]) -> dict[int, int]:
@@ -50,8 +55,8 @@ def fuse_in_place(groups: Sequence[tuple[KeyView, list[Value]]], outputs: Sequen
     A group of one of `IN_PLACE_OPS` (relu, tanh, sigmoid) qualifies when its
     node i reads node i of one producer group, when no other node reads the
     producer's nodes and none is an output, and when the producer's backward
-    does not read its own values (a matrix product, a convolution, a dot or
-    a sum group).
+    does not read its own values (a matrix product, a convolution, a batch
+    statistic, a dot or a sum group, or +, -, *, neg: `_OUTPUT_FREE`).
     """
     where: dict[int, int] = {}  # id(node) -> its group's index
     uses: dict[int, int] = {}

@@ -147,7 +147,8 @@ def test_make_plan_gives_a_frozen_plan_that_a_program_runs() -> None:
     assert isinstance(plan, Plan)
     assert plan.n_inputs == 2 and plan.first_constant == 3 and plan.nodes == len(computed) == 4
     assert list(plan) == list(plan.groups) and len(plan) == len(plan.groups) == 4
-    assert plan.outputs == (7, 6)  # rows: x1 x2 w 3.0, then the groups w*x1, +, *3.0, tanh
+    # rows: x1 x2 w 3.0, then the groups w*x1, + (and tanh, in place over it: + has no other reader), *3.0
+    assert plan.outputs == (5, 6) and plan.rows == 7
     np.testing.assert_array_equal(plan.constants, [3.0])
     with pytest.raises(dataclasses.FrozenInstanceError):
         plan.rows = 0  # type: ignore[misc]
@@ -289,3 +290,30 @@ def test_a_layers_weights_are_read_as_a_view_of_the_leaves_and_any_other_order_i
         for out in model(s):  # type: ignore[union-attr]
             out.backward()
     np.testing.assert_allclose(results[0][1], [p.grad for p in params], rtol=1e-12, atol=1e-15)
+
+
+def test_an_activation_runs_in_place_over_arithmetic_whose_derivative_ignores_its_output() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    params = model.parameters()
+
+    def hinge(s: list[Value]) -> Value:
+        score = model(s[:2])
+        assert isinstance(score, Value)
+        return (1.0 - s[2] * score).relu()  # the relu reads the '-' group only: in place over its row
+
+    def through_exp(s: list[Value]) -> Value:
+        return Value.dot(params[:2], s[:2]).exp().relu()  # exp's derivative is its output: never overwritten
+
+    hinge_program = trace(hinge, [0.1, 0.2, 1.0], params)
+    assert isinstance(hinge_program.plan.groups[-1], InPlaceGroup)
+    assert hinge_program.plan.groups[-1].out == hinge_program.plan.groups[-2].out
+    exp_program = trace(through_exp, [0.1, 0.2, 1.0], params)
+    assert not isinstance(exp_program.plan.groups[-1], InPlaceGroup)
+    batch = np.random.default_rng(4).normal(size=(8, 3))
+    for program, fn in ((hinge_program, hinge), (exp_program, through_exp)):
+        program(batch)
+        got = program.backward(reduction="sum", accumulate=False)
+        model.zero_grad()
+        for s in batch.tolist():
+            fn([Value(v) for v in s]).backward()
+        np.testing.assert_allclose(got, [p.grad for p in params], rtol=1e-12, atol=1e-15)
