@@ -14,7 +14,9 @@ Two steps of `plan.make_plan`, each a function of its own:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any, Protocol
 
 import numpy as np
@@ -58,13 +60,8 @@ def fuse_in_place(groups: Sequence[tuple[KeyView, list[Value]]], outputs: Sequen
     does not read its own values (a matrix product, a convolution, a batch
     statistic, a dot or a sum group, or +, -, *, neg: `_OUTPUT_FREE`).
     """
-    where: dict[int, int] = {}  # id(node) -> its group's index
-    uses: dict[int, int] = {}
-    for g, (_, members) in enumerate(groups):
-        for node in members:
-            where[id(node)] = g
-            for parent in node.parents:
-                uses[id(parent)] = uses.get(id(parent), 0) + 1
+    where = {id(node): g for g, (_, members) in enumerate(groups) for node in members}  # id -> group index
+    uses = Counter(map(id, chain.from_iterable(node.parents for _, members in groups for node in members)))
     returned = {id(v) for v in outputs}
     fused: dict[int, int] = {}
     for g, (key, members) in enumerate(groups):

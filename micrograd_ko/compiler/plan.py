@@ -216,6 +216,8 @@ def topological_order(outputs: Sequence[Value]) -> list[Value]:
     listed for an earlier output are skipped, so the merged list keeps that
     property and is the same from run to run (first seen first).
     """
+    if len(outputs) == 1:
+        return outputs[0].topological_order()
     seen: set[int] = set()
     order: list[Value] = []
     for output in outputs:
@@ -246,7 +248,7 @@ def read_graph(
         parents = node.parents
         if parents:
             kind[key] = "result"
-            depth[key] = 1 + max(depth[id(p)] for p in parents)
+            depth[key] = 1 + max(map(depth.__getitem__, map(id, parents)))  # in C: the graph's edges dominate
             continue
         depth[key] = 0
         if key in input_ids:
@@ -272,7 +274,7 @@ def needs_grad(graph: Graph) -> dict[int, bool]:
     needs: dict[int, bool] = {}
     for node in graph.order:
         key = id(node)
-        needs[key] = graph.kind[key] == "parameter" or any(needs[id(p)] for p in node.parents)
+        needs[key] = graph.kind[key] == "parameter" or any(map(needs.__getitem__, map(id, node.parents)))
     return needs
 
 
@@ -459,7 +461,7 @@ def build_groups(
         arity = key.arity
         k = arity // 2
         # a parameter gathered from the leaf vector has no row: -1 marks it
-        parent_rows = [[row.get(id(p), -1) for p in node.parents] for node in members]
+        parent_rows = [[row.get(p, -1) for p in map(id, node.parents)] for node in members]
         grad_at = [any(needs[id(node.parents[i])] for node in members) for i in range(arity)]
         if g in in_place:
             kernels.append(InPlaceGroup(op, key.depth, out, parent_rows, grad_at[0]))
