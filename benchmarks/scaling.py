@@ -149,7 +149,7 @@ def torch_step(model: Any, x: Any, y: Any) -> Step:
         with torch.no_grad():
             for p in params:
                 p -= LEARNING_RATE * p.grad
-        return float(loss)
+        return loss.item()
 
     return step
 

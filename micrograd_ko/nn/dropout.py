@@ -19,7 +19,7 @@ class Dropout(BatchModule):
     The scaling keeps every output's expected value equal to its input, so in
     evaluation mode the layer is the identity (it returns its input unchanged).
     Masks come from a numpy Generator seeded with `seed`: two layers with the
-    same seed drop the same positions, call after call.  `mask` holds the last
+    same seed drop the same positions, call after call.  `mask` holds the last eager
     training call's mask (nested like the batch; 1.0 kept, 0.0 dropped).
     Each output is one '*' node: x * 0 or x * 1/(1-p).
 
