@@ -35,8 +35,10 @@ How the recording becomes fast is the execution plan (`Program.plan`):
   and backward turns the block's gradient d/dh into d/dz in place.  A matrix
   product that alone sends a gradient to its input rows writes it there
   (`np.matmul(..., out=...)`) instead of adding it, so those rows are never
-  zeroed.  At a batch of 10,000 this is what brings the plan close to numpy
-  written by hand (`python -m benchmarks.scaling`).
+  zeroed.  A layer's weights lie in the parameter vector neuron by neuron,
+  so they are read as a strided view of it, not gathered.  At a batch of
+  10,000 this is what brings the plan close to numpy written by hand
+  (`python -m benchmarks.scaling`).
 * **Backward** walks the groups in reverse.  Each group multiplies its
   output gradients by the op's `local_grads` (the op table's formula, run
   with `namespaces.ARRAYS`) and adds the result into its parents' rows, with a slice
