@@ -266,3 +266,26 @@ def test_a_layer_that_cannot_say_how_to_compute_its_side_input_is_refused_by_nam
     with pytest.raises(CompileError) as error:
         traced(model)
     assert str(error.value).startswith(f"trace: {layer!r} {says}")
+
+
+def test_dropout_after_a_convolution_draws_in_eager_modes_order_and_trains_with_batchnorm() -> None:
+    def cnn() -> nn.Sequential:
+        return nn.Sequential(
+            nn.Conv2d(1, 2, 2, seed=1), nn.Dropout(0.4, seed=5), nn.Flatten(), nn.Linear(8, 3, seed=2),
+            nn.BatchNorm1d(3), nn.ReLU(), nn.Dropout(0.2, seed=6), nn.Linear(3, 1, seed=3),
+        )  # fmt: skip
+
+    compiled, twin = cnn(), cnn()
+    program = trace(lambda x: compiled([x])[0][0], [[[0.1, 0.2, 0.3]] * 3], compiled.parameters())
+    images = np.random.default_rng(8).normal(size=(6, 1, 3, 3))
+    for _ in range(3):
+        got = program(images)
+        grads = program.backward(accumulate=False)
+        twin.zero_grad()
+        outputs = [out[0] for out in twin(images.tolist())]
+        (Value.sum(outputs) / len(outputs)).backward()
+        np.testing.assert_allclose(got, [o.data for o in outputs], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(grads, [p.grad for p in twin.parameters()], rtol=1e-12, atol=1e-12)
+        for model, g in ((compiled, grads), (twin, np.asarray([p.grad for p in twin.parameters()]))):
+            for p, step in zip(model.parameters(), g.tolist()):
+                p.data -= 0.1 * step
