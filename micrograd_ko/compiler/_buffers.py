@@ -87,8 +87,11 @@ class LeafBlock:
 
     def view(self, vector: FloatArray) -> FloatArray:
         """The block as a (size, k) view of `vector` (no copy)."""
-        step = vector.strides[0]
-        block: FloatArray = np.lib.stride_tricks.as_strided(
-            vector[self.start :], self.shape, (self.stride * step, step)
-        )  # inside the vector: `of` checked that the last row ends at or before its end
-        return block
+        size, k = self.shape
+        stop = self.start + self.stride * size
+        if stop <= len(vector):  # a reshape: ~0.4 µs
+            block: FloatArray = vector[self.start : stop].reshape(size, self.stride)[:, :k]
+            return block
+        step = vector.strides[0]  # the last row's stride runs past the end (a bias at the end): ~6 µs
+        block = np.lib.stride_tricks.as_strided(vector[self.start :], self.shape, (self.stride * step, step))
+        return block  # inside the vector: `of` checked that the last row ends at or before its end

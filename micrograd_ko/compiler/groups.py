@@ -150,6 +150,7 @@ class MatmulGroup(Group):
         self.x_needs_grad = x_needs_grad
         self.x_rows = x
         self.blocks: tuple[LeafBlock, LeafBlock | None] | None = None  # set by `use_blocks`
+        self._views: dict[int, tuple[FloatArray, FloatArray, FloatArray | None]] = {}  # by id of a leaf vector
         self.assigns = False  # set by the planner when no other group sends a gradient to the input rows
         self.forward_calls = 3 + (0 if isinstance(self.x, slice) else 1) + (0 if self.b is None else 2)
         self.backward_calls = 3 + (3 if x_needs_grad else 0) + (0 if self.b is None else 2)
@@ -163,28 +164,42 @@ class MatmulGroup(Group):
         if w is not None and (self.b is None or b is not None):
             self.blocks = (w, b)
 
+    def _block_views(self, vector: FloatArray) -> tuple[FloatArray, FloatArray | None]:
+        """The weights' and biases' views of a leaf vector (`blocks`), made once per vector (a State keeps its own)."""
+        cached = self._views.get(id(vector))
+        if cached is None or cached[0] is not vector:
+            assert self.blocks is not None
+            w, b = self.blocks
+            if len(self._views) > 4:  # the buffers of earlier batch sizes
+                self._views.clear()
+            cached = self._views[id(vector)] = (vector, w.view(vector), None if b is None else b.view(vector))
+        return cached[1], cached[2]
+
     def forward(self, state: State) -> None:
         values = state.values
         leaves = state.leaves
-        blocks = self.blocks
-        self._w = w = leaves[self.w] if blocks is None else blocks[0].view(leaves)
+        if self.blocks is None:
+            w, b = leaves[self.w], None if self.b is None else leaves[self.b][:, None]
+        else:
+            w, b = self._block_views(leaves)
+        self._w = w
         self._x = x = values[self.x]
         out = values[self.out]
         np.matmul(w, x, out=out)
-        if self.b is not None:
-            out += leaves[self.b][:, None] if blocks is None or blocks[1] is None else blocks[1].view(leaves)
+        if b is not None:
+            out += b
 
     def backward(self, state: State) -> None:
         g = state.grads[self.out]
-        blocks = self.blocks
-        if blocks is None:
+        if self.blocks is None:
             add_into(state.leaf_grads, self.w, self.w_unique, g @ self._x.T)
             if self.b is not None:
                 add_into(state.leaf_grads, self.b, self.b_unique, g.sum(axis=1))
         else:  # views of the leaf gradients: += adds into the vector, no index arrays
-            blocks[0].view(state.leaf_grads)[...] += g @ self._x.T
-            if blocks[1] is not None:
-                blocks[1].view(state.leaf_grads)[...] += g.sum(axis=1, keepdims=True)
+            dw, db = self._block_views(state.leaf_grads)
+            dw += g @ self._x.T
+            if db is not None:
+                db += g.sum(axis=1, keepdims=True)
         if self.assigns:  # the input rows' only gradient: written in place, and never zeroed before
             np.matmul(self._w.T, g, out=state.grads[self.x])
         elif self.x_needs_grad:
