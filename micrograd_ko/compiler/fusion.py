@@ -9,7 +9,9 @@ Two steps of `plan.make_plan`, each a function of its own:
   them and no addition of the activation's gradient into its input's rows.
 * `mark_assignments`: a matrix product that is the only group sending a
   gradient to its input rows writes it there (`np.matmul(..., out=...)`)
-  instead of adding it, and those rows need no zeroing before backward.
+  instead of adding it, and those rows need no zeroing before backward; so
+  does one that alone sends a gradient to its weights (a view of the leaf
+  gradients: no temporary, no addition).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from micrograd_ko.autograd import Value
-from micrograd_ko.compiler.groups import IN_PLACE_OPS, Group, MatmulGroup
+from micrograd_ko.compiler.groups import IN_PLACE_OPS, ConvGroup, Group, MatmulGroup
 
 
 class KeyView(Protocol):
@@ -102,6 +104,7 @@ def mark_assignments(kernels: Sequence[Group], outputs: Sequence[int], rows: int
         if kernel.x_unique and all(senders[r] == 1 and r not in seeded for r in x_rows):
             kernel.assigns = True
             written[x_rows] = True
+    _mark_leaf_writes(kernels)
     zero = np.flatnonzero(~written)
     if len(zero) == 0:
         return ()
@@ -109,3 +112,20 @@ def mark_assignments(kernels: Sequence[Group], outputs: Sequence[int], rows: int
     starts = np.r_[zero[0], zero[breaks + 1]]
     stops = np.r_[zero[breaks], zero[-1]] + 1
     return tuple(slice(int(a), int(b)) for a, b in zip(starts, stops, strict=True))
+
+
+def _mark_leaf_writes(kernels: Sequence[Group]) -> None:
+    """Let a matrix product that reads its weights as views write their gradient when no other group adds into it.
+
+    (A weight shared by two products, as when one layer is applied twice, is added into by both.)
+    """
+    senders: dict[int, int] = {}
+    for kernel in kernels:
+        if isinstance(kernel, MatmulGroup | ConvGroup):
+            leaves = kernel.w.ravel().tolist() + ([] if kernel.b is None else kernel.b.tolist())
+            for i in set(leaves):
+                senders[i] = senders.get(i, 0) + 1
+    for kernel in kernels:
+        if isinstance(kernel, MatmulGroup) and kernel.blocks is not None:
+            leaves = kernel.w.ravel().tolist() + ([] if kernel.b is None else kernel.b.tolist())
+            kernel.writes_leaves = all(senders[i] == 1 for i in leaves)

@@ -152,6 +152,7 @@ class MatmulGroup(Group):
         self.blocks: tuple[LeafBlock, LeafBlock | None] | None = None  # set by `use_blocks`
         self._views: dict[int, tuple[FloatArray, FloatArray, FloatArray | None]] = {}  # by id of a leaf vector
         self.assigns = False  # set by the planner when no other group sends a gradient to the input rows
+        self.writes_leaves = False  # set by the planner when no other group sends one to these weights
         self.forward_calls = 3 + (0 if isinstance(self.x, slice) else 1) + (0 if self.b is None else 2)
         self.backward_calls = 3 + (3 if x_needs_grad else 0) + (0 if self.b is None else 2)
         self._w: FloatArray = np.zeros((0, 0))
@@ -197,9 +198,14 @@ class MatmulGroup(Group):
                 add_into(state.leaf_grads, self.b, self.b_unique, g.sum(axis=1))
         else:  # views of the leaf gradients: += adds into the vector, no index arrays
             dw, db = self._block_views(state.leaf_grads)
-            dw += g @ self._x.T
-            if db is not None:
-                db += g.sum(axis=1, keepdims=True)
+            if self.writes_leaves:  # the weights' only gradient: written into the view, no temporary
+                np.matmul(g, self._x.T, out=dw)
+                if db is not None:
+                    np.sum(g, axis=1, keepdims=True, out=db)
+            else:
+                dw += g @ self._x.T
+                if db is not None:
+                    db += g.sum(axis=1, keepdims=True)
         if self.assigns:  # the input rows' only gradient: written in place, and never zeroed before
             np.matmul(self._w.T, g, out=state.grads[self.x])
         elif self.x_needs_grad:

@@ -317,3 +317,25 @@ def test_an_activation_runs_in_place_over_arithmetic_whose_derivative_ignores_it
         for s in batch.tolist():
             fn([Value(v) for v in s]).backward()
         np.testing.assert_allclose(got, [p.grad for p in params], rtol=1e-12, atol=1e-15)
+
+
+def test_a_product_writes_its_weights_gradient_unless_another_product_shares_them() -> None:
+    shared = nn.Linear(3, 3, seed=1)
+    head = nn.Linear(3, 1, seed=2)
+    params = shared.parameters() + head.parameters()
+
+    def tied(s: list[Value]) -> Value:
+        return head([shared([shared([s])[0]])[0]])[0][0]  # the same layer twice: two products, one set of weights
+
+    program = trace(tied, [0.1, -0.2, 0.3], params)
+    products = [g for g in program.plan if isinstance(g, MatmulGroup)]
+    assert [g.writes_leaves for g in products] == [False, False, True]
+    x = np.random.default_rng(6).normal(size=(4, 3))
+    for _ in range(2):
+        program(x)
+        got = program.backward(reduction="sum", accumulate=False)
+        for p in params:
+            p.grad = 0.0
+        for s in x.tolist():
+            tied([Value(v) for v in s]).backward()
+        np.testing.assert_allclose(got, [p.grad for p in params], rtol=1e-12, atol=1e-15)
