@@ -39,6 +39,16 @@ How the recording becomes fast is the execution plan (`Program.plan`):
   (O, k) @ (k, positions x n_samples).  An unrolled RNN or LSTM needs
   nothing new: every time step's gate rows share the input tuple [x_t | h],
   so each step is one matrix product (one program per sequence length).
+* **In place.**  A layer's activation (relu, tanh, sigmoid) reads the rows
+  of its matrix product and nothing else reads them, so it overwrites them:
+  W @ X + b and its ReLU are one block of rows, with no copy between them,
+  and backward turns the block's gradient d/dh into d/dz in place.  A matrix
+  product that alone sends a gradient to its input rows writes it there
+  (`np.matmul(..., out=...)`) instead of adding it, so those rows are never
+  zeroed.  A layer's weights lie in the parameter vector neuron by neuron,
+  so they are read as a strided view of it, not gathered.  At a batch of
+  10,000 this is what brings the plan close to numpy written by hand
+  (`python -m benchmarks.scaling`).
 * **Backward** walks the groups in reverse.  Each group multiplies its
   output gradients by the op's `local_grads` (the op table's formula, run
   with `namespaces.ARRAYS`) and adds the result into its parents' rows, with a slice
@@ -51,12 +61,24 @@ the parameters (read fresh at every call, from their Values or from the open
 training session's array, so an optimizer step between calls is seen) and
 constants (numbers frozen at trace time).
 A layer whose forward reads more than its inputs and parameters says so
-through `nn.module.side_input` while tracing: BatchNorm1d's running
-statistics (eval mode) become constants re-read from the module at every
-call, so a training step or a `load` in between is seen; Dropout's random
-mask and BatchNorm1d's batch statistics (training mode) cannot live in one
-sample's graph, so `trace` refuses them with a `CompileError` naming the
-layer (call `model.eval()`, or train eagerly).
+through `nn.module.side_input` while tracing, and how to get the numbers at
+run time:
+
+* BatchNorm1d in eval mode: its running statistics become constants re-read
+  from the module at every call, so a training step or a `load` in between
+  is seen.
+* Dropout in training mode: its factors (0 or 1/(1-p)) become leaves drawn
+  afresh for every sample at every call, from the layer's generator, exactly
+  as an eager call on the same batch draws its mask.
+* BatchNorm1d in training mode: the sample's graph reads a batch-mean and a
+  batch-variance node per feature; they are a group of their own over the
+  batch axis (every sample's output depends on every sample's input, so
+  their backward sums over the samples), and after every call the module's
+  running statistics move as an eager training call moves them.
+
+A layer that reads randomness or batch statistics without saying how is
+refused at trace time by a `CompileError` naming it.  The mode is frozen at
+trace time: trace a second program after `model.eval()` for evaluation.
 A `penalty` that depends on parameters only, such as `1e-4 * l2(params)`,
 is traced as a second program and added once per batch, not once per sample.
 
@@ -84,6 +106,7 @@ The room, one job per file, in reading order:
   against the traced numbers;
 * `plan.py`: from the traced nodes to a `Plan` (which nodes need a gradient,
   the groups, their rows, convolutions merged);
+* `fusion.py`: activations in place, gradients written instead of added;
 * `groups.py`: the group kernels, each a few numpy calls forward and backward;
 * `program.py`: the `Program` at run time (call, loss, backward, check);
 * `training.py`: `Training`, a training session: the parameters in one flat
@@ -95,17 +118,28 @@ The room, one job per file, in reading order:
 
 from micrograd_ko.compiler.draw import draw_plan
 from micrograd_ko.compiler.errors import CompileError, TraceCheckError
-from micrograd_ko.compiler.groups import ConvGroup, DotGroup, Group, MapGroup, MatmulGroup, SumGroup
+from micrograd_ko.compiler.groups import (
+    BatchStatsGroup,
+    ConvGroup,
+    DotGroup,
+    Group,
+    InPlaceGroup,
+    MapGroup,
+    MatmulGroup,
+    SumGroup,
+)
 from micrograd_ko.compiler.plan import Plan
 from micrograd_ko.compiler.program import PlanSize, Program
 from micrograd_ko.compiler.trace import trace
 from micrograd_ko.compiler.training import TrainedValue, Training
 
 __all__ = [
+    "BatchStatsGroup",
     "CompileError",
     "ConvGroup",
     "DotGroup",
     "Group",
+    "InPlaceGroup",
     "MapGroup",
     "MatmulGroup",
     "Plan",

@@ -38,24 +38,26 @@ def _draw_program(graph: Any, program: Program, prefix: str) -> list[tuple[str, 
     plan = program.plan
     n_inputs = plan.n_inputs
     first_constant = plan.first_constant
-    first_node = first_constant + len(plan.constants)
+    first_drawn = first_constant + len(plan.constants)
+    first_node = first_drawn + sum(len(draw.rows) for draw in plan.draws)
     if n_inputs:
         graph.node(f"{prefix}inputs", f"inputs ×{n_inputs}\n(samples, {n_inputs})", shape="ellipse")
     if len(plan.constants):
         graph.node(f"{prefix}constants", f"constants ×{len(plan.constants)}", shape="ellipse")
-    owner: dict[int, str] = {}
+    if first_node != first_drawn:
+        graph.node(f"{prefix}drawn", f"drawn ×{first_node - first_drawn}\n(every call)", shape="ellipse")
+    owner: dict[int, str] = {}  # the group that last wrote each row (an activation in place rewrites its input's)
     edges: list[tuple[str, str]] = []
-    for index, group in enumerate(plan.groups):
-        for r in range(group.out.start, group.out.stop):
-            owner[r] = f"{prefix}g{index}"
 
     def source(r: int) -> str:
         if r < n_inputs:
             return f"{prefix}inputs"
         if r < first_constant:
             return "params"
-        if r < first_node:
+        if r < first_drawn:
             return f"{prefix}constants"
+        if r < first_node:
+            return f"{prefix}drawn"
         return owner[r]
 
     for index, group in enumerate(plan.groups):
@@ -65,6 +67,8 @@ def _draw_program(graph: Any, program: Program, prefix: str) -> list[tuple[str, 
         if isinstance(group, MatmulGroup | ConvGroup):
             sources.add("params")
         edges += [(name, f"{prefix}g{index}") for name in sorted(sources)]
+        for r in range(group.out.start, group.out.stop):
+            owner[r] = f"{prefix}g{index}"
     graph.node(f"{prefix}out", f"outputs ×{len(plan.outputs)}", shape="ellipse")
     # one arrow per source, as for a group: outputs that are rows of one group (or inputs) share it
     edges += [(name, f"{prefix}out") for name in dict.fromkeys(source(r) for r in plan.outputs)]

@@ -10,13 +10,25 @@ nodes becomes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from micrograd_ko.autograd import ops
 from micrograd_ko.autograd.namespaces import ARRAYS
-from micrograd_ko.compiler._buffers import FloatArray, State, add_into, as_rows, is_unique
+from micrograd_ko.compiler._buffers import FloatArray, LeafBlock, State, add_into, as_rows, is_unique
 
-__all__ = ["ConvGroup", "DotGroup", "Group", "MapGroup", "MatmulGroup", "SumGroup"]
+__all__ = [
+    "IN_PLACE_OPS",
+    "BatchStatsGroup",
+    "ConvGroup",
+    "DotGroup",
+    "Group",
+    "InPlaceGroup",
+    "MapGroup",
+    "MatmulGroup",
+    "SumGroup",
+]
 
 
 class Group:
@@ -59,6 +71,10 @@ class Group:
         """One line for the plan's listing: kind, op, how many nodes, then `detail()`."""
         return f"{self.kind:<6} {self.op.name} x{self.size} ({self.detail()})"
 
+    def grad_rows(self) -> list[int]:
+        """The value rows whose gradients `backward` adds into (a matrix product's weights are leaves, not rows)."""
+        return []
+
 
 class MapGroup(Group):
     """Any op of the table: forward = op.array_forward(*inputs); backward = op.local_grads(ARRAYS, ...) * g.
@@ -73,6 +89,7 @@ class MapGroup(Group):
         super().__init__(op, depth, out, parents)
         columns = [[row[k] for row in parents] for k in range(self.arity)]
         self.inputs = [as_rows(column) for column in columns]
+        self.columns = columns
         self.unique = [is_unique(column) for column in columns]
         self.grad_inputs = [k for k in range(self.arity) if needs_grad[k]]
         self.forward_calls = 2 + sum(not isinstance(rows, slice) for rows in self.inputs)  # formula, store, gathers
@@ -94,6 +111,10 @@ class MapGroup(Group):
             d = local[k]
             # 1.0 * g is g exactly, so the copy is skipped (`+`, `sum`-like inputs)
             add_into(grads, self.inputs[k], self.unique[k], g if isinstance(d, float) and d == 1.0 else d * g)
+
+    def grad_rows(self) -> list[int]:
+        """The rows of every input that needs a gradient."""
+        return [r for k in self.grad_inputs for r in self.columns[k]]
 
 
 class MatmulGroup(Group):
@@ -127,27 +148,72 @@ class MatmulGroup(Group):
         self.b = None if bias is None else np.asarray(bias, dtype=np.intp)
         self.b_unique = bias is None or is_unique(bias)
         self.x_needs_grad = x_needs_grad
+        self.x_rows = x
+        self.blocks: tuple[LeafBlock, LeafBlock | None] | None = None  # set by `use_blocks`
+        self._views: dict[int, tuple[FloatArray, FloatArray, FloatArray | None]] = {}  # by id of a leaf vector
+        self.assigns = False  # set by the planner when no other group sends a gradient to the input rows
+        self.writes_leaves = False  # set by the planner when no other group sends one to these weights
         self.forward_calls = 3 + (0 if isinstance(self.x, slice) else 1) + (0 if self.b is None else 2)
         self.backward_calls = 3 + (3 if x_needs_grad else 0) + (0 if self.b is None else 2)
         self._w: FloatArray = np.zeros((0, 0))
         self._x: FloatArray = np.zeros((0, 0))
 
+    def use_blocks(self, n_leaves: int) -> None:
+        """Read the weights (and biases) as views of the leaf vector when their indices form strided blocks."""
+        w = LeafBlock.of(self.w, n_leaves)
+        b = None if self.b is None else LeafBlock.of(self.b, n_leaves)
+        if w is not None and (self.b is None or b is not None):
+            self.blocks = (w, b)
+
+    def _block_views(self, vector: FloatArray) -> tuple[FloatArray, FloatArray | None]:
+        """The weights' and biases' views of a leaf vector (`blocks`), made once per vector (a State keeps its own)."""
+        cached = self._views.get(id(vector))
+        if cached is None or cached[0] is not vector:
+            assert self.blocks is not None
+            w, b = self.blocks
+            if len(self._views) > 4:  # the buffers of earlier batch sizes
+                self._views.clear()
+            cached = self._views[id(vector)] = (vector, w.view(vector), None if b is None else b.view(vector))
+        return cached[1], cached[2]
+
     def forward(self, state: State) -> None:
         values = state.values
-        self._w = w = state.leaves[self.w]
+        leaves = state.leaves
+        if self.blocks is None:
+            w, b = leaves[self.w], None if self.b is None else leaves[self.b][:, None]
+        else:
+            w, b = self._block_views(leaves)
+        self._w = w
         self._x = x = values[self.x]
         out = values[self.out]
         np.matmul(w, x, out=out)
-        if self.b is not None:
-            out += state.leaves[self.b][:, None]
+        if b is not None:
+            out += b
 
     def backward(self, state: State) -> None:
         g = state.grads[self.out]
-        add_into(state.leaf_grads, self.w, self.w_unique, g @ self._x.T)
-        if self.b is not None:
-            add_into(state.leaf_grads, self.b, self.b_unique, g.sum(axis=1))
-        if self.x_needs_grad:
+        if self.blocks is None:
+            add_into(state.leaf_grads, self.w, self.w_unique, g @ self._x.T)
+            if self.b is not None:
+                add_into(state.leaf_grads, self.b, self.b_unique, g.sum(axis=1))
+        else:  # views of the leaf gradients: += adds into the vector, no index arrays
+            dw, db = self._block_views(state.leaf_grads)
+            if self.writes_leaves:  # the weights' only gradient: written into the view, no temporary
+                np.matmul(g, self._x.T, out=dw)
+                if db is not None:
+                    np.sum(g, axis=1, keepdims=True, out=db)
+            else:
+                dw += g @ self._x.T
+                if db is not None:
+                    db += g.sum(axis=1, keepdims=True)
+        if self.assigns:  # the input rows' only gradient: written in place, and never zeroed before
+            np.matmul(self._w.T, g, out=state.grads[self.x])
+        elif self.x_needs_grad:
             add_into(state.grads, self.x, self.x_unique, self._w.T @ g)
+
+    def grad_rows(self) -> list[int]:
+        """The input rows, when they need a gradient."""
+        return list(self.x_rows) if self.x_needs_grad else []
 
     def detail(self) -> str:
         """The product's shapes: (size x k) @ (k, samples), plus b when there are biases."""
@@ -227,6 +293,10 @@ class ConvGroup(Group):
             dx = (self._w.T @ g).reshape(-1, samples)  # row k * P + p: input k of position p
             grads[self._targets] += np.add.reduceat(dx[self._order], self._starts, axis=0)
 
+    def grad_rows(self) -> list[int]:
+        """The pixels of every window, when they need a gradient."""
+        return self._targets.tolist() if self.x_needs_grad else []
+
     def detail(self) -> str:
         """The product's shapes: (O x k) @ (k, positions x samples), plus b when there are biases."""
         o, k = self.w.shape
@@ -281,6 +351,12 @@ class DotGroup(Group):
         if self.b is not None and self.b_grad:
             add_into(grads, self.b, self.b_unique, g)
 
+    def grad_rows(self) -> list[int]:
+        """The weight, input and bias rows that need a gradient."""
+        rows: list[int] = self.w.ravel().tolist() if self.w_grad else []
+        rows += self.x.ravel().tolist() if self.x_grad else []
+        return rows + ([row[-1] for row in self.parents] if self.b is not None and self.b_grad else [])
+
 
 class SumGroup(Group):
     """n-ary sum nodes: out = sum over k of X[i, k]; backward sends g to every input."""
@@ -303,3 +379,137 @@ class SumGroup(Group):
         g = grads[self.out]
         spread = np.repeat(g, self.arity, axis=0)  # row i*arity + k is node i's gradient, for its input k
         add_into(grads, self.x.ravel(), self.x_unique, spread)
+
+    def grad_rows(self) -> list[int]:
+        """Every input row."""
+        rows: list[int] = self.x.ravel().tolist()
+        return rows
+
+
+def _relu_forward(v: FloatArray) -> None:
+    np.fmax(v, 0.0, out=v)  # NaN becomes 0.0, as in np.where(v > 0, v, 0.0) (np.maximum would keep it)
+    v += 0.0  # and -0.0 becomes 0.0 (fmax keeps it): exactly the table's numbers, ~10x faster than np.where
+
+
+def _relu_backward(g: FloatArray, out: FloatArray) -> None:
+    np.multiply(g, out > 0.0, out=g)  # out > 0 exactly where the input was
+
+
+def _tanh_forward(v: FloatArray) -> None:
+    np.tanh(v, out=v)
+
+
+def _tanh_backward(g: FloatArray, out: FloatArray) -> None:
+    g *= 1.0 - out * out
+
+
+def _sigmoid_forward(v: FloatArray) -> None:
+    v[...] = ARRAYS.sigmoid(v)
+
+
+def _sigmoid_backward(g: FloatArray, out: FloatArray) -> None:
+    g *= out * (1.0 - out)
+
+
+IN_PLACE_OPS: dict[str, tuple[Callable[[FloatArray], None], Callable[[FloatArray, FloatArray], None]]] = {
+    "relu": (_relu_forward, _relu_backward),
+    "tanh": (_tanh_forward, _tanh_backward),
+    "sigmoid": (_sigmoid_forward, _sigmoid_backward),
+}
+"""The one-input ops whose derivative is a formula of their output alone, with their in-place kernels:
+forward(v) overwrites v with op(v); backward(g, out) overwrites g with g * d op/d a written with `out`.
+Each gives the same numbers as the op's `array_forward` and `local_grads` (the table's formulas)."""
+
+
+class InPlaceGroup(Group):
+    """A one-input op (relu, tanh, sigmoid) computed over its input's own rows: out = op(a), written over a.
+
+    The planner makes one when every node of the group before it (a matrix
+    product, say) is read by exactly one node of this group, in the same
+    order: then the input rows are never read again, so the activation
+    overwrites them (no new rows, no copy), and backward turns the rows'
+    gradient d/d out into d/d a in place, since the input rows get their
+    gradient from this group alone.  d op/d a is written with the output:
+    relu's is out > 0, tanh's 1 - out², sigmoid's out (1 - out).
+    """
+
+    kind = "map"
+
+    def __init__(self, op: ops.Op, depth: int, out: slice, parents: list[list[int]], needs_grad: bool) -> None:
+        super().__init__(op, depth, out, parents)
+        self._forward, self._backward = IN_PLACE_OPS[op.name]
+        self.needs_grad = needs_grad
+        self.forward_calls = 1
+        self.backward_calls = 1 if needs_grad else 0
+
+    def forward(self, state: State) -> None:
+        self._forward(state.values[self.out])
+
+    def backward(self, state: State) -> None:
+        if self.needs_grad:
+            self._backward(state.grads[self.out], state.values[self.out])
+
+    def detail(self) -> str:
+        """Its depth, and that it runs in place."""
+        return f"depth {self.depth}, in place over its input's rows"
+
+
+class BatchStatsGroup(Group):
+    """Statistics over the batch axis (BatchNorm1d in training): each node's input row, reduced over the samples.
+
+    For input row x (one feature, N samples), a 'mean' group writes
+    μ = (1/N) Σ x into every sample's column and a 'variance' group the biased
+    σ² = (1/N) Σ (x - μ)², as eager BatchNorm1d computes them (a sum then a
+    division by N).  Every sample's output depends on every sample's input,
+    so backward first sums the output gradient over the samples, G = Σ g:
+    d/dx_s of μ is 1/N, and of σ² it is (2/N)(c_s - mean(c)) with c = x - μ
+    (the second term is 0 in exact arithmetic; kept, as eager's graph has it).
+    """
+
+    kind = "batch"
+
+    def __init__(
+        self, op: ops.Op, depth: int, out: slice, parents: list[list[int]], statistic: str, needs_grad: bool
+    ) -> None:
+        super().__init__(op, depth, out, parents)
+        column = [row[0] for row in parents]
+        self.x = as_rows(column)
+        self.x_rows = column
+        self.x_unique = is_unique(column)
+        self.statistic = statistic  # 'mean' or 'variance'
+        self.needs_grad = needs_grad
+        self.forward_calls = 3 if statistic == "mean" else 6
+        self.backward_calls = (3 if statistic == "mean" else 6) if needs_grad else 0
+        self._c: FloatArray = np.zeros((0, 0))
+
+    def forward(self, state: State) -> None:
+        values = state.values
+        x = values[self.x]
+        n = x.shape[1]
+        mean = x.sum(axis=1, keepdims=True) / n
+        if self.statistic == "mean":
+            values[self.out] = mean
+            return
+        self._c = c = x - mean
+        values[self.out] = (c * c).sum(axis=1, keepdims=True) / n
+
+    def backward(self, state: State) -> None:
+        if not self.needs_grad:
+            return
+        grads = state.grads
+        g = grads[self.out].sum(axis=1, keepdims=True)  # every sample's output reads every sample's input
+        n = grads.shape[1]
+        if self.statistic == "mean":
+            contribution = np.broadcast_to(g / n, (self.size, n))
+        else:
+            c = self._c
+            contribution = (2.0 / n) * (c - c.sum(axis=1, keepdims=True) / n) * g
+        add_into(grads, self.x, self.x_unique, contribution)
+
+    def grad_rows(self) -> list[int]:
+        """The input rows, when they need a gradient."""
+        return list(self.x_rows) if self.needs_grad else []
+
+    def detail(self) -> str:
+        """Its depth, and the statistic over the batch axis."""
+        return f"depth {self.depth}, the {self.statistic} of each input row over the samples"

@@ -153,6 +153,7 @@ class Program:
         self.plan.load(state, flat, theta)
         for group in self.plan.groups:
             group.forward(state)
+        self.plan.finish(state)  # a module's batch statistics (BatchNorm1d in training), none in most plans
 
     __call__ = forward
 
@@ -250,8 +251,7 @@ class Program:
         """d(sum of outputs, output j weighted by `seeds[j]`)/d(parameter), summed over samples."""
         plan = self.plan
         grads = state.grads
-        grads.fill(0.0)
-        state.leaf_grads.fill(0.0)
+        plan.clear_grads(state)  # the rows backward adds into, and the leaves' gradients
         for row, seed in zip(plan.outputs, seeds):
             grads[row] += seed
         for group in reversed(plan.groups):

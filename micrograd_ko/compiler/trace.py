@@ -41,9 +41,14 @@ def trace(
     With `check=True`, each call replays `check_samples` samples eagerly and
     raises TraceCheckError when they differ (see the package docstring).
     Raises CompileError when an op cannot run on arrays, naming the op, and
-    when a layer reads what one sample's graph cannot hold, naming the layer:
-    Dropout's random mask or BatchNorm1d's batch statistics in training mode.
-    BatchNorm1d's running statistics (eval mode) are re-read at every call.
+    when a layer reads what one sample's graph cannot hold without saying how
+    to compute it at run time, naming the layer.  Layers that do say so
+    (`nn.module.side_input`): Dropout in training mode draws a fresh mask for
+    every sample at every call; BatchNorm1d in training mode normalises over
+    the program's batch and updates its running statistics after every call;
+    in eval mode it re-reads its running statistics at every call.  The mode
+    is the one at trace time: trace again after `model.eval()`.  `check`
+    cannot replay a random mask or a batch statistic, so it is refused then.
     """
     params = _checked_params(params)
     check_samples = positive_integer(check_samples, "trace: check_samples")
@@ -52,18 +57,15 @@ def trace(
     array = _example_array(example)
     shape = array.shape if array.ndim else (1,)
     inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(array.ravel().tolist())] if array.size else []
-    state_leaves: list[tuple[Sequence[Value], Callable[[], FloatArray]]] = []
-
-    def watcher(
-        module: Module, kind: SideInput, leaves: Sequence[Value], reread: Callable[[], FloatArray] | None
-    ) -> None:
-        if reread is None:
-            raise CompileError(_SIDE_INPUT_REFUSALS[kind].format(module=module))
-        state_leaves.append((leaves, reread))
-
-    with set_grad_enabled(True), watch_side_inputs(watcher):
+    side = _SideInputs()
+    with set_grad_enabled(True), watch_side_inputs(side.watch):
         result = fn(nest(inputs, shape))
-    plan = _compile(inputs, shape, params, output_list(result, "trace: fn"), isinstance(result, Value), state_leaves)
+    if check and side.unreplayable:
+        raise CompileError(
+            f"trace: check must be False for a graph with {side.unreplayable[0]!r} in training mode (an eager "
+            "replay of one sample cannot draw the same mask or take statistics over the batch), got check=True"
+        )
+    plan = _compile(inputs, shape, params, output_list(result, "trace: fn"), isinstance(result, Value), side)
     penalty_program = None
     if penalty is not None:
         with set_grad_enabled(True):
@@ -78,15 +80,42 @@ def trace(
 _PENALTY_FORM = "penalty=lambda: 1e-4 * losses.l2(params)"
 _SIDE_INPUT_REFUSALS: dict[SideInput, str] = {
     "random mask": (
-        "trace: {module!r} in training mode cannot be compiled yet: its mask would be frozen; call model.eval() "
-        "(dropout is the identity in eval mode) or train eagerly"
+        "trace: {module!r} draws a random mask without saying how to draw it again, so compiled mode would "
+        "freeze one mask; call model.eval() or train eagerly"
     ),
     "batch statistics": (
-        "trace: {module!r} in training mode cannot be compiled yet: compiled mode runs one sample's graph, so it "
-        "cannot normalise over a batch; call model.eval() (the running statistics are used) or train eagerly"
+        "trace: {module!r} takes statistics over the batch without saying how to take them at run time, so "
+        "compiled mode cannot normalise over a batch; call model.eval() or train eagerly"
     ),
     "running statistics": "trace: {module!r} reads its state without saying how to read it again",
 }
+
+
+class _SideInputs:
+    """What the layers reported while tracing (`nn.module.side_input`), sorted by kind; refuses what cannot run."""
+
+    def __init__(self) -> None:
+        self.state_leaves: list[tuple[Sequence[Value], Callable[[], FloatArray]]] = []
+        self.draws: list[tuple[Sequence[Value], Callable[[int, int], FloatArray]]] = []
+        self.statistics: list[tuple[Sequence[Value], Callable[[FloatArray, FloatArray, int], None]]] = []
+        self.unreplayable: list[Module] = []  # layers whose numbers an eager replay of one sample cannot repeat
+
+    def watch(
+        self, module: Module, kind: SideInput, leaves: Sequence[Value], source: Callable[..., Any] | None
+    ) -> None:
+        """The watcher given to `watch_side_inputs`."""
+        if source is None:
+            raise CompileError(_SIDE_INPUT_REFUSALS[kind].format(module=module))
+        if kind == "running statistics":
+            self.state_leaves.append((leaves, source))
+            return
+        self.unreplayable.append(module)
+        if kind == "random mask":
+            self.draws.append((leaves, source))
+        else:
+            self.statistics.append((leaves, source))
+
+
 _EXAMPLE_RULE = "a list of numbers, or nested lists of one shape for an image ([channel][row][col])"
 
 
@@ -134,10 +163,13 @@ def _compile(
     params: list[Value],
     outputs: list[Value],
     single_output: bool,
-    state_leaves: Sequence[tuple[Sequence[Value], Callable[[], FloatArray]]] = (),
+    side: _SideInputs | None = None,
 ) -> Plan:
     """The plan of the traced outputs, checked on the example."""
-    plan, computed = make_plan(inputs, shape, params, outputs, single_output, state_leaves)
+    side = side or _SideInputs()
+    plan, computed = make_plan(
+        inputs, shape, params, outputs, single_output, side.state_leaves, side.draws, side.statistics
+    )
     check_plan(plan, computed, [v.data for v in inputs])
     return plan
 
@@ -145,7 +177,7 @@ def _compile(
 def check_plan(plan: Plan, computed: Sequence[Value], example: Sequence[float]) -> None:
     """Run the plan on two copies of the example, group by group, against the traced numbers.
 
-    `computed` are the traced nodes in row order (from `make_plan`).  Two
+    `computed` are the traced nodes group by group (from `make_plan`).  Two
     columns, not one, so that a formula that only works on single numbers
     (`math.exp` of an array, `if x > 0`) fails here, at trace time, with the
     op's name.  Each group's forward must give the traced values and each map
@@ -154,8 +186,8 @@ def check_plan(plan: Plan, computed: Sequence[Value], example: Sequence[float]) 
     state = plan.new_state(2)
     values = state.values
     theta = np.asarray([p.data for p in plan.params], dtype=float)
-    plan.load(state, np.asarray([example, example], dtype=float).reshape(2, len(example)), theta)
-    first = plan.first_constant + len(plan.constants)
+    plan.load(state, np.asarray([example, example], dtype=float).reshape(2, len(example)), theta, fresh=False)
+    first = 0  # the group's first node in `computed`
     for group in plan.groups:
         name = group.op.name
         try:
@@ -168,7 +200,7 @@ def check_plan(plan: Plan, computed: Sequence[Value], example: Sequence[float]) 
                 f"{type(error).__name__}: {error}"
             ) from error
         for i in range(group.size):
-            node = computed[group.out.start + i - first]
+            node = computed[first + i]
             got = values[group.out.start + i]
             if not _close(got, node.data):
                 raise CompileError(
@@ -185,6 +217,7 @@ def check_plan(plan: Plan, computed: Sequence[Value], example: Sequence[float]) 
                         f"trace: op {name!r} must have local_grads that agree on arrays, got {entry.tolist()} "
                         f"for input {k} where eager backward has {expected!r}"
                     )
+        first += group.size
 
 
 def _close(got: Any, expected: float) -> bool:

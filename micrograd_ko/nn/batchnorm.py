@@ -8,10 +8,37 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from micrograd_ko.autograd import Value
+from micrograd_ko.autograd import Value, apply_op
 from micrograd_ko.autograd.checks import positive_integer
+from micrograd_ko.autograd.ops import Listing, Op
 from micrograd_ko.nn._shapes import Batch, _short, shape_of
-from micrograd_ko.nn.module import BatchModule, side_input
+from micrograd_ko.nn.module import BatchModule, side_input, side_inputs_watched
+
+BATCH_MEAN = Op(
+    "batch_mean",
+    1,
+    forward=lambda a: a,
+    array_forward=lambda a: a,
+    local_grads=lambda m, out, a: (1.0,),
+    doc="The mean of a feature over the batch, seen from one sample's graph: for a batch of that sample alone, "
+    "the sample's own value (d/da = 1).  A compiled program computes it over the whole batch.",
+    builtin=False,
+    listed=Listing(drawable=False),
+)
+"""The op of a traced BatchNorm1d's batch means (not in the op table: only compiled mode runs it on a batch)."""
+
+BATCH_VARIANCE = Op(
+    "batch_variance",
+    1,
+    forward=lambda a: 0.0,
+    array_forward=lambda a: a * 0.0,
+    local_grads=lambda m, out, a: (0.0,),
+    doc="The biased variance of a feature over the batch, seen from one sample's graph: for a batch of that "
+    "sample alone, 0.  A compiled program computes it over the whole batch.",
+    builtin=False,
+    listed=Listing(drawable=False),
+)
+"""The op of a traced BatchNorm1d's batch variances (not in the op table, like `BATCH_MEAN`)."""
 
 
 class BatchNorm1d(BatchModule):
@@ -33,7 +60,12 @@ class BatchNorm1d(BatchModule):
     for the scale 1/√(running_var + eps), and reports them as a side input
     (`module.side_input`) with `running_constants` to read them again: a
     compiled program re-reads them at every call, as it re-reads γ and β.
-    Training mode reports its batch statistics, which compiled mode refuses.
+    Training mode, traced (a tracer watching, `module.side_inputs_watched`):
+    the sample's graph reads one `BATCH_MEAN` and one `BATCH_VARIANCE` node
+    per feature, reported as 'batch statistics' with `update_running`; a
+    compiled program computes them over its whole batch at every call, sends
+    their gradients to every sample, and then updates the running
+    statistics as an eager training call does.
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
@@ -63,8 +95,9 @@ class BatchNorm1d(BatchModule):
                     f"got shape {shape_of(sample)}"
                 )
         columns = list(zip(*batch))
-        if self.training:
-            side_input(self, "batch statistics")  # a tracer refuses: one sample's graph has no batch to normalise
+        if self.training and side_inputs_watched():
+            outputs = self._normalise_traced(columns)
+        elif self.training:
             outputs = [self._normalise_batch(j, list(column)) for j, column in enumerate(columns)]
         else:
             means = [Value(m, role="constant") for m in self.running_mean]
@@ -96,6 +129,48 @@ class BatchNorm1d(BatchModule):
         self.running_mean[j] = (1.0 - m) * self.running_mean[j] + m * mean.data
         self.running_var[j] = (1.0 - m) * self.running_var[j] + m * variance.data * n / (n - 1)
         return [gamma * (c / std) + beta for c in centered]
+
+    def _normalise_traced(self, columns: list[tuple[Value, ...]]) -> list[list[Value]]:
+        """The graph of one sample whose statistics a compiled program computes over its batch."""
+        if len(columns[0]) != 1:
+            raise ValueError(
+                "BatchNorm1d: batch must hold one sample when traced in training mode (the program's batch is the "
+                f"batch the statistics are taken over), got {len(columns[0])}"
+            )
+        means = [[apply_op(BATCH_MEAN, (x,)) for x in column] for column in columns]
+        variances = [[apply_op(BATCH_VARIANCE, (x,)) for x in column] for column in columns]
+        side_input(
+            self,
+            "batch statistics",
+            [m for per_feature in means for m in per_feature] + [v for per_feature in variances for v in per_feature],
+            self.update_running,
+        )
+        outputs = []
+        for j, column in enumerate(columns):
+            gamma, beta = self.weight[j], self.bias[j]
+            row = []
+            for x, mean, variance in zip(column, means[j], variances[j], strict=True):
+                std = (variance + self.eps).sqrt()
+                row.append(gamma * ((x - mean) / std) + beta)
+            outputs.append(row)
+        return outputs
+
+    def update_running(self, means: npt.NDArray[np.float64], variances: npt.NDArray[np.float64], samples: int) -> None:
+        """After a compiled training call: running = (1 - momentum)·running + momentum·batch, as eager does.
+
+        `means` and `variances` (biased) are the batch's, one per feature;
+        the running variance moves toward the unbiased σ²·N/(N-1).  Raises
+        ValueError for fewer than 2 samples, as an eager training call does.
+        """
+        if samples < 2:
+            raise ValueError(
+                "BatchNorm1d: batch must hold at least 2 samples in training mode (a variance needs two), "
+                f"got {samples}"
+            )
+        m = self.momentum
+        for j, (mean, variance) in enumerate(zip(means.tolist(), variances.tolist(), strict=True)):
+            self.running_mean[j] = (1.0 - m) * self.running_mean[j] + m * mean
+            self.running_var[j] = (1.0 - m) * self.running_var[j] + m * variance * samples / (samples - 1)
 
     def _normalise_running(self, j: int, column: list[Value], mean: Value, scale: Value) -> list[Value]:
         gamma, beta = self.weight[j], self.bias[j]

@@ -2,7 +2,9 @@
 
 Also the hook through which a layer whose forward reads more than its inputs
 and parameters (random numbers, batch statistics, its own state) tells a
-watcher such as the compiler's tracer: `watch_side_inputs` and `side_input`.
+watcher such as the compiler's tracer: `watch_side_inputs`, `side_input`, and
+`side_inputs_watched` (a layer asks it first, and then builds the graph of
+one sample in a form the watcher can run over a whole batch).
 """
 
 from __future__ import annotations
@@ -12,9 +14,6 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar, Literal, TypeVar
-
-import numpy as np
-import numpy.typing as npt
 
 import micrograd_ko.nn._files as _files
 from micrograd_ko.autograd import Value
@@ -26,10 +25,21 @@ SideInput = Literal["random mask", "batch statistics", "running statistics"]
 """What a forward reads besides its inputs and parameters: a mask drawn at random (Dropout in training),
 statistics over the batch (BatchNorm1d in training), statistics kept in the module (BatchNorm1d in eval)."""
 
-Watcher = Callable[["Module", SideInput, Sequence[Value], "Callable[[], npt.NDArray[np.float64]] | None"], None]
-"""Called as watcher(module, kind, leaves, reread): `leaves` are the constant Values the forward made from the
-module's state and `reread()` their current numbers as an array, in the same order (none for a random mask or
-batch statistics, which no leaf can stand for)."""
+Watcher = Callable[["Module", SideInput, Sequence[Value], "Callable[..., Any] | None"], None]
+"""Called as watcher(module, kind, leaves, source), where `source` says how to get the numbers at run time:
+
+- 'running statistics': `leaves` are constant Values made from the module's state; `source()` returns their
+  current numbers as an array, in the same order (BatchNorm1d in eval mode).
+- 'random mask': `leaves` are the constant factors one sample's outputs are multiplied by (traced as the
+  factor of a kept value); `source(samples, len(leaves))` draws fresh ones, an array of shape
+  (samples, len(leaves)), in the order an eager call on a batch of that many samples draws them (Dropout in
+  training mode).
+- 'batch statistics': `leaves` are the statistic nodes, every feature's mean then every feature's biased
+  variance over the batch, each a node of `batchnorm.BATCH_MEAN` or `BATCH_VARIANCE` over that feature's
+  input; `source(means, variances, samples)` is called with the batch's numbers after every run and updates
+  the running statistics as an eager training call does (BatchNorm1d in training mode).
+
+`source` is None when the layer cannot say how, and then the watcher refuses it."""
 
 _watcher: Watcher | None = None  # set only inside `watch_side_inputs`: one global read per forward otherwise
 
@@ -48,19 +58,24 @@ def watch_side_inputs(watcher: Watcher) -> Iterator[None]:
         _watcher = previous
 
 
+def side_inputs_watched() -> bool:
+    """Whether a watcher listens (inside `watch_side_inputs`): then a layer builds its watchable form of the graph."""
+    return _watcher is not None
+
+
 def side_input(
     module: Module,
     kind: SideInput,
     leaves: Sequence[Value] = (),
-    reread: Callable[[], npt.NDArray[np.float64]] | None = None,
+    source: Callable[..., Any] | None = None,
 ) -> None:
     """Report that `module`'s forward reads `kind` besides its inputs and parameters (nothing happens unwatched).
 
     Layers call it once per forward, not per value, so eager mode pays one
-    global read for it.
+    global read for it.  `leaves` and `source` are described at `Watcher`.
     """
     if _watcher is not None:
-        _watcher(module, kind, leaves, reread)
+        _watcher(module, kind, leaves, source)
 
 
 class Module:

@@ -24,7 +24,7 @@ def test_describe_lists_every_group_of_the_program_and_its_penalty() -> None:
     assert small_program().describe() == (
         "program: 2 inputs, 13 parameters, 7 nodes\n"
         "  matmul dot x3 (depth 1): (3x2) @ (2, samples) + b\n"
-        "  map    relu x3 (depth 2, 1 inputs each)\n"
+        "  map    relu x3 (depth 2, in place over its input's rows)\n"
         "  matmul dot x1 (depth 3): (1x3) @ (3, samples) + b\n"
         "penalty:\n"
         "  matmul dot x1 (depth 1): (1x13) @ (13, samples)\n"
@@ -38,14 +38,14 @@ def test_repr_and_size_count_the_numpy_calls_of_each_group() -> None:
     assert program.penalty_program is not None
     assert [g.depth for g in program.penalty_program.plan] == [1, 2]
     # forward, per plan 4 (load the batch, the parameters, read the outputs) plus each group's:
-    # a matmul with a bias 3 + 2, relu 2; the penalty's dot 3 (no bias), * 2.
-    # backward, per plan 4 plus: the first matmul 3 + 2 (its inputs need no gradient), relu 1 + 2,
+    # a matmul with a bias 3 + 2, relu in place over the matmul's rows 1; the penalty's dot 3 (no bias), * 2.
+    # backward, per plan 4 plus: the first matmul 3 + 2 (its inputs need no gradient), relu in place 1,
     # the second matmul 3 + 3 + 2; the penalty's dot 3 + 3 (its inputs are the parameters), * 1 + 2.
-    assert [(g.forward_calls, g.backward_calls) for g in program.plan] == [(5, 5), (2, 3), (5, 8)]
+    assert [(g.forward_calls, g.backward_calls) for g in program.plan] == [(5, 5), (1, 1), (5, 8)]
     size = program.size()
-    assert (size.nodes, size.groups, size.forward_calls, size.backward_calls) == (9, 5, 4 + 12 + 4 + 5, 4 + 16 + 4 + 9)
-    assert size.calls_per_step == 58
-    assert repr(program) == "Program(9 nodes in 5 groups, 58 numpy calls per step)"
+    assert (size.nodes, size.groups, size.forward_calls, size.backward_calls) == (9, 5, 4 + 11 + 4 + 5, 4 + 14 + 4 + 9)
+    assert size.calls_per_step == 55
+    assert repr(program) == "Program(9 nodes in 5 groups, 55 numpy calls per step)"
 
 
 def edges(source: str) -> list[str]:

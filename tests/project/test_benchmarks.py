@@ -244,3 +244,26 @@ def test_compiled_cnn_and_lstm_steps_give_eager_losses() -> None:
             assert compiled_loss == pytest.approx(loss, rel=1e-12)
             assert compiled_accuracy == accuracy
         assert steps[-1][1][0] < steps[0][1][0]  # the compiled step trains too
+
+
+def test_the_scaling_table_runs_quickly_and_its_engines_agree(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.scaling", "--quick", "--output", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((tmp_path / "scaling.json").read_text(encoding="utf-8"))
+    assert "OPENBLAS_NUM_THREADS" in results["threads"]
+    if importlib.util.find_spec("torch") is None:
+        assert all(cell["status"] != "ok" for cell in results["cells"])  # PyTorch is one of its columns
+        return
+    assert [(c["batch"], c["width"]) for c in results["cells"]] == [(20, 4), (50, 8)]
+    for cell in results["cells"]:
+        assert cell["status"] == "ok" and cell["blas_threads"] == "1"
+        assert set(cell["ms"]) == {"compiled", "torch", "numpy"} and min(cell["ms"].values()) > 0
+        assert cell["compiled_over_torch"] == pytest.approx(cell["ms"]["compiled"] / cell["ms"]["torch"])
+    assert [row["model"] for row in results["trace"]][-1] == "notebook 11's CNN (W4)"
+    assert "| compiled ÷ PyTorch |" in (tmp_path / "scaling.md").read_text(encoding="utf-8")
