@@ -193,61 +193,37 @@ def all_ops(builtin_only: bool = False) -> Iterator[Op]:
 
 # ---- the blocks: name and arity, domain, forward, the local derivative written once, then what others read ----
 
-register(
-    Op(
-        "+",
-        2,
-        forward=operator.add,
-        array_forward=np.add,
-        local_grads=lambda m, out, a, b: (1.0, 1.0),
-        kind="operator",
-        symbol="+",
-        doc="a + b; d/da = 1, d/db = 1.",
-        torch=TorchTwin(lambda torch, a, b: a + b),
-    )
-)
-register(
-    Op(
-        "-",
-        2,
-        forward=operator.sub,
-        array_forward=np.subtract,
-        local_grads=lambda m, out, a, b: (1.0, -1.0),
-        kind="operator",
-        symbol="-",
-        doc="a - b; d/da = 1, d/db = -1.",
-        torch=TorchTwin(lambda torch, a, b: a - b),
-    )
-)
-register(
-    Op(
-        "*",
-        2,
-        forward=operator.mul,
-        array_forward=np.multiply,
-        local_grads=lambda m, out, a, b: (b, a),
-        kind="operator",
-        symbol="*",
-        doc="a * b; d/da = b, d/db = a.",
-        torch=TorchTwin(lambda torch, a, b: a * b),
-    )
-)
-register(
-    Op(
-        "/",
-        2,
-        check=lambda a, b: Problem("divides by zero", ZeroDivisionError) if b == 0.0 else None,
-        forward=operator.truediv,
-        array_forward=np.divide,
-        local_grads=lambda m, out, a, b: (1.0 / b, -out / b),
-        kind="operator",
-        symbol="/",
-        title="division",
-        doc="a / b; d/da = 1/b, d/db = -a/b^2.  Division by zero raises ZeroDivisionError.",
-        torch=TorchTwin(lambda torch, a, b: a / b),
-        testing=TestMargins(edge=lambda a, b: abs(b)),
-    )
-)
+register(Op(
+    "+", 2,
+    forward=operator.add, array_forward=np.add,
+    local_grads=lambda m, out, a, b: (1.0, 1.0),
+    kind="operator", symbol="+", doc="a + b; d/da = 1, d/db = 1.",
+    torch=TorchTwin(lambda torch, a, b: a + b),
+))
+register(Op(
+    "-", 2,
+    forward=operator.sub, array_forward=np.subtract,
+    local_grads=lambda m, out, a, b: (1.0, -1.0),
+    kind="operator", symbol="-", doc="a - b; d/da = 1, d/db = -1.",
+    torch=TorchTwin(lambda torch, a, b: a - b),
+))
+register(Op(
+    "*", 2,
+    forward=operator.mul, array_forward=np.multiply,
+    local_grads=lambda m, out, a, b: (b, a),
+    kind="operator", symbol="*", doc="a * b; d/da = b, d/db = a.",
+    torch=TorchTwin(lambda torch, a, b: a * b),
+))
+register(Op(
+    "/", 2,
+    check=lambda a, b: Problem("divides by zero", ZeroDivisionError) if b == 0.0 else None,
+    forward=operator.truediv, array_forward=np.divide,
+    local_grads=lambda m, out, a, b: (1.0 / b, -out / b),
+    kind="operator", symbol="/", title="division",
+    doc="a / b; d/da = 1/b, d/db = -a/b^2.  Division by zero raises ZeroDivisionError.",
+    torch=TorchTwin(lambda torch, a, b: a / b),
+    testing=TestMargins(edge=lambda a, b: abs(b)),
+))
 
 
 def _pow_check(base: float, exponent: float) -> Problem | None:
@@ -264,165 +240,113 @@ def _pow_edge(base: float, exponent: float) -> float:
     return abs(base) if exponent < 0.0 else math.inf
 
 
-register(
-    Op(
-        "**",
-        2,
-        check=_pow_check,
-        forward=FLOATS.power,
-        array_forward=ARRAYS.power,
-        local_grads=lambda m, out, a, n: (
-            m.where((m.num(n) == 0.0) & (m.num(a) == 0.0), 0.0, n * m.power(a, n - 1.0)),
-            m.where(m.num(a) > 0.0, out * m.log(a), 0.0),
-        ),
-        kind="operator",
-        symbol="**",
-        title="pow",
-        doc="a ** n; d/da = n a^(n-1), d/dn = a^n ln a (0 at a = 0, its limit).  "
-        "A negative base needs an integer exponent; 0 to a negative power divides by zero.",
-        torch=TorchTwin(lambda torch, a, n: a**n),
-        testing=TestMargins(edge=_pow_edge),
-    )
-)
-register(
-    Op(
-        "neg",
-        1,
-        forward=operator.neg,
-        array_forward=np.negative,
-        local_grads=lambda m, out, a: (-1.0,),
-        kind="operator",
-        symbol="-",
-        doc="-a; d/da = -1.",
-        torch=TorchTwin(lambda torch, a: -a),
-    )
-)
-register(
-    Op(
-        "abs",
-        1,
-        forward=abs,
-        array_forward=np.abs,
-        local_grads=lambda m, out, a: (m.sign(a),),
-        doc="|a|; d/da = sign(a), taken as 0 at a = 0 (a subgradient).",
-        torch=TorchTwin(lambda torch, a: torch.abs(a)),
-        testing=TestMargins(kink=lambda a: abs(a), kinks=((0.0,),)),
-    )
-)
-register(
-    Op(
-        "exp",
-        1,
-        forward=FLOATS.exp,
-        array_forward=ARRAYS.exp,
-        local_grads=lambda m, out, a: (out,),
-        doc="e^a; d/da = e^a.  Overflows to inf like IEEE arithmetic.",
-        torch=TorchTwin(lambda torch, a: torch.exp(a)),
-    )
-)
-register(
-    Op(
-        "log",
-        1,
-        check=lambda a: None if a > 0.0 else Problem("is undefined: log needs a positive input"),
-        forward=math.log,
-        array_forward=ARRAYS.log,
-        local_grads=lambda m, out, a: (1.0 / a,),
-        doc="Natural logarithm ln a; d/da = 1/a.  Raises DomainError for a <= 0.",
-        torch=TorchTwin(lambda torch, a: torch.log(a)),
-        testing=TestMargins(edge=lambda a: a),
-    )
-)
-register(
-    Op(
-        "sqrt",
-        1,
-        check=lambda a: None if a >= 0.0 else Problem("is undefined: sqrt needs a non-negative input"),
-        forward=math.sqrt,
-        array_forward=np.sqrt,
-        local_grads=lambda m, out, a: (m.divide(0.5, out),),
-        doc="Square root; d/da = 1 / (2 sqrt a), infinite at 0.  Raises DomainError for a < 0.",
-        torch=TorchTwin(lambda torch, a: torch.sqrt(a)),
-        testing=TestMargins(edge=lambda a: a),
-    )
-)
-register(
-    Op(
-        "sin",
-        1,
-        forward=FLOATS.sin,
-        array_forward=np.sin,
-        local_grads=lambda m, out, a: (m.cos(a),),
-        doc="Sine (radians); d/da = cos a.",
-        torch=TorchTwin(lambda torch, a: torch.sin(a)),
-    )
-)
-register(
-    Op(
-        "cos",
-        1,
-        forward=FLOATS.cos,
-        array_forward=np.cos,
-        local_grads=lambda m, out, a: (-m.sin(a),),
-        doc="Cosine (radians); d/da = -sin a.",
-        torch=TorchTwin(lambda torch, a: torch.cos(a)),
-    )
-)
-register(
-    Op(
-        "relu",
-        1,
-        forward=lambda a: a if a > 0.0 else 0.0,
-        array_forward=lambda a: np.where(a > 0.0, a, 0.0),
-        local_grads=lambda m, out, a: (m.where(m.num(a) > 0.0, 1.0, 0.0),),
-        doc="Rectifier max(0, a); d/da = 1 for a > 0, else 0 (0 at the kink).",
-        torch=TorchTwin(lambda torch, a: torch.relu(a), TorchModule("ReLU")),
-        testing=TestMargins(kink=lambda a: abs(a), kinks=((0.0,),)),
-        listed=Listing(activation=True),
-    )
-)
-register(
-    Op(
-        "tanh",
-        1,
-        forward=math.tanh,
-        array_forward=np.tanh,
-        local_grads=lambda m, out, a: (1.0 - out * out,),
-        doc="Hyperbolic tangent, output in (-1, 1); d/da = 1 - tanh(a)^2.",
-        torch=TorchTwin(lambda torch, a: torch.tanh(a), TorchModule("Tanh")),
-        listed=Listing(activation=True),
-    )
-)
-register(
-    Op(
-        "sigmoid",
-        1,
-        forward=FLOATS.sigmoid,
-        array_forward=ARRAYS.sigmoid,
-        local_grads=lambda m, out, a: (out * (1.0 - out),),
-        doc="Logistic function 1 / (1 + e^-a), output in (0, 1); d/da = s (1 - s).  "
-        "Evaluated as e^a / (1 + e^a) for negative a, so e^-a never overflows.",
-        torch=TorchTwin(lambda torch, a: torch.sigmoid(a), TorchModule("Sigmoid")),
-        listed=Listing(activation=True),
-    )
-)
-register(
-    Op(
-        "step",
-        1,
-        forward=lambda a: 1.0 if a > 0.0 else 0.0,
-        array_forward=lambda a: np.where(a > 0.0, 1.0, 0.0),
-        local_grads=lambda m, out, a: (0.0,),
-        doc="Threshold (Heaviside) function: 1 for a > 0, else 0.  Its derivative is 0 wherever it exists "
-        "(and undefined at 0), so the gradient reaching anything before a step is always 0: gradient descent gets no "
-        "signal about which way to move the weights.  That is why the perceptron rule, not backpropagation, trains "
-        "threshold units, and why smooth activations such as sigmoid replaced it.",
-        # 0 or 1, derivative 0, still on torch's graph
-        torch=TorchTwin(lambda torch, a: (a > 0).to(a.dtype) + 0.0 * a),
-        testing=TestMargins(kink=lambda a: abs(a), kinks=((0.0,),)),
-        listed=Listing(activation=True),
-    )
-)
+register(Op(
+    "**", 2,
+    check=_pow_check,
+    forward=FLOATS.power, array_forward=ARRAYS.power,
+    local_grads=lambda m, out, a, n: (
+        m.where((m.num(n) == 0.0) & (m.num(a) == 0.0), 0.0, n * m.power(a, n - 1.0)),
+        m.where(m.num(a) > 0.0, out * m.log(a), 0.0),
+    ),
+    kind="operator", symbol="**", title="pow",
+    doc="a ** n; d/da = n a^(n-1), d/dn = a^n ln a (0 at a = 0, its limit).  "
+    "A negative base needs an integer exponent; 0 to a negative power divides by zero.",
+    torch=TorchTwin(lambda torch, a, n: a**n),
+    testing=TestMargins(edge=_pow_edge),
+))
+register(Op(
+    "neg", 1,
+    forward=operator.neg, array_forward=np.negative,
+    local_grads=lambda m, out, a: (-1.0,),
+    kind="operator", symbol="-", doc="-a; d/da = -1.",
+    torch=TorchTwin(lambda torch, a: -a),
+))
+register(Op(
+    "abs", 1,
+    forward=abs, array_forward=np.abs,
+    local_grads=lambda m, out, a: (m.sign(a),),
+    doc="|a|; d/da = sign(a), taken as 0 at a = 0 (a subgradient).",
+    torch=TorchTwin(lambda torch, a: torch.abs(a)),
+    testing=TestMargins(kink=lambda a: abs(a), kinks=((0.0,),)),
+))
+register(Op(
+    "exp", 1,
+    forward=FLOATS.exp, array_forward=ARRAYS.exp,
+    local_grads=lambda m, out, a: (out,),
+    doc="e^a; d/da = e^a.  Overflows to inf like IEEE arithmetic.",
+    torch=TorchTwin(lambda torch, a: torch.exp(a)),
+))
+register(Op(
+    "log", 1,
+    check=lambda a: None if a > 0.0 else Problem("is undefined: log needs a positive input"),
+    forward=math.log, array_forward=ARRAYS.log,
+    local_grads=lambda m, out, a: (1.0 / a,),
+    doc="Natural logarithm ln a; d/da = 1/a.  Raises DomainError for a <= 0.",
+    torch=TorchTwin(lambda torch, a: torch.log(a)),
+    testing=TestMargins(edge=lambda a: a),
+))
+register(Op(
+    "sqrt", 1,
+    check=lambda a: None if a >= 0.0 else Problem("is undefined: sqrt needs a non-negative input"),
+    forward=math.sqrt, array_forward=np.sqrt,
+    local_grads=lambda m, out, a: (m.divide(0.5, out),),
+    doc="Square root; d/da = 1 / (2 sqrt a), infinite at 0.  Raises DomainError for a < 0.",
+    torch=TorchTwin(lambda torch, a: torch.sqrt(a)),
+    testing=TestMargins(edge=lambda a: a),
+))
+register(Op(
+    "sin", 1,
+    forward=FLOATS.sin, array_forward=np.sin,
+    local_grads=lambda m, out, a: (m.cos(a),),
+    doc="Sine (radians); d/da = cos a.",
+    torch=TorchTwin(lambda torch, a: torch.sin(a)),
+))
+register(Op(
+    "cos", 1,
+    forward=FLOATS.cos, array_forward=np.cos,
+    local_grads=lambda m, out, a: (-m.sin(a),),
+    doc="Cosine (radians); d/da = -sin a.",
+    torch=TorchTwin(lambda torch, a: torch.cos(a)),
+))
+register(Op(
+    "relu", 1,
+    forward=lambda a: a if a > 0.0 else 0.0, array_forward=lambda a: np.where(a > 0.0, a, 0.0),
+    local_grads=lambda m, out, a: (m.where(m.num(a) > 0.0, 1.0, 0.0),),
+    doc="Rectifier max(0, a); d/da = 1 for a > 0, else 0 (0 at the kink).",
+    torch=TorchTwin(lambda torch, a: torch.relu(a), TorchModule("ReLU")),
+    testing=TestMargins(kink=lambda a: abs(a), kinks=((0.0,),)),
+    listed=Listing(activation=True),
+))
+register(Op(
+    "tanh", 1,
+    forward=math.tanh, array_forward=np.tanh,
+    local_grads=lambda m, out, a: (1.0 - out * out,),
+    doc="Hyperbolic tangent, output in (-1, 1); d/da = 1 - tanh(a)^2.",
+    torch=TorchTwin(lambda torch, a: torch.tanh(a), TorchModule("Tanh")),
+    listed=Listing(activation=True),
+))
+register(Op(
+    "sigmoid", 1,
+    forward=FLOATS.sigmoid, array_forward=ARRAYS.sigmoid,
+    local_grads=lambda m, out, a: (out * (1.0 - out),),
+    doc="Logistic function 1 / (1 + e^-a), output in (0, 1); d/da = s (1 - s).  "
+    "Evaluated as e^a / (1 + e^a) for negative a, so e^-a never overflows.",
+    torch=TorchTwin(lambda torch, a: torch.sigmoid(a), TorchModule("Sigmoid")),
+    listed=Listing(activation=True),
+))
+register(Op(
+    "step", 1,
+    forward=lambda a: 1.0 if a > 0.0 else 0.0, array_forward=lambda a: np.where(a > 0.0, 1.0, 0.0),
+    local_grads=lambda m, out, a: (0.0,),
+    doc="Threshold (Heaviside) function: 1 for a > 0, else 0.  Its derivative is 0 wherever it exists "
+    "(and undefined at 0), so the gradient reaching anything before a step is always 0: gradient descent gets no "
+    "signal about which way to move the weights.  That is why the perceptron rule, not backpropagation, trains "
+    "threshold units, and why smooth activations such as sigmoid replaced it.",
+    # 0 or 1, derivative 0, still on torch's graph
+    torch=TorchTwin(lambda torch, a: (a > 0).to(a.dtype) + 0.0 * a),
+    testing=TestMargins(kink=lambda a: abs(a), kinks=((0.0,),)),
+    listed=Listing(activation=True),
+))
 
 
 def _torch_tensor(torch: Any, x: Any, like: Any) -> Any:
@@ -435,24 +359,21 @@ def _torch_leaky_relu(torch: Any, a: Any, alpha: Any) -> Any:
     return torch.nn.functional.prelu(a.reshape(1), slope.reshape(1)).reshape(a.shape)
 
 
-register(
-    Op(
-        "leaky_relu",
-        2,
-        forward=lambda a, alpha: a if a > 0.0 else alpha * a,
-        array_forward=lambda a, alpha: np.where(a > 0.0, a, alpha * a),
-        local_grads=lambda m, out, a, alpha: (
-            m.where(m.num(a) > 0.0, 1.0, alpha),
-            m.where(m.num(a) > 0.0, 0.0, a),
-        ),
-        defaults=(0.01,),
-        doc="a for a > 0, alpha a otherwise; d/da = 1 or alpha, d/dalpha = min(a, 0).  "
-        "The slope alpha may be a Value: that is PReLU's learned slope.",
-        torch=TorchTwin(_torch_leaky_relu, TorchModule("LeakyReLU", {"negative_slope": 0.01})),
-        testing=TestMargins(kink=lambda a, *alpha: abs(a), kinks=((0.0, 0.1),)),
-        listed=Listing(activation=True),
-    )
-)
+register(Op(
+    "leaky_relu", 2,
+    forward=lambda a, alpha: a if a > 0.0 else alpha * a,
+    array_forward=lambda a, alpha: np.where(a > 0.0, a, alpha * a),
+    local_grads=lambda m, out, a, alpha: (
+        m.where(m.num(a) > 0.0, 1.0, alpha),
+        m.where(m.num(a) > 0.0, 0.0, a),
+    ),
+    defaults=(0.01,),
+    doc="a for a > 0, alpha a otherwise; d/da = 1 or alpha, d/dalpha = min(a, 0).  "
+    "The slope alpha may be a Value: that is PReLU's learned slope.",
+    torch=TorchTwin(_torch_leaky_relu, TorchModule("LeakyReLU", {"negative_slope": 0.01})),
+    testing=TestMargins(kink=lambda a, *alpha: abs(a), kinks=((0.0, 0.1),)),
+    listed=Listing(activation=True),
+))
 
 
 def _torch_elu(torch: Any, a: Any, alpha: Any) -> Any:
@@ -460,39 +381,31 @@ def _torch_elu(torch: Any, a: Any, alpha: Any) -> Any:
     return torch.where(a > 0, a, _torch_tensor(torch, alpha, a) * torch.nn.functional.elu(a))
 
 
-register(
-    Op(
-        "elu",
-        2,
-        forward=lambda a, alpha: a if a > 0.0 else alpha * math.expm1(a),
-        array_forward=lambda a, alpha: np.where(a > 0.0, a, alpha * np.expm1(np.minimum(a, 0.0))),
-        local_grads=lambda m, out, a, alpha: (
-            m.where(m.num(a) > 0.0, 1.0, out + alpha),
-            m.where(m.num(a) > 0.0, 0.0, m.exp(a) - 1.0),
-        ),
-        defaults=(1.0,),
-        doc="a for a > 0, alpha (e^a - 1) otherwise; d/da = 1 or alpha e^a = elu(a) + alpha, d/dalpha = e^a - 1.",
-        torch=TorchTwin(_torch_elu, TorchModule("ELU", {"alpha": 1.0})),
-        testing=TestMargins(kink=lambda a, *alpha: abs(a), kinks=((0.0, 0.5),)),
-        listed=Listing(activation=True),
-    )
-)
-register(
-    Op(
-        "softplus",
-        1,
-        forward=lambda a: max(a, 0.0) + math.log1p(math.exp(-abs(a))),
-        array_forward=lambda a: np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a))),
-        local_grads=lambda m, out, a: (m.sigmoid(a),),
-        doc="Smooth rectifier ln(1 + e^a); d/da = sigmoid(a).  Computed as max(a, 0) + ln(1 + e^-|a|), "
-        "which never overflows.",
-        # torch's softplus turns linear above 20; ours is exact, and so is logaddexp(a, 0)
-        torch=TorchTwin(
-            lambda torch, a: torch.logaddexp(a, torch.zeros_like(a)), TorchModule("Softplus", {"beta": 1.0})
-        ),
-        listed=Listing(activation=True),
-    )
-)
+register(Op(
+    "elu", 2,
+    forward=lambda a, alpha: a if a > 0.0 else alpha * math.expm1(a),
+    array_forward=lambda a, alpha: np.where(a > 0.0, a, alpha * np.expm1(np.minimum(a, 0.0))),
+    local_grads=lambda m, out, a, alpha: (
+        m.where(m.num(a) > 0.0, 1.0, out + alpha),
+        m.where(m.num(a) > 0.0, 0.0, m.exp(a) - 1.0),
+    ),
+    defaults=(1.0,),
+    doc="a for a > 0, alpha (e^a - 1) otherwise; d/da = 1 or alpha e^a = elu(a) + alpha, d/dalpha = e^a - 1.",
+    torch=TorchTwin(_torch_elu, TorchModule("ELU", {"alpha": 1.0})),
+    testing=TestMargins(kink=lambda a, *alpha: abs(a), kinks=((0.0, 0.5),)),
+    listed=Listing(activation=True),
+))
+register(Op(
+    "softplus", 1,
+    forward=lambda a: max(a, 0.0) + math.log1p(math.exp(-abs(a))),
+    array_forward=lambda a: np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a))),
+    local_grads=lambda m, out, a: (m.sigmoid(a),),
+    doc="Smooth rectifier ln(1 + e^a); d/da = sigmoid(a).  Computed as max(a, 0) + ln(1 + e^-|a|), "
+    "which never overflows.",
+    # torch's softplus turns linear above 20; ours is exact, and so is logaddexp(a, 0)
+    torch=TorchTwin(lambda torch, a: torch.logaddexp(a, torch.zeros_like(a)), TorchModule("Softplus", {"beta": 1.0})),
+    listed=Listing(activation=True),
+))
 
 
 def _first_at(m: Any, out: Any, inputs: Sequence[Any]) -> tuple[Any, ...]:
@@ -512,45 +425,32 @@ def _gap_to_runner_up(inputs: Sequence[float], best: float) -> float:
     return others[1] if len(others) > 1 else math.inf
 
 
-register(
-    Op(
-        "max",
-        None,
-        forward=lambda *xs: max(xs),
-        array_forward=lambda *xs: np.maximum.reduce(xs),
-        local_grads=lambda m, out, *xs: _first_at(m, out, xs),
-        kind="n-ary",
-        doc="The largest input; d/dxi = 1 for the first input that is largest, 0 for the others (a subgradient).",
-        torch=TorchTwin(lambda torch, *xs: torch.max(torch.stack(xs))),
-        testing=TestMargins(kink=lambda *xs: _gap_to_runner_up(xs, max(xs)), kinks=((1.0, 1.0),)),
-    )
-)
-register(
-    Op(
-        "min",
-        None,
-        forward=lambda *xs: min(xs),
-        array_forward=lambda *xs: np.minimum.reduce(xs),
-        local_grads=lambda m, out, *xs: _first_at(m, out, xs),
-        kind="n-ary",
-        doc="The smallest input; d/dxi = 1 for the first input that is smallest, 0 for the others (a subgradient).",
-        torch=TorchTwin(lambda torch, *xs: torch.min(torch.stack(xs))),
-        testing=TestMargins(kink=lambda *xs: _gap_to_runner_up(xs, min(xs)), kinks=((1.0, 1.0),)),
-    )
-)
-register(
-    Op(
-        "sum",
-        None,
-        forward=exact_sum,
-        array_forward=lambda *xs: np.sum(xs, axis=0),
-        local_grads=lambda m, out, *xs: (1.0,) * len(xs),
-        kind="n-ary",
-        doc="x1 + ... + xn as one node; d/dxi = 1.",
-        torch=TorchTwin(lambda torch, *xs: sum(xs[1:], xs[0])),
-        listed=Listing(drawable=False),
-    )
-)
+register(Op(
+    "max", None,
+    forward=lambda *xs: max(xs), array_forward=lambda *xs: np.maximum.reduce(xs),
+    local_grads=lambda m, out, *xs: _first_at(m, out, xs),
+    kind="n-ary",
+    doc="The largest input; d/dxi = 1 for the first input that is largest, 0 for the others (a subgradient).",
+    torch=TorchTwin(lambda torch, *xs: torch.max(torch.stack(xs))),
+    testing=TestMargins(kink=lambda *xs: _gap_to_runner_up(xs, max(xs)), kinks=((1.0, 1.0),)),
+))
+register(Op(
+    "min", None,
+    forward=lambda *xs: min(xs), array_forward=lambda *xs: np.minimum.reduce(xs),
+    local_grads=lambda m, out, *xs: _first_at(m, out, xs),
+    kind="n-ary",
+    doc="The smallest input; d/dxi = 1 for the first input that is smallest, 0 for the others (a subgradient).",
+    torch=TorchTwin(lambda torch, *xs: torch.min(torch.stack(xs))),
+    testing=TestMargins(kink=lambda *xs: _gap_to_runner_up(xs, min(xs)), kinks=((1.0, 1.0),)),
+))
+register(Op(
+    "sum", None,
+    forward=exact_sum, array_forward=lambda *xs: np.sum(xs, axis=0),
+    local_grads=lambda m, out, *xs: (1.0,) * len(xs),
+    kind="n-ary", doc="x1 + ... + xn as one node; d/dxi = 1.",
+    torch=TorchTwin(lambda torch, *xs: sum(xs[1:], xs[0])),
+    listed=Listing(drawable=False),
+))
 
 
 def _dot_forward(*parents: float) -> float:
@@ -577,16 +477,12 @@ def _torch_dot(torch: Any, *parents: Any) -> Any:
     return total + parents[2 * n] if len(parents) % 2 else total
 
 
-register(
-    Op(
-        "dot",
-        None,
-        forward=_dot_forward,
-        array_forward=_dot_array_forward,
-        local_grads=_dot_grads,
-        kind="n-ary",
-        doc="w1 x1 + ... + wn xn (+ b) as one node, parents w1..wn, x1..xn (, b); d/dwi = xi, d/dxi = wi, d/db = 1.",
-        torch=TorchTwin(_torch_dot),
-        listed=Listing(drawable=False),
-    )
-)
+register(Op(
+    "dot", None,
+    forward=_dot_forward, array_forward=_dot_array_forward,
+    local_grads=_dot_grads,
+    kind="n-ary",
+    doc="w1 x1 + ... + wn xn (+ b) as one node, parents w1..wn, x1..xn (, b); d/dwi = xi, d/dxi = wi, d/db = 1.",
+    torch=TorchTwin(_torch_dot),
+    listed=Listing(drawable=False),
+))

@@ -69,7 +69,6 @@ def _elementary(name: str) -> Callable[[Value], Value]:
 
 _LEAKY_RELU, _ELU = ops.lookup("leaky_relu"), ops.lookup("elu")  # their defaults are the methods' defaults
 
-
 class Value:
     """A scalar in a computation graph: its `data`, its `grad`, and how it was made.
 
@@ -242,7 +241,9 @@ class Value:
     @staticmethod
     def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Value:
         if len(weights) != len(inputs):
-            raise ValueError(f"dot: weights and inputs must have the same length, got {len(weights)} and {len(inputs)}")
+            raise ValueError(
+                f"dot: weights and inputs must have the same length, got {len(weights)} and {len(inputs)}"
+            )
         xs = as_values(inputs, "dot")
         return _dot_node(as_values(weights, "dot"), xs, [x.data for x in xs], bias)
 
