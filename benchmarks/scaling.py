@@ -15,11 +15,10 @@ median of the timed steps.
 The three steps, each a forward over the batch, the mean hinge loss
 mean(relu(1 - y s)), its backward and a plain SGD update of every parameter:
 
-- **compiled**: `compiled_step`, the one place to switch to the user's
-  compiled training path.  Today it runs the program's `Plan` directly on a
-  flat float64 parameter vector (load, the groups forward, the groups
-  backward, the update on the array), so the table measures the plan, not
-  the per-step copy of 66,000 parameters in and out of their Values.
+- **compiled**: `compiled_step`, the user's compiled training path: `trace`
+  once, then `opt.zero_grad()`, `program.loss`, `program.backward()`,
+  `opt.step()` with `optim.SGD` inside a `compiler.Training` session (the
+  parameters in one flat float64 array, the update on the whole array).
 - **PyTorch**: `nn.Linear` layers in float64, `loss.backward()`, the update
   under `torch.no_grad()`.
 - **numpy by hand**: the matrix products and their transposes written out.
@@ -79,45 +78,33 @@ def make_problem(batch: int, width: int) -> tuple[Any, Any, Any]:
 
 
 def compiled_step(model: Any, x: Any, y: Any) -> Step:
-    """The compiled step: THE ONE PLACE to switch to the user's compiled training path when it lands.
+    """The compiled step as a user writes it: `trace` once, then the eager loop's four lines in a `Training` session.
 
-    Until then: the program's plan run on a flat parameter vector `theta`
-    (`Plan.load`, every group's forward, `Plan.clear_grads`, every group's
-    backward seeded with 1/N, the gradient read from `State.leaf_grads`), and SGD on the array.
+    The session stays open for the cell (the worker times steps of one model);
+    `program.loss` reads the parameters from the session's flat array,
+    `program.backward` adds into its gradient array, and `optim.SGD` updates
+    the whole array at once.
     """
     import numpy as np
 
+    from micrograd_ko import optim
     from micrograd_ko.autograd import Value
-    from micrograd_ko.compiler import trace
-
-    params = model.parameters()
+    from micrograd_ko.compiler import Training, trace
 
     def per_sample(sample: list[Value]) -> Value:
         score = model(sample[:2])
         return (1.0 - sample[2] * score).relu()
 
     batch = np.column_stack([x, y])
-    plan = trace(per_sample, batch[0].tolist(), params).plan
-    state = plan.new_state(len(batch))
-    theta = np.asarray([p.data for p in params])
-    n_params = len(params)
-    out_row = plan.outputs[0]
-    seed = 1.0 / len(batch)
-    groups = plan.groups
-    backwards = groups[::-1]
-    assert plan.n_inputs == plan.first_constant  # no parameter read through the value buffer in this graph
+    program = trace(per_sample, batch[0].tolist(), model.parameters())
+    opt = optim.SGD(model.parameters(), lr=LEARNING_RATE)
+    Training(program, opt)  # open for the worker's lifetime: the model is used by this engine only
 
     def step() -> float:
-        nonlocal theta
-        plan.load(state, batch, theta)
-        for group in groups:
-            group.forward(state)
-        loss = float(state.values[out_row].sum()) * seed
-        plan.clear_grads(state)
-        state.grads[out_row] = seed
-        for group in backwards:
-            group.backward(state)
-        theta = theta - LEARNING_RATE * state.leaf_grads[:n_params]
+        opt.zero_grad()
+        loss = program.loss(batch)
+        program.backward()
+        opt.step()
         return loss
 
     return step

@@ -289,3 +289,47 @@ def test_dropout_after_a_convolution_draws_in_eager_modes_order_and_trains_with_
         for model, g in ((compiled, grads), (twin, np.asarray([p.grad for p in twin.parameters()]))):
             for p, step in zip(model.parameters(), g.tolist()):
                 p.data -= 0.1 * step
+
+
+# ---- Dropout and BatchNorm1d inside a training session -------------------------------------------------------------
+
+
+def regularised_model() -> nn.Sequential:
+    # No bias before the batch norm: its gradient is rounding noise (the mean is subtracted), which Adam would scale
+    # up to steps of size lr in whichever direction the noise points, differently in the two summation orders.
+    return nn.Sequential(
+        nn.Linear(3, 6, bias=False, seed=1), nn.BatchNorm1d(6), nn.ReLU(), nn.Dropout(0.3, seed=4), nn.Linear(6, 1, seed=2)
+    )
+
+
+def test_a_training_session_trains_dropout_and_batchnorm_as_eager_training_does() -> None:
+    from micrograd_ko.compiler import Training
+    from micrograd_ko.data import batches
+    from micrograd_ko.optim import Adam
+
+    compiled, twin = regularised_model(), regularised_model()
+    program = trace(lambda s: (compiled([s[:3]])[0][0] - s[3]) ** 2, [*EXAMPLE, 1.0], compiled.parameters())
+    compiled_opt, eager_opt = Adam(compiled.parameters(), lr=0.05), Adam(twin.parameters(), lr=0.05)
+    rng = np.random.default_rng(3)
+    X_all = rng.normal(size=(23, 3))
+    y_all = X_all[:, 0] - 2 * X_all[:, 1] * X_all[:, 2]
+    got, want = [], []
+    with Training(program, compiled_opt):
+        for epoch in range(4):
+            for xb, yb in batches(X_all, y_all, 8, seed=epoch):  # 8, 8 and 7 samples
+                compiled_opt.zero_grad()
+                got.append(program.loss(np.column_stack([xb, yb])))
+                program.backward()
+                compiled_opt.step()
+                eager_opt.zero_grad()
+                outputs = [out[0] for out in twin([list(x) for x in xb.tolist()])]
+                loss = losses.mse(outputs, yb.tolist())
+                loss.backward()
+                eager_opt.step()
+                want.append(loss.data)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+    assert min(got[-3:]) < 0.8 * max(got[:3])  # it learned: the steps were real
+    np.testing.assert_allclose(
+        [p.data for p in compiled.parameters()], [p.data for p in twin.parameters()], rtol=1e-12, atol=1e-14
+    )
+    np.testing.assert_allclose(running(compiled), running(twin), rtol=1e-12, atol=1e-15)
