@@ -298,7 +298,11 @@ def regularised_model() -> nn.Sequential:
     # No bias before the batch norm: its gradient is rounding noise (the mean is subtracted), which Adam would scale
     # up to steps of size lr in whichever direction the noise points, differently in the two summation orders.
     return nn.Sequential(
-        nn.Linear(3, 6, bias=False, seed=1), nn.BatchNorm1d(6), nn.ReLU(), nn.Dropout(0.3, seed=4), nn.Linear(6, 1, seed=2)
+        nn.Linear(3, 6, bias=False, seed=1),
+        nn.BatchNorm1d(6),
+        nn.ReLU(),
+        nn.Dropout(0.3, seed=4),
+        nn.Linear(6, 1, seed=2),
     )
 
 
