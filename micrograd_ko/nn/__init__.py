@@ -39,6 +39,7 @@ One family per file:
 - `activations`: ACTIVATIONS by name, ActivationLayer, ReLU, Tanh, Sigmoid, PReLU;
 - `dropout`: Dropout;  `batchnorm`: BatchNorm1d;
 - `conv`: Conv2d, MaxPool2d, AvgPool2d, output_size;
+- `upsampling`: Upsample, ConvTranspose2d (images made larger, for generators and decoders);
 - `recurrent`: RNNCell, LSTMCell, RNN, LSTM, unroll;
 - `init`: init_weights, INITS;
 - `functional`: `linear`, the arithmetic the layers share;
@@ -68,6 +69,7 @@ from micrograd_ko.nn.init import INITS, init_weights
 from micrograd_ko.nn.linear import Flatten, Linear
 from micrograd_ko.nn.module import BatchModule, Module
 from micrograd_ko.nn.recurrent import LSTM, RNN, LSTMCell, RecurrentModule, RNNCell, unroll
+from micrograd_ko.nn.upsampling import ConvTranspose2d, Upsample
 
 __all__ = [
     "ACTIVATIONS",
@@ -83,6 +85,7 @@ __all__ = [
     "BatchModule",
     "BatchNorm1d",
     "Conv2d",
+    "ConvTranspose2d",
     "Dropout",
     "Flatten",
     "LSTMCell",
@@ -99,6 +102,7 @@ __all__ = [
     "Sequential",
     "Sigmoid",
     "Tanh",
+    "Upsample",
     "activation_function",
     "functional",
     "init_weights",
