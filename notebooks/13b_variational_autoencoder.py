@@ -37,6 +37,7 @@ import warnings
 import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGothic을 설정합니다)
 import matplotlib.pyplot as plt
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from micrograd_ko import Value, data, nn
 from micrograd_ko.compiler import trace
@@ -48,6 +49,8 @@ with warnings.catch_warnings():
 
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
 plt.rcParams["axes.unicode_minus"] = False
+# 컴파일 모드의 행렬은 작습니다(수십 × 수백). numpy의 BLAS를 스레드 하나로 돌려, 다른 프로그램과 CPU를 나눠 쓸 때 스레드끼리 기다리는 일을 줄입니다.
+threadpool_limits(limits=1, user_api="blas")
 
 # %% [markdown]
 # ## 1. 재매개변수화 트릭 (reparameterization trick)
@@ -157,7 +160,7 @@ def vae_terms(encoder, decoder, sample):
     return [reconstruction, kl]
 
 
-def train_vae(images, seed, steps=1200, batch=64, chances=None):
+def train_vae(images, seed, steps=900, batch=64, chances=None):
     """VAE 하나를 학습합니다. `chances`를 주면 그림마다 그 확률로(복원 추출) 미니배치에 뽑습니다."""
     encoder, decoder = make_vae(seed)
     params = encoder.parameters() + decoder.parameters()
@@ -197,7 +200,7 @@ plt.show()
 
 # %% [markdown]
 # 복원 항이 평균 그림 수준에서 내려가고, KL 항은 0에서 올라가 자리를 잡습니다(위의 그래프와 숫자). KL 항이 0이 아니라는 것은 코드가 그림에 대한 정보를 담는다는 뜻입니다.
-# 그 정보의 값(KL)만큼 복원 항이 줄었습니다. 복원 항은 0이 되지 않습니다. 픽셀 밝기가 0과 1 사이의 회색이면 이진 교차 엔트로피의 최솟값도 0보다 큽니다.
+# 코드에 정보를 담는 값(KL 항)을 치른 것보다 복원 항이 더 많이 줄어서, 두 항의 합이 평균 그림의 복원 항보다 작습니다. 복원 항은 0이 되지 않습니다. 픽셀 밝기가 0과 1 사이의 회색이면 이진 교차 엔트로피의 최솟값도 0보다 큽니다.
 #
 # ## 4. 코드 평면과 사전 분포
 #

@@ -453,10 +453,10 @@ ax.plot(centres[shown], d_star, "k.", markersize=4, label="D*(x) (히스토그�
 ax.axvspan(-5, g_low, color="tab:red", alpha=0.08, label="생성자의 범위 밖")
 ax.axvspan(g_high, 5, color="tab:red", alpha=0.08)
 ax.axhline(0.5, color="gray", linestyle=":")
-ax.set_ylim(0, 1)
+ax.set_ylim(0, 1.05)
 ax.set_xlabel("x")
 ax.set_ylabel("판별자의 출력 D(x)")
-ax.legend(fontsize=8, loc="lower right")
+ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=4)
 plt.show()
 inside = (np.abs(xs) > 1) & (np.abs(xs) < 3)  # 두 봉우리가 있는 곳
 print(
@@ -542,7 +542,7 @@ print(f"위 학습의 배치마다 잰 V = -(판별자 손실): {-log[:, 0].max(
 # 두 열 $V(D^*, G)$와 $-\log 4 + 2\,\mathrm{JSD}$가 같은 숫자인 것이 정리의 확인입니다. $p_g = p_\text{data}$이면 JSD는 0, $V$는 $-\log 4$입니다.
 # 0단계 생성자의 JSD는 $\log 2$에 가깝습니다. 두 분포가 거의 겹치지 않기 때문이고, 그 근처에서는 생성자를 조금 움직여도 JSD가 거의 변하지 않습니다.
 # 겹치지 않는 분포들 사이에서는 JSD가 $\log 2$에 붙어 평평해지는 것, 이것이 판별자가 너무 잘할 때 생성자의 기울기가 사라지는 또 하나의 설명이며(Arjovsky와 Bottou, 2017),
-# 바서슈타인 거리를 손실로 쓰는 WGAN이 나온 까닭입니다. 300단계의 JSD는 훨씬 작아졌지만 0은 아닙니다. 5절에서 본 모양의 차이(뾰족한 칸, 비어 있는 꼬리)가 거기 남아 있습니다.
+# 바서슈타인 거리를 손실로 쓰는 WGAN이 나온 까닭입니다. 300단계의 JSD는 훨씬 작아졌지만 0은 아니고, 단계마다 곧게 줄지도 않습니다(75단계가 150단계보다 작습니다). 5절에서 본 모양의 차이(뾰족한 칸, 비어 있는 꼬리)가 거기 남아 있습니다.
 # 마지막 줄은 학습 중 실제 판별자로 배치마다 잰 $V$입니다. 실제 판별자는 $D^*$가 아니므로, 그 기댓값은 $V(D^*, G)$보다 작거나 같고($D^*$가 $V$를 가장 크게 하는 판별자이니까요)
 # $-\log 4$보다 작아질 수도 있습니다. $-\log 4$가 아래 끝인 것은 최적의 판별자에서의 이야기입니다. 어느 쪽이든 $V$는 음수이고, 0~1 사이의 값이 아닙니다.
 #

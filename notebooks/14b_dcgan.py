@@ -31,6 +31,7 @@ import warnings
 import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGothic을 설정합니다)
 import matplotlib.pyplot as plt
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from micrograd_ko import Value, data, nn
 from micrograd_ko.compiler import trace
@@ -42,6 +43,8 @@ with warnings.catch_warnings():
 
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
 plt.rcParams["axes.unicode_minus"] = False
+# 컴파일 모드의 행렬은 작습니다(수십 × 수백). numpy의 BLAS를 스레드 하나로 돌려, 다른 프로그램과 CPU를 나눠 쓸 때 스레드끼리 기다리는 일을 줄입니다.
+threadpool_limits(limits=1, user_api="blas")
 
 # %% [markdown]
 # ## 1. DCGAN 논문의 지침
@@ -225,7 +228,7 @@ print(f"진짜 20장끼리의 평균 거리: {real_spread:.4f}")
 
 # %% [markdown]
 # 0단계의 생성자는 거의 균일한 회색(0 근처)을 냅니다. 단계가 지나며 획이 생기고, 600단계에는 숫자 모양의 획이 보입니다(위 그림).
-# 중간에는 **모드 붕괴(mode collapse)** 가 보입니다. 200단계의 20장은 잡음 $z$가 모두 다른데도 거의 같은 그림이고, 그림들끼리의 평균 거리가
+# 중간에는 **모드 붕괴(mode collapse)** 가 보입니다. 50단계와 200단계의 20장은 잡음 $z$가 모두 다른데도 거의 같은 그림이고, 그림들끼리의 평균 거리가
 # 진짜 20장끼리의 거리보다 훨씬 작습니다(위의 숫자). 판별자가 그 그림을 가짜로 알아보기 시작하자 생성자가 다른 그림들로 옮겨 가서, 600단계에는 거리가 다시 커졌습니다.
 # 판별자 손실과 두 확률의 흐름은 위의 숫자 그대로입니다. 판별자 손실이 균형점 $2\log 2$보다 작으면 판별자가 이기고 있다는 뜻입니다.
 # $D$가 0.5 근처라는 것만으로 생성 분포가 진짜와 같다고 말할 수는 없습니다(14번 노트북 5절: 판별자가 약해도 0.5가 나옵니다). 그래서 생성된 이미지를 직접 재어 봅니다.
@@ -289,7 +292,7 @@ print("DCGAN 표본의 숫자별 비율: " + ", ".join(f"{d}: {s:.0%}" for d, s 
 # ## 5. 오토인코더가 만든 그림과 나란히
 #
 # 강의 노트는 "GAN이 오토인코더에 비해 양질의 데이터를 생성할 수 있다"고 합니다. 비교하려면 같은 데이터에서 오토인코더로도 그림을 만들어야 합니다.
-# 13b 노트북의 **변분 오토인코더(variational autoencoder, VAE)** 를 같은 1,797장으로 짧게 학습하고(잠재 변수 2개, 컴파일 모드로 1,000단계),
+# 13b 노트북의 **변분 오토인코더(variational autoencoder, VAE)** 를 같은 1,797장으로 짧게 학습하고(잠재 변수 2개, 컴파일 모드로 600단계),
 # 사전 분포 $\mathcal{N}(0, I)$에서 뽑은 코드를 디코더에 넣습니다. VAE의 식은 13b 노트북에서 자세히 다룹니다.
 #
 # 두 모델의 그림을 같은 척도로 잽니다. 위의 가장 가까운 진짜까지의 거리, 그리고 **선명도(sharpness)**: 이웃한 두 픽셀의 밝기 차이의 제곱 평균입니다.
@@ -318,7 +321,7 @@ def vae_terms(sample):
 vae_program = trace(vae_terms, [0.0] * (64 + LATENT), vae_encoder.parameters() + vae_decoder.parameters())
 vae_optimizer = Adam(vae_encoder.parameters() + vae_decoder.parameters(), lr=0.003)
 vae_rng = np.random.default_rng(5)
-for _ in tqdm(range(1000), desc="VAE"):
+for _ in tqdm(range(600), desc="VAE"):
     picked = vae_rng.choice(len(real01), 64, replace=False)
     vae_optimizer.zero_grad()
     vae_program(np.hstack([real01[picked], vae_rng.standard_normal((64, LATENT))]))
