@@ -50,7 +50,7 @@ with warnings.catch_warnings():
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
 plt.rcParams["axes.unicode_minus"] = False
 # 컴파일 모드의 행렬은 작습니다(수십 × 수백). numpy의 BLAS를 스레드 하나로 돌려, 다른 프로그램과 CPU를 나눠 쓸 때 스레드끼리 기다리는 일을 줄입니다.
-threadpool_limits(limits=1, user_api="blas")
+blas_limit = threadpool_limits(limits=1, user_api="blas")
 
 # %% [markdown]
 # ## 1. 재매개변수화 트릭 (reparameterization trick)
