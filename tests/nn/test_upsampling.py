@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -120,8 +121,10 @@ def test_conv_transpose2d_output_shape() -> None:
     ],
 )
 def test_bad_arguments_are_refused(call: Any, error: type[Exception], message: str) -> None:
-    with pytest.raises(error, match=message):
+    with pytest.raises(error, match=message) as caught:
         call()
+    # the project's one shape of a message: "{function}: {argument} must be {rule}, got {value!r}"
+    assert re.fullmatch(r"[\w.]+: [\w.\-\[\]']+ must be .+, got .+", str(caught.value), re.DOTALL)
 
 
 # ---- Upsample --------------------------------------------------------------------------------------------------------
