@@ -200,3 +200,30 @@ def test_compiled_generator_matches_eager() -> None:
     np.testing.assert_allclose(compiled_grads, [p.grad for p in model.parameters()], rtol=1e-9, atol=1e-12)
     # the transposed convolution's positions meet a few weight sets, each one matrix product
     assert any(line.strip().startswith("conv") for line in program.describe().splitlines())
+
+
+# ---- the torch bridge ------------------------------------------------------------------------------------------------
+
+
+def test_torch_bridge_converts_both_ways(torch: Any) -> None:
+    from micrograd_ko.interop.torch import from_torch, to_torch
+
+    model = nn.Sequential(
+        nn.ConvTranspose2d(2, 3, 4, stride=2, padding=1, output_padding=1, seed=1),
+        nn.Upsample(scale_factor=(2, 1)),
+        nn.Upsample(size=(5, 4)),
+    )
+    for p in model.parameters():
+        p.data += 0.25
+    twin = to_torch(model)
+    batch = random_images(2, 2, 2, 2, seed=4)
+    expected = twin(torch.tensor(batch, dtype=torch.float64)).detach().numpy()
+    np.testing.assert_allclose(
+        np.array([[[[v.data for v in r] for r in c] for c in s] for s in model(batch)]), expected
+    )
+    back = from_torch(twin)
+    assert repr(back) == repr(model) and back.state_dict() == model.state_dict()
+    with pytest.raises(ValueError, match="whole scale factor"):
+        from_torch(torch.nn.Upsample(scale_factor=1.5))
+    with pytest.raises(ValueError, match="dilation=1"):
+        from_torch(torch.nn.ConvTranspose2d(1, 1, 3, dilation=2))
