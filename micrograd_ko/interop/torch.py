@@ -185,7 +185,11 @@ def _conv2d(module: nn.Conv2d, torch: ModuleType, dtype: Any) -> Any:
 @_convert.register(nn.ConvTranspose2d)
 def _conv_transpose2d(module: nn.ConvTranspose2d, torch: ModuleType, dtype: Any) -> Any:
     conv = torch.nn.ConvTranspose2d(
-        *(module.in_channels, module.out_channels, module.kernel_size, module.stride, module.padding),
+        module.in_channels,
+        module.out_channels,
+        module.kernel_size,
+        stride=module.stride,
+        padding=module.padding,
         output_padding=module.output_padding,
         bias=module.bias is not None,
         dtype=dtype,
@@ -466,7 +470,10 @@ def _read_conv_transpose2d(torch: ModuleType, module: Any, where: str) -> nn.Mod
     if module.padding_mode != "zeros" or module.groups != 1 or tuple(module.dilation) != (1, 1):
         raise _refuse(module, where, "must use zero padding, groups=1 and dilation=1")
     conv = nn.ConvTranspose2d(
-        *(module.in_channels, module.out_channels, tuple(module.kernel_size), tuple(module.stride)),
+        module.in_channels,
+        module.out_channels,
+        tuple(module.kernel_size),
+        stride=tuple(module.stride),
         padding=tuple(module.padding),
         output_padding=tuple(module.output_padding),
         bias=module.bias is not None,
