@@ -26,7 +26,6 @@
 
 # %%
 import time
-import warnings
 
 import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGothic을 설정합니다)
 import matplotlib.pyplot as plt
@@ -37,9 +36,8 @@ from micrograd_ko import Value, data, nn
 from micrograd_ko.compiler import trace
 from micrograd_ko.optim import Adam
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # ipywidgets가 없으면 텍스트 진행 막대를 쓴다는 경고를 숨깁니다
-    from tqdm.auto import tqdm
+# 텍스트 진행 막대(progress bar): ipywidgets가 있든 없든 어디서나 같은 모양으로 보입니다.
+from tqdm import tqdm
 
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
 plt.rcParams["axes.unicode_minus"] = False

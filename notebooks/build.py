@@ -125,6 +125,10 @@ _OVERWRITTEN = re.compile(r"[^\n]*\r(?!\n)")
 _PROGRESS_TIMING = re.compile(r" ?\[(?:\d+:)?\d{2}:\d{2}(?:<(?:(?:\d+:)?\d{2}:\d{2}|\?))?,[^\]\n]*/[^\]\n]*\]")
 
 
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_WIDGET_NOTE = "(위젯(widget): 노트북을 Jupyter에서 실행하면 여기에 나타납니다)"
+
+
 def tidy_outputs(nb: nbformat.NotebookNode) -> None:
     """Make progress bars readable, and the saved notebook the same on every rebuild.
 
@@ -136,8 +140,12 @@ def tidy_outputs(nb: nbformat.NotebookNode) -> None:
     dropped.  A rich output that
     carries a picture (a graph's SVG, a plot's PNG) loses its plain-text
     fallback when that is only an object's repr with a memory address, which
-    would otherwise change on every run and clutter the diff.
+    would otherwise change on every run and clutter the diff.  A live widget's
+    view (the playground) needs its kernel and carries a model id that changes
+    on every run: it is saved as a one-line note instead, and the widget state
+    nbclient keeps in the notebook's metadata is dropped.
     """
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if "outputs" not in cell:
             continue
@@ -165,6 +173,9 @@ def tidy_outputs(nb: nbformat.NotebookNode) -> None:
         cell.outputs = [o for o in tidied if o.get("output_type") != "stream" or o["text"].strip()]
         for output in cell.outputs:
             data = output.get("data", {})
+            if _WIDGET_VIEW in data:
+                output["data"] = {"text/plain": _WIDGET_NOTE}
+                continue
             if len(data) > 1 and _ADDRESS_REPR.fullmatch(data.get("text/plain", "")):
                 del data["text/plain"]
 

@@ -73,6 +73,7 @@ def test_the_wheel_ships_py_typed_the_license_and_the_testing_extra(wheel: tuple
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         assert "micrograd_ko/py.typed" in names
+        assert "micrograd_ko/playground/playground.js" in names  # the widget's and the saved page's ES module
         licenses = [name for name in names if name.endswith(".dist-info/licenses/LICENSE")]
         assert len(licenses) == 1
         text = archive.read(licenses[0]).decode("utf-8")
@@ -122,6 +123,16 @@ def test_installed_testing_module_without_hypothesis_names_the_extra(installed: 
     finished = run([installed / "bin" / "python", "-c", "import micrograd_ko.testing"], cwd=tmp_path)
     assert finished.returncode == 1
     assert 'pip install "micrograd_ko[testing]"' in finished.stderr
+
+
+def test_installed_playground_saves_its_page_from_the_packaged_module(installed: Path, tmp_path: Path) -> None:
+    code = (
+        "from micrograd_ko.playground import Session, save_page; s = Session(); s.step(2); "
+        "print(save_page(s, 'run.html').stat().st_size)"
+    )
+    finished = run([installed / "bin" / "python", "-c", code], cwd=tmp_path)
+    assert finished.returncode == 0, finished.stderr
+    assert "export default { render }" in (tmp_path / "run.html").read_text(encoding="utf-8")
 
 
 def test_installed_commands_demo_and_draw_run(installed: Path, tmp_path: Path) -> None:
