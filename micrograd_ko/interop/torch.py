@@ -5,6 +5,7 @@ twin, `from_torch(torch_module)` reads one back:
 
     MLP -> Sequential(Linear, act, Linear, act, ..., Linear [, output act])
     Layer -> Linear [+ act]       Linear -> Linear          Conv2d -> Conv2d
+    ConvTranspose2d -> ConvTranspose2d                      Upsample -> Upsample (nearest)
     MaxPool2d, AvgPool2d, Flatten, Dropout, PReLU -> the same torch.nn classes
     BatchNorm1d -> BatchNorm1d (running statistics too)
     ActivationLayer, ReLU, Tanh, Sigmoid -> ReLU, Tanh, Sigmoid, LeakyReLU, ELU, Softplus
@@ -181,6 +182,27 @@ def _conv2d(module: nn.Conv2d, torch: ModuleType, dtype: Any) -> Any:
     return conv
 
 
+@_convert.register(nn.ConvTranspose2d)
+def _conv_transpose2d(module: nn.ConvTranspose2d, torch: ModuleType, dtype: Any) -> Any:
+    conv = torch.nn.ConvTranspose2d(
+        module.in_channels,
+        module.out_channels,
+        module.kernel_size,
+        stride=module.stride,
+        padding=module.padding,
+        output_padding=module.output_padding,
+        bias=module.bias is not None,
+        dtype=dtype,
+    )
+    _copy_weight_and_bias(torch, conv, module.state_dict(), dtype)
+    return conv
+
+
+@_convert.register(nn.Upsample)
+def _upsample(module: nn.Upsample, torch: ModuleType, dtype: Any) -> Any:
+    return torch.nn.Upsample(size=module.size, scale_factor=module.scale_factor, mode=module.mode)
+
+
 @_convert.register(nn.BatchNorm1d)
 def _batchnorm(module: nn.BatchNorm1d, torch: ModuleType, dtype: Any) -> Any:
     norm = torch.nn.BatchNorm1d(module.num_features, eps=module.eps, momentum=module.momentum, dtype=dtype)
@@ -295,7 +317,8 @@ def from_torch(torch_module: Any) -> nn.Module:
     LeakyReLU(0.01), ELU(1.0), Softplus(beta=1) or Identity), the hidden ones
     all alike and all with a bias or none, becomes an `MLP`; any other
     Sequential becomes an `nn.Sequential` of its modules' twins.  Linear,
-    Conv2d (zero padding, no dilation or groups), MaxPool2d/AvgPool2d (no
+    Conv2d and ConvTranspose2d (zero padding, no dilation or groups),
+    Upsample (nearest, a size or a whole scale factor), MaxPool2d/AvgPool2d (no
     padding, floor mode), Flatten(), Dropout, BatchNorm1d (affine, with running
     statistics and a float momentum), PReLU, the activations, the residual
     blocks of `to_torch`, RNNCell, LSTMCell and one-layer RNN/LSTM are read one
@@ -440,6 +463,34 @@ def _read_conv2d(torch: ModuleType, module: Any, where: str) -> nn.Module:
     )
     conv.load_state_dict(_weight_and_bias(module))
     return conv
+
+
+@_reads("ConvTranspose2d")
+def _read_conv_transpose2d(torch: ModuleType, module: Any, where: str) -> nn.Module:
+    if module.padding_mode != "zeros" or module.groups != 1 or tuple(module.dilation) != (1, 1):
+        raise _refuse(module, where, "must use zero padding, groups=1 and dilation=1")
+    conv = nn.ConvTranspose2d(
+        module.in_channels,
+        module.out_channels,
+        tuple(module.kernel_size),
+        stride=tuple(module.stride),
+        padding=tuple(module.padding),
+        output_padding=tuple(module.output_padding),
+        bias=module.bias is not None,
+    )
+    conv.load_state_dict(_weight_and_bias(module))
+    return conv
+
+
+@_reads("Upsample")
+def _read_upsample(torch: ModuleType, module: Any, where: str) -> nn.Module:
+    scale = module.scale_factor
+    scales = scale if isinstance(scale, tuple) else (scale, scale)
+    whole = scale is None or all(float(f).is_integer() for f in scales)
+    if module.mode != "nearest" or module.align_corners or module.recompute_scale_factor or not whole:
+        raise _refuse(module, where, "must be mode='nearest' with a size or a whole scale factor")
+    factor = None if scale is None else (int(scales[0]), int(scales[1]))
+    return nn.Upsample(size=module.size, scale_factor=factor, mode="nearest")
 
 
 @_reads("BatchNorm1d")

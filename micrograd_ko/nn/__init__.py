@@ -39,6 +39,7 @@ One family per file:
 - `activations`: ACTIVATIONS by name, ActivationLayer, ReLU, Tanh, Sigmoid, PReLU;
 - `dropout`: Dropout;  `batchnorm`: BatchNorm1d;
 - `conv`: Conv2d, MaxPool2d, AvgPool2d, output_size;
+- `upsampling`: Upsample, ConvTranspose2d (images made larger, for generators and decoders);
 - `recurrent`: RNNCell, LSTMCell, RNN, LSTM, unroll;
 - `init`: init_weights, INITS;
 - `utils`: clip_grad_norm_ (gradient clipping, as `torch.nn.utils.clip_grad_norm_`);
@@ -69,6 +70,7 @@ from micrograd_ko.nn.init import INITS, init_weights
 from micrograd_ko.nn.linear import Flatten, Linear
 from micrograd_ko.nn.module import BatchModule, Module
 from micrograd_ko.nn.recurrent import LSTM, RNN, LSTMCell, RecurrentModule, RNNCell, unroll
+from micrograd_ko.nn.upsampling import ConvTranspose2d, Upsample
 from micrograd_ko.nn.utils import clip_grad_norm_
 
 __all__ = [
@@ -85,6 +87,7 @@ __all__ = [
     "BatchModule",
     "BatchNorm1d",
     "Conv2d",
+    "ConvTranspose2d",
     "Dropout",
     "Flatten",
     "LSTMCell",
@@ -101,6 +104,7 @@ __all__ = [
     "Sequential",
     "Sigmoid",
     "Tanh",
+    "Upsample",
     "activation_function",
     "clip_grad_norm_",
     "functional",
