@@ -16,7 +16,7 @@ The rooms: `_framework` (registry, search, report), `engine` (01–02),
 """
 
 from micrograd_ko.exercises import engine, training  # noqa: F401  (registers their checks)
-from micrograd_ko.exercises._framework import EXERCISES, RECORDED, Exercise, Mismatch, Outcome, check
+from micrograd_ko.exercises._framework import EXERCISES, RECORDED, Exercise, Mismatch, Outcome, check, grade
 from micrograd_ko.exercises.progress import progress
 
-__all__ = ["EXERCISES", "RECORDED", "Exercise", "Mismatch", "Outcome", "check", "progress"]
+__all__ = ["EXERCISES", "RECORDED", "Exercise", "Mismatch", "Outcome", "check", "grade", "progress"]

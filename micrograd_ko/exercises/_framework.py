@@ -93,22 +93,27 @@ def lookup(exercise_id: object) -> Exercise:
     return EXERCISES[exercise_id]
 
 
-def check(exercise_id: str, *answer: Any, quiet: bool = False) -> Outcome:
-    """Grade exercise `exercise_id` with the learner's objects `answer`, print the report in Korean, record it.
+def check(exercise_id: str, *answer: Any) -> None:
+    """Grade exercise `exercise_id` with the learner's objects `answer` and print the report in Korean.
 
     Never raises for a wrong or unfinished answer (a notebook keeps running), except
     under nbgrader's autograder (`NBGRADER_EXECUTION` set), where anything but a
-    pass raises AssertionError so the cell scores zero.
+    pass raises AssertionError so that the cell scores zero.  The outcome is
+    recorded for `progress()`.
     """
+    outcome = grade(exercise_id, *answer)
+    print(outcome.report)
+    if not outcome.passed and os.environ.get("NBGRADER_EXECUTION"):
+        raise AssertionError(outcome.report)
+
+
+def grade(exercise_id: str, *answer: Any) -> Outcome:
+    """What `check` does, without printing: run the check, record its outcome and return it."""
     task = lookup(exercise_id)
     started = time.perf_counter()
     status, report = _grade(task, answer)
     outcome = Outcome(task.id, status, report, time.perf_counter() - started)
     RECORDED[task.id] = outcome
-    if not quiet:
-        print(report)
-    if status != "pass" and os.environ.get("NBGRADER_EXECUTION"):
-        raise AssertionError(report)
     return outcome
 
 
@@ -175,6 +180,10 @@ def expect(case: str, expected: object, got: object, hint: str, tol: float = 1e-
         raise Mismatch(case, expected, got, hint)
 
 
+class _Unwritten(BaseException):
+    """The stub was hit during a search: carried out of hypothesis without being shrunk."""
+
+
 def first_failure(strategy: Any, trial: Callable[[Any], None], budget: int = BUDGET) -> None:
     """Try `trial` on inputs drawn from `strategy`; re-raise the Mismatch of the simplest failing one.
 
@@ -189,7 +198,7 @@ def first_failure(strategy: Any, trial: Callable[[Any], None], budget: int = BUD
         try:
             trial(example)
         except NotImplementedError:
-            raise
+            raise _Unwritten from None  # not an Exception: hypothesis stops at once instead of shrinking it
         except (Mismatch, ArithmeticError, ValueError, TypeError, RecursionError, IndexError, AttributeError):
             return True
         return False
@@ -205,6 +214,8 @@ def first_failure(strategy: Any, trial: Callable[[Any], None], budget: int = BUD
         example = find(strategy, fails, settings=quick)
     except NoSuchExample:
         return
+    except _Unwritten:
+        raise NotImplementedError from None
     trial(example)  # raises again, now on the shrunk input
 
 

@@ -50,6 +50,8 @@ STUB = "# 여기에 코드를 작성하세요\nraise NotImplementedError"
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.MULTILINE | re.DOTALL)
 CHECK_CALL = re.compile(r"""^check\(\s*["']([0-9]{2}[a-z]?\.[0-9]+)["']""", re.MULTILINE)
 
+PROGRESS_CALL = re.compile(r"^progress\(", re.MULTILINE)
+
 GLOSSARY_LINK = "> 📖 낯선 용어는 [용어집(glossary)](../docs/glossary.md)에서 한국어와 영어로 찾아볼 수 있습니다."
 """The line every notebook's first cell ends with."""
 
@@ -144,9 +146,9 @@ class Variant:
 def variants(source: Path) -> list[Variant]:
     """For every exercise at `source`: the code cells to run with its solution, its stub and each wrong answer.
 
-    Each variant is the whole exercise sequence up to and including that
-    exercise's check, with earlier exercises solved; only the exercise's own
-    answer cell differs.
+    Each variant is the exercise sequence up to and including that exercise's
+    check, with earlier exercises solved (their checks and the progress calls
+    left out, to save time); only the exercise's own answer cell differs.
     """
     found: list[Variant] = []
     ran: list[tuple[str | None, str]] = []  # (the exercise an answer cell answers, or None; its source)
@@ -158,9 +160,10 @@ def variants(source: Path) -> list[Variant]:
         if ident is not None and "wrong" in cell.metadata:
             wrongs.setdefault(ident, []).append((str(cell.metadata["wrong"]), cell.source))
             continue
-        ran.append((ident, cell.source))
         checked = CHECK_CALL.search(cell.source) if ident is None else None
         if checked is None:
+            if ident is not None or not PROGRESS_CALL.search(cell.source):
+                ran.append((ident, cell.source))
             continue
         ident = checked.group(1)
         answer = next(text for owner, text in ran if owner == ident)
@@ -170,6 +173,6 @@ def variants(source: Path) -> list[Variant]:
             *(("wrong", name, text) for name, text in wrongs.get(ident, [])),
         ]
         for kind, wrong, text in options:
-            cells = tuple(text if owner == ident else other for owner, other in ran)
+            cells = (*(text if owner == ident else other for owner, other in ran), cell.source)
             found.append(Variant(ident, kind, wrong, cells))
     return found

@@ -49,15 +49,14 @@ def progress_of_notebook(path: Path) -> dict[str, Outcome]:
     lesson), in one fresh namespace, with their printed output swallowed.  A
     cell that crashes outside a check leaves its exercises "not checked".
     """
-    from micrograd_ko.exercises._framework import check
+    from micrograd_ko.exercises._framework import grade
 
     notebook = json.loads(Path(path).read_text(encoding="utf-8"))
     namespace: dict[str, object] = {}
     found: dict[str, Outcome] = {}
 
-    def quiet_check(exercise_id: str, *answer: object) -> Outcome:
-        found[exercise_id] = check(exercise_id, *answer, quiet=True)
-        return found[exercise_id]
+    def quiet_check(exercise_id: str, *answer: object) -> None:
+        found[exercise_id] = grade(exercise_id, *answer)
 
     for cell in notebook.get("cells", []):
         tagged = cell.get("metadata", {}).get("micrograd_ko")
