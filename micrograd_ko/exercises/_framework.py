@@ -122,7 +122,10 @@ def _grade(task: Exercise, answer: tuple[Any, ...]) -> tuple[Status, str]:
     try:
         task.run(*answer)
     except NotImplementedError:
-        return "todo", f"{head} 아직 작성하지 않았습니다: `raise NotImplementedError`를 지우고 코드를 채운 뒤 다시 실행하세요."
+        return (
+            "todo",
+            f"{head} 아직 작성하지 않았습니다: `raise NotImplementedError`를 지우고 코드를 채운 뒤 다시 실행하세요.",
+        )
     except Mismatch as wrong:
         return "fail", _failure(head, wrong)
     except RecursionError:

@@ -82,7 +82,7 @@ def exercise_source(repository: Path, number: str) -> Path:
 
 def read_exercises(path: Path) -> Any:
     """The exercise source at `path` as an nbformat notebook (jupytext py:percent)."""
-    import jupytext
+    import jupytext  # type: ignore[import-untyped]
 
     return jupytext.read(path, fmt="py:percent")
 
@@ -105,7 +105,7 @@ def exercise_cells(source: Path, form: str) -> list[Any]:
         text = cell.source
         metadata: dict[str, Any] = {}
         if cell.cell_type == "markdown":
-            cells.append(nbformat.v4.new_markdown_cell(text))
+            cells.append(nbformat.v4.new_markdown_cell(text))  # type: ignore[no-untyped-call]
             continue
         if ident is not None:
             metadata["micrograd_ko"] = {"exercise": ident, "role": "answer"}
@@ -117,7 +117,7 @@ def exercise_cells(source: Path, form: str) -> list[Any]:
             metadata["micrograd_ko"] = {"exercise": checked.group(1), "role": "check"}
             if form == "key":
                 metadata["nbgrader"] = _nbgrader(f"check-{checked.group(1)}", solution=False)
-        cells.append(nbformat.v4.new_code_cell(text, metadata=metadata))
+        cells.append(nbformat.v4.new_code_cell(text, metadata=metadata))  # type: ignore[no-untyped-call]
     return cells
 
 

@@ -9,6 +9,7 @@ from `micrograd_ko.testing` as inputs and the engine's `backward` as oracle.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from micrograd_ko.autograd import Value
@@ -95,7 +96,7 @@ def reflected(scalar: type) -> None:
     """c + x, c * x, c - x, x - c, -x and x - x: values and d/dx through the learner's graph."""
     from hypothesis import strategies as st
 
-    forms = [
+    forms: list[tuple[str, Callable[[float, Any], Any], str]] = [
         ("{c} + x", lambda c, x: c + x, "__radd__"),
         ("{c} * x", lambda c, x: c * x, "__rmul__"),
         ("{c} - x", lambda c, x: c - x, "__rsub__"),
@@ -113,7 +114,12 @@ def reflected(scalar: type) -> None:
             expected = form(c, Value(a))
             hint = f"{method}를 확인하세요: 어느 쪽이 왼쪽 피연산자인가요?"
             expect(case + " 의 값", expected.data, getattr(out, "data", out), hint)
-            expect(case + " 의 d/dx", _engine_grad(form, c, a), derivative(out, x), hint + " 새 Scalar는 + 와 * 로 만드세요.")
+            expect(
+                case + " 의 d/dx",
+                _engine_grad(form, c, a),
+                derivative(out, x),
+                hint + " 새 Scalar는 + 와 * 로 만드세요.",
+            )
 
     first_failure(st.tuples(numbers(), numbers()), trial)
 
@@ -136,7 +142,13 @@ def tanh_and_exp(scalar: type) -> None:
             _check_node(case, node, getattr(Value(a), name)(), (x,), name)
             h = 1e-6
             slope = (getattr(scalar(a + h), name)().data - getattr(scalar(a - h), name)().data) / (2 * h)
-            expect(case + " 의 국소 도함수 (유한 차분과 비교)", slope, node.local_grads[0], f"{name}의 도함수 식을 확인하세요.", 1e-4)
+            expect(
+                case + " 의 국소 도함수 (유한 차분과 비교)",
+                slope,
+                node.local_grads[0],
+                f"{name}의 도함수 식을 확인하세요.",
+                1e-4,
+            )
 
     first_failure(numbers(), trial)
 
@@ -159,19 +171,31 @@ def order(topological_order: Any) -> None:
         case = f"{expr!r} 의 그래프 (노드 {len(root.topological_order())}개)"
         expected = root.topological_order()
         if len({id(n) for n in got}) != len(got):
-            raise Mismatch(case, "노드마다 한 번씩", "같은 노드가 두 번 이상", "이미 방문한 노드를 기억하는 집합(set)이 있나요?")
+            raise Mismatch(
+                case, "노드마다 한 번씩", "같은 노드가 두 번 이상", "이미 방문한 노드를 기억하는 집합(set)이 있나요?"
+            )
         if {id(n) for n in got} != {id(n) for n in expected}:
-            raise Mismatch(case, f"노드 {len(expected)}개", f"노드 {len(got)}개", "root에서 parents를 따라 닿는 노드를 모두 넣었나요?")
+            raise Mismatch(
+                case,
+                f"노드 {len(expected)}개",
+                f"노드 {len(got)}개",
+                "root에서 parents를 따라 닿는 노드를 모두 넣었나요?",
+            )
         position = {id(n): i for i, n in enumerate(got)}
         for node in got:
             for parent in node.parents:
                 if position[id(parent)] > position[id(node)]:
-                    raise Mismatch(case, "부모가 자식보다 앞에", f"{parent!r}가 {node!r}보다 뒤에", "노드는 부모들을 모두 넣은 뒤에 넣어야 합니다.")
+                    raise Mismatch(
+                        case,
+                        "부모가 자식보다 앞에",
+                        f"{parent!r}가 {node!r}보다 뒤에",
+                        "노드는 부모들을 모두 넣은 뒤에 넣어야 합니다.",
+                    )
         if got[-1] is not root:
             raise Mismatch(case, "root가 맨 끝", got[-1], "root는 모든 노드에 의존하므로 마지막에 와야 합니다.")
 
     first_failure(expressions(max_steps=6), trial)
-    x, root = chain(DEEP)
+    _x, root = chain(DEEP)
     got = list(topological_order(root))
     expected = len(root.topological_order())
     expect(f"x에 1을 {DEEP}번 더한 사슬의 노드 수", expected, len(got), "사슬의 모든 노드를 한 번씩 나열하세요.")
@@ -221,7 +245,17 @@ def zero_grad(zero_grad: Any) -> None:
     loss().backward()
     once = (w.grad, b.grad)
     zero_grad([w, b])
-    expect("zero_grad([w, b]) 뒤의 (w.grad, b.grad)", [0.0, 0.0], [w.grad, b.grad], "모든 매개변수의 grad를 0으로 되돌리세요.")
-    expect("zero_grad([w, b]) 뒤의 (w.data, b.data)", [2.0, -1.0], [w.data, b.data], "data는 건드리지 말고 grad만 지우세요.")
+    expect(
+        "zero_grad([w, b]) 뒤의 (w.grad, b.grad)",
+        [0.0, 0.0],
+        [w.grad, b.grad],
+        "모든 매개변수의 grad를 0으로 되돌리세요.",
+    )
+    expect(
+        "zero_grad([w, b]) 뒤의 (w.data, b.data)",
+        [2.0, -1.0],
+        [w.data, b.data],
+        "data는 건드리지 말고 grad만 지우세요.",
+    )
     loss().backward()
     expect("zero_grad 뒤 다시 backward한 (w.grad, b.grad)", list(once), [w.grad, b.grad], "grad만 0으로 두면 됩니다.")

@@ -42,7 +42,9 @@ def mse(mine: Any) -> None:
     def trial(pairs: list[tuple[float, float]]) -> None:
         outputs, targets = [p[0] for p in pairs], [p[1] for p in pairs]
         case = f"mse(outputs={outputs}, targets={targets})"
-        _compare_loss(case, mine, losses.mse, outputs, targets, "오차를 제곱해 모두 더한 뒤, 몇으로 나누어야 평균인가요?")
+        _compare_loss(
+            case, mine, losses.mse, outputs, targets, "오차를 제곱해 모두 더한 뒤, 몇으로 나누어야 평균인가요?"
+        )
 
     first_failure(lists_of(st.tuples(numbers(), numbers()), 1, 4), trial)
 
@@ -59,8 +61,17 @@ def cross_entropy(mine: Any) -> None:
         case = f"cross_entropy(probs={rounded(probs)}, onehot={onehot})"
         _compare_loss(case, mine, losses.cross_entropy, probs, onehot, _CE_HINT)
 
-    first_failure(st.tuples(lists_of(st.integers(0, 5).map(float), 2, 4).filter(lambda w: sum(w) > 0), st.integers(0, 3)), trial)
-    _compare_loss("cross_entropy(probs=[1.0, 0.0], onehot=[0.0, 1.0])", mine, losses.cross_entropy, [1.0, 0.0], [0.0, 1.0], _CE_HINT)
+    first_failure(
+        st.tuples(lists_of(st.integers(0, 5).map(float), 2, 4).filter(lambda w: sum(w) > 0), st.integers(0, 3)), trial
+    )
+    _compare_loss(
+        "cross_entropy(probs=[1.0, 0.0], onehot=[0.0, 1.0])",
+        mine,
+        losses.cross_entropy,
+        [1.0, 0.0],
+        [0.0, 1.0],
+        _CE_HINT,
+    )
 
 
 _CE_HINT = "−Σ t·log(p + 1e-7): 부호와, 확률이 0일 때 log(0)을 피하는 작은 수 1e-7을 확인하세요."
@@ -82,7 +93,9 @@ def softmax(mine: Any) -> None:
         expect(case + " 의 d(p0)/d(logits)", [z.grad for z in zs], [x.grad for x in xs], hint)
 
     trial([1000.0, 0.0, -1000.0])
-    first_failure(lists_of(numbers(-5, 5), 1, 4).map(lambda v: v + [1000.0] if len(v) == 3 else v) | st.just([1.0]), trial)
+    first_failure(
+        lists_of(numbers(-5, 5), 1, 4).map(lambda v: [*v, 1000.0] if len(v) == 3 else v) | st.just([1.0]), trial
+    )
 
 
 # ---- notebook 04: gradient descent ---------------------------------------------------------------------------
@@ -103,7 +116,12 @@ def sgd_step(mine: Any) -> None:
         mine(ps, lr)
         SGD(qs, lr=lr).step()
         case = f"data={[d for d, _ in pairs]}, grad={[g for _, g in pairs]}, lr={lr}"
-        expect(case, [q.data for q in qs], [p.data for p in ps], "기울기는 손실이 커지는 방향입니다: 어느 쪽으로 움직여야 하나요?")
+        expect(
+            case,
+            [q.data for q in qs],
+            [p.data for p in ps],
+            "기울기는 손실이 커지는 방향입니다: 어느 쪽으로 움직여야 하나요?",
+        )
         expect(case + " 의 grad", [g for _, g in pairs], [p.grad for p in ps], "한 걸음에서는 data만 바꾸세요.")
 
     first_failure(st.tuples(lists_of(st.tuples(numbers(), numbers()), 1, 3), st.sampled_from([0.1, 0.5, 0.01])), trial)
@@ -132,7 +150,12 @@ def gradient_descent(mine: Any) -> None:
             expected.append(x.data)
         case = f"f(x) = {a}·(x − {c})², x0={x0}, lr=0.1, steps={steps}"
         got = [float(v) for v in mine(f, x0, 0.1, steps)]
-        expect(case + " 의 궤적", expected, got, "한 걸음마다 backward 전에 기울기를 0으로 지웠나요? 목록은 x0로 시작합니다.")
+        expect(
+            case + " 의 궤적",
+            expected,
+            got,
+            "한 걸음마다 backward 전에 기울기를 0으로 지웠나요? 목록은 x0로 시작합니다.",
+        )
 
     first_failure(st.tuples(numbers(0.5, 2), numbers(-2, 2), numbers(-2, 2), st.integers(1, 4)), trial)
 
@@ -157,7 +180,12 @@ def perceptron_update(mine: Any) -> None:
         expect(case + " 의 새 w", expected[0], list(got_w), hint)
         expect(case + " 의 새 b", expected[1], got_b, hint)
 
-    first_failure(st.tuples(lists_of(st.tuples(numbers(-1, 1), st.sampled_from([0.0, 1.0])), 2, 2), numbers(-1, 1), st.integers(0, 1)), trial)
+    first_failure(
+        st.tuples(
+            lists_of(st.tuples(numbers(-1, 1), st.sampled_from([0.0, 1.0])), 2, 2), numbers(-1, 1), st.integers(0, 1)
+        ),
+        trial,
+    )
 
 
 def _params(rows: list[list[float]]) -> list[list[Value]]:
@@ -179,7 +207,12 @@ def neuron(mine: Any) -> None:
         expect(case + " 의 출력", expected.data, getattr(got, "data", got), hint)
         got.backward()
         expected.backward()
-        expect(case + " 의 (w 기울기..., b 기울기)", [*(w.grad for w in w2), b2.grad], [*(w.grad for w in w1), b1.grad], hint)
+        expect(
+            case + " 의 (w 기울기..., b 기울기)",
+            [*(w.grad for w in w2), b2.grad],
+            [*(w.grad for w in w1), b1.grad],
+            hint,
+        )
 
     first_failure(st.tuples(lists_of(st.tuples(numbers(-1, 1), numbers(-1, 1)), 1, 3), numbers(-1, 1)), trial)
 

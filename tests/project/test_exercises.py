@@ -60,7 +60,9 @@ def test_solution_passes_stub_is_not_done_and_each_wrong_answer_fails(variant: c
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
 def test_each_exercise_has_a_wrong_answer_that_differs_only_between_the_markers(source: Path) -> None:
     cells = compose.read_exercises(source).cells
-    answers = {c.metadata["exercise"]: c.source for c in cells if "exercise" in c.metadata and "wrong" not in c.metadata}
+    answers = {
+        c.metadata["exercise"]: c.source for c in cells if "exercise" in c.metadata and "wrong" not in c.metadata
+    }
     wrongs = [c for c in cells if "wrong" in c.metadata]
     assert answers, f"{source.name} has no exercise"
     assert 2 <= len(answers) <= 4, f"{source.name} has {len(answers)} exercises"
@@ -109,4 +111,6 @@ def test_the_answer_key_passes_every_check(source: Path) -> None:
 
 def test_the_stub_of_an_indented_region_keeps_its_indentation() -> None:
     source = "def f(x):\n    y = 1\n    ### BEGIN SOLUTION\n    return x + y\n    ### END SOLUTION\n"
-    assert compose.stub(source) == "def f(x):\n    y = 1\n    # 여기에 코드를 작성하세요\n    raise NotImplementedError\n"
+    assert (
+        compose.stub(source) == "def f(x):\n    y = 1\n    # 여기에 코드를 작성하세요\n    raise NotImplementedError\n"
+    )
