@@ -1,4 +1,4 @@
-"""Checks of the exercises of notebooks 06–09: scaling and correlation, momentum and Adam, backprop by hand, classification.
+"""Checks of the exercises of notebooks 06–09: scaling, correlation, momentum, Adam, backprop by hand, classification.
 
 Oracles: `micrograd_ko.data.standardize` and numpy, `micrograd_ko.optim` run on
 the same gradients, the engine's backward for the hand-written gradients, and
@@ -34,7 +34,7 @@ def standardize(mine: Any) -> None:
         expected, _ = oracle(np.array(column))
         got = [float(v) for v in mine(list(column))]
         hint = "평균을 빼고 표준편차로 나누세요. 표준편차는 분산의 제곱근이고, 분산은 n으로 나눈 평균입니다."
-        expect(f"standardize({column})", rounded(expected), rounded(got), hint, 1e-3)
+        expect(f"standardize({column})", rounded(expected.tolist()), rounded(got), hint, 1e-3)
 
     first_failure(_column(), trial)
 
@@ -123,7 +123,7 @@ def sigmoid_backward(mine: Any) -> None:
         out = np.array([o.data for o in outs])
         grad_out = np.array([g for _, g in pairs])
         got = np.asarray(mine(out, grad_out), dtype=float)
-        case = f"out={rounded(out)}, grad_out={rounded(grad_out)}"
+        case = f"out={rounded(out.tolist())}, grad_out={rounded(grad_out.tolist())}"
         hint = "σ'(x) = σ(x)(1 − σ(x))이고 σ(x)는 이미 out에 있습니다. 위에서 온 grad_out을 곱하는 것도 잊지 마세요."
         expect(case, [x.grad for x in xs], got.tolist(), hint)
 
@@ -150,13 +150,16 @@ def dense_backward(mine: Any) -> None:
         if not isinstance(got, tuple) or len(got) != 3:
             raise Mismatch(case, "(dW, db, dx) 세 개", got, "세 기울기를 튜플로 돌려주세요.")
         hint = "dW[j, i] = grad_out[j]·x[i] (모양은 W와 같음), db = grad_out, dx = Wᵀ·grad_out (모양은 x와 같음)."
-        for name, expected, value in zip(
-            ("dW", "db", "dx"), ([[w.grad for w in r] for r in Wv], [v.grad for v in bv], [v.grad for v in xv]), got
-        ):
+        oracles = (
+            np.array([[w.grad for w in r] for r in Wv]),
+            np.array([v.grad for v in bv]),
+            np.array([v.grad for v in xv]),
+        )
+        for name, expected, value in zip(("dW", "db", "dx"), oracles, got):
             array = np.asarray(value, dtype=float)
-            if array.shape != np.shape(expected):
-                raise Mismatch(case + f" 의 {name} 모양", np.shape(expected), array.shape, hint)
-            expect(case + f" 의 {name}", np.ravel(expected).tolist(), array.ravel().tolist(), hint)
+            if array.shape != expected.shape:
+                raise Mismatch(case + f" 의 {name} 모양", expected.shape, array.shape, hint)
+            expect(case + f" 의 {name}", expected.ravel().tolist(), array.ravel().tolist(), hint)
 
     first_failure(st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(0, 50)), trial)
 
