@@ -15,7 +15,7 @@ The rooms: `_framework` (registry, search, report), `engine` (01–02),
 `training` (03–09), `layers` (10–15), `progress`, `compose`.
 """
 
-from micrograd_ko.exercises import engine, models, training  # noqa: F401  (registers their checks)
+from micrograd_ko.exercises import engine, layers, models, training  # noqa: F401  (registers their checks)
 from micrograd_ko.exercises._framework import EXERCISES, RECORDED, Exercise, Mismatch, Outcome, check, grade
 from micrograd_ko.exercises.progress import progress
 
