@@ -43,7 +43,10 @@ def dropout(mine: Any) -> None:
         layer = nn.Dropout(p, seed=seed)
         expected = layer([xs])[0]
         keep = [int(k) for k in layer.mask[0]]
-        hint = "학습 중에는 남긴 값을 1/(1 − p)배 해서 기댓값을 그대로 두고, 평가(training=False)에서는 입력을 그대로 돌려줍니다."
+        hint = (
+            "학습 중에는 남긴 값을 1/(1 − p)배 해서 기댓값을 그대로 두고, "
+            "평가(training=False)에서는 입력을 그대로 돌려줍니다."
+        )
         got = mine([Value(x) for x in xs], p, keep, True)
         expect(f"dropout({xs}, p={p}, keep={keep}, training=True)", _flat(expected), _flat(got), hint)
         got = mine([Value(x) for x in xs], p, keep, False)
@@ -115,7 +118,10 @@ def conv_pixel(mine: Any) -> None:
         assert layer.bias is not None
         layer.bias[0].data = 0.5
         out = layer([image])[0][0]
-        hint = "출력 (r, c)는 입력의 (r·s + a, c·s + b)에 필터 w[ch][a][b]를 그대로(뒤집지 않고) 곱해 모든 채널에 걸쳐 더한 값 + 편향입니다."
+        hint = (
+            "출력 (r, c)는 입력의 (r·s + a, c·s + b)에 필터 "
+            "w[ch][a][b]를 그대로(뒤집지 않고) 곱해 모든 채널에 걸쳐 더한 값 + 편향입니다."
+        )
         for row in range(len(out)):
             for col in range(len(out[0])):
                 case = (
@@ -256,7 +262,10 @@ def discriminator_loss(mine: Any) -> None:
         rs, fs, rq, fq = ([Value(v) for v in vs] for vs in (real, fake, real, fake))
         got, expected = mine(rs, fs), losses.gan_discriminator_loss(rq, fq)
         case = f"discriminator_loss(real_logits={real}, fake_logits={fake})"
-        hint = "판별자는 진짜에 D = σ(s) → 1, 가짜에 → 0을 원합니다: −log σ(s_real)과 −log(1 − σ(s_fake))를 각각 평균해 더하세요."
+        hint = (
+            "판별자는 진짜에 D = σ(s) → 1, 가짜에 → 0을 원합니다: −log "
+            "σ(s_real)과 −log(1 − σ(s_fake))를 각각 평균해 더하세요."
+        )
         expect(case + " 의 값", expected.data, getattr(got, "data", got), hint)
         got.backward()
         expected.backward()
@@ -273,7 +282,10 @@ def generator_loss(mine: Any) -> None:
         fs, fq = [Value(v) for v in fake], [Value(v) for v in fake]
         got, expected = mine(fs), losses.gan_generator_loss(fq)
         case = f"generator_loss(fake_logits={fake})"
-        hint = "log(1 − D(G(z)))를 줄이는 대신 −log D(G(z)) = −log σ(s)의 평균을 줄이세요: 판별자가 가짜를 확신할 때도 기울기가 큽니다."
+        hint = (
+            "log(1 − D(G(z)))를 줄이는 대신 −log D(G(z)) = −log "
+            "σ(s)의 평균을 줄이세요: 판별자가 가짜를 확신할 때도 기울기가 큽니다."
+        )
         expect(case + " 의 값", expected.data, getattr(got, "data", got), hint)
         got.backward()
         expected.backward()
@@ -329,7 +341,10 @@ def im2col(mine: Any) -> None:
         expected = _flat(layer([image.tolist()])[0][0])
         got = np.asarray(mine(image, kernel), dtype=float)
         out = size - kernel + 1
-        hint = "패치마다 한 행: 행의 순서는 출력 위치의 (행, 열) 순, 한 행 안은 [채널][행][열] 순으로 펴세요(필터의 ravel과 같은 순서)."
+        hint = (
+            "패치마다 한 행: 행의 순서는 출력 위치의 (행, 열) 순, 한 행 안은 "
+            "[채널][행][열] 순으로 펴세요(필터의 ravel과 같은 순서)."
+        )
         case = f"채널 {channels}, {size}×{size} 그림, k={kernel}"
         if got.shape != (out * out, channels * kernel * kernel):
             raise Mismatch(case + " 의 모양", (out * out, channels * kernel * kernel), got.shape, hint)
