@@ -14,6 +14,7 @@ shows it.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
@@ -31,10 +32,14 @@ BUDGET = 60
 class Mismatch(Exception):
     """The learner's code disagreed with the oracle on `case`: `expected` was wanted, `got` came back."""
 
-    def __init__(self, case: str, expected: object, got: object, hint: str) -> None:
-        """`case` describes the input in words; `hint` says where to look, never what to write."""
+    def __init__(self, case: str, expected: object, got: object, hint: str, picture: object = None) -> None:
+        """`case` describes the input in words; `hint` says where to look, never what to write.
+
+        `picture` (a graphviz drawing, or None) is shown under the report in a notebook.
+        """
         super().__init__(case)
         self.case, self.expected, self.got, self.hint = case, expected, got, hint
+        self.picture = picture
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class Outcome:
     status: Status
     report: str
     seconds: float
+    picture: object = None
 
     @property
     def passed(self) -> bool:
@@ -103,6 +109,8 @@ def check(exercise_id: str, *answer: Any) -> None:
     """
     outcome = grade(exercise_id, *answer)
     print(outcome.report)
+    if outcome.picture is not None:
+        _display(outcome.picture)
     if not outcome.passed and os.environ.get("NBGRADER_EXECUTION"):
         raise AssertionError(outcome.report)
 
@@ -111,13 +119,35 @@ def grade(exercise_id: str, *answer: Any) -> Outcome:
     """What `check` does, without printing: run the check, record its outcome and return it."""
     task = lookup(exercise_id)
     started = time.perf_counter()
-    status, report = _grade(task, answer)
-    outcome = Outcome(task.id, status, report, time.perf_counter() - started)
+    status, report, picture = _grade(task, answer)
+    outcome = Outcome(task.id, status, report, time.perf_counter() - started, picture)
     RECORDED[task.id] = outcome
     return outcome
 
 
-def _grade(task: Exercise, answer: tuple[Any, ...]) -> tuple[Status, str]:
+def _display(picture: object) -> None:
+    """Show `picture` when running under IPython (a notebook), and quietly not when Graphviz's dot is missing."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        return
+    if get_ipython() is None:
+        return
+    with contextlib.suppress(RuntimeError):  # graphviz.ExecutableNotFound: no `dot` on this machine
+        display(picture)
+
+
+def _grade(task: Exercise, answer: tuple[Any, ...]) -> tuple[Status, str, object]:
+    try:
+        status, report = _verdict(task, answer)
+    except Mismatch as wrong:
+        return "fail", _failure(f"[{task.id} {task.title}]", wrong), wrong.picture
+    return status, report, None
+
+
+def _verdict(task: Exercise, answer: tuple[Any, ...]) -> tuple[Status, str]:
+    """(status, report) of running the check; a Mismatch is left to the caller, who keeps its picture."""
     head = f"[{task.id} {task.title}]"
     try:
         task.run(*answer)
@@ -126,8 +156,12 @@ def _grade(task: Exercise, answer: tuple[Any, ...]) -> tuple[Status, str]:
             "todo",
             f"{head} 아직 작성하지 않았습니다: `raise NotImplementedError`를 지우고 코드를 채운 뒤 다시 실행하세요.",
         )
-    except Mismatch as wrong:
-        return "fail", _failure(head, wrong)
+    except Mismatch:
+        raise
+    except ModuleNotFoundError as missing:
+        if missing.name == "hypothesis":
+            return "fail", f"{head} 확인하려면 hypothesis가 필요합니다: pip install \"micrograd_ko[notebooks]\""
+        return "fail", _crash(head, missing)
     except RecursionError:
         return "fail", (
             f"{head} 틀렸습니다: 함수 호출이 파이썬의 재귀 한도를 넘었습니다(RecursionError).\n"
@@ -135,11 +169,15 @@ def _grade(task: Exercise, answer: tuple[Any, ...]) -> tuple[Status, str]:
             "코드라면 재귀 대신 직접 관리하는 스택(list)을 써 보세요."
         )
     except Exception as error:  # the learner's code crashed: say how, without a traceback
-        return "fail", (
-            f"{head} 틀렸습니다: 코드가 오류를 냈습니다: {type(error).__name__}: {error}\n"
-            "  힌트: 오류 메시지가 가리키는 줄을 살펴보고, 빈칸 밖의 코드는 그대로 두었는지 확인하세요."
-        )
+        return "fail", _crash(head, error)
     return "pass", f"{head} 통과했습니다!"
+
+
+def _crash(head: str, error: Exception) -> str:
+    return (
+        f"{head} 틀렸습니다: 코드가 오류를 냈습니다: {type(error).__name__}: {error}\n"
+        "  힌트: 오류 메시지가 가리키는 줄을 살펴보고, 빈칸 밖의 코드는 그대로 두었는지 확인하세요."
+    )
 
 
 def _failure(head: str, wrong: Mismatch) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from micrograd_ko.autograd import Value
 from micrograd_ko.exercises._framework import Mismatch, exercise, expect, first_failure, numbers
+from micrograd_ko.exercises.drawing import draw_difference
 
 __all__ = ["chain", "derivative"]
 
@@ -211,7 +212,11 @@ def backward(backward: Any) -> None:
         backward(mine[-1])
         theirs[-1].backward()
         for i, (a, b) in enumerate(zip(mine[:-1], theirs[:-1])):
-            expect(f"{case}: x{i}.grad", b.grad, a.grad, _BACKWARD_HINT)
+            try:
+                expect(f"{case}: x{i}.grad", b.grad, a.grad, _BACKWARD_HINT)
+            except Mismatch as wrong:
+                wrong.picture = draw_difference(mine[-1], theirs[-1])
+                raise
 
     def trial(expr: Any) -> None:
         def make() -> list[Value]:
