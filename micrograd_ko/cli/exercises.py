@@ -93,7 +93,7 @@ def _load_build(repository: Path) -> ModuleType:
     """The repository's notebooks/build.py, which composes each notebook with its exercises."""
     spec = importlib.util.spec_from_file_location("micrograd_ko_notebooks_build", repository / "notebooks" / "build.py")
     if spec is None or spec.loader is None:
-        raise ImportError(f"exercises: cannot load {repository / 'notebooks' / 'build.py'}")
+        raise ImportError(f"exercises: --repo must hold a loadable notebooks/build.py, got {str(repository)!r}")
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
