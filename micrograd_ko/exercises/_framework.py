@@ -26,7 +26,10 @@ Status = Literal["pass", "fail", "todo"]
 """What a check found: the code passes, gives a wrong answer (or an error), or is still the stub."""
 
 BUDGET = 60
-"""How many inputs a search tries before it calls the code right (shrinking a failure costs more)."""
+"""How many inputs a search tries before it calls the code right."""
+
+SHRINK_SECONDS = 0.5
+"""How long a search may spend making a failing input smaller before it reports the smallest found."""
 
 
 class Mismatch(Exception):
@@ -225,6 +228,10 @@ class _Unwritten(BaseException):
     """The stub was hit during a search: carried out of hypothesis without being shrunk."""
 
 
+class _Enough(BaseException):
+    """Shrinking ran out of its time: carried out of hypothesis, which would otherwise go on."""
+
+
 def first_failure(strategy: Any, trial: Callable[[Any], None], budget: int = BUDGET) -> None:
     """Try `trial` on inputs drawn from `strategy`; re-raise the Mismatch of the simplest failing one.
 
@@ -235,12 +242,19 @@ def first_failure(strategy: Any, trial: Callable[[Any], None], budget: int = BUD
     from hypothesis import HealthCheck, find, settings
     from hypothesis.errors import NoSuchExample
 
+    first_seen: list[float] = []  # when the first failing input was found
+    smallest: list[Any] = []  # the smallest failing input so far (shrinking only ever accepts smaller ones)
+
     def fails(example: Any) -> bool:
+        if first_seen and time.perf_counter() - first_seen[0] > SHRINK_SECONDS:
+            raise _Enough  # shrinking has had its time: report the smallest failure found so far
         try:
             trial(example)
         except NotImplementedError:
             raise _Unwritten from None  # not an Exception: hypothesis stops at once instead of shrinking it
         except (Mismatch, ArithmeticError, ValueError, TypeError, RecursionError, IndexError, AttributeError):
+            first_seen[:] = first_seen or [time.perf_counter()]
+            smallest[:] = [example]
             return True
         return False
 
@@ -257,6 +271,8 @@ def first_failure(strategy: Any, trial: Callable[[Any], None], budget: int = BUD
         return
     except _Unwritten:
         raise NotImplementedError from None
+    except _Enough:
+        example = smallest[0]
     trial(example)  # raises again, now on the shrunk input
 
 

@@ -77,7 +77,7 @@ def test_each_exercise_has_a_wrong_answer_that_differs_only_between_the_markers(
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
 def test_the_learners_form_holds_no_solution(source: Path) -> None:
-    student = "\n".join(cell.source for cell in compose.exercise_cells(source, "student"))
+    student = "\n".join(c.source for c in compose.exercise_cells(source, "student") if c.cell_type == "code")
     assert "BEGIN SOLUTION" not in student and "END SOLUTION" not in student
     assert student.count("raise NotImplementedError") >= student.count("여기에 코드를 작성하세요") > 0
     for region in compose.SOLUTION.finditer(source.read_text(encoding="utf-8")):
