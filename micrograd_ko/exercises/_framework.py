@@ -138,7 +138,7 @@ def _display(picture: object) -> None:
     if get_ipython() is None:
         return
     with contextlib.suppress(RuntimeError):  # graphviz.ExecutableNotFound: no `dot` on this machine
-        display(picture)
+        display(picture)  # type: ignore[no-untyped-call]
 
 
 def _grade(task: Exercise, answer: tuple[Any, ...]) -> tuple[Status, str, object]:

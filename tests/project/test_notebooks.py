@@ -121,8 +121,8 @@ def test_the_build_appends_the_exercises_in_the_learners_form_or_as_the_key() ->
     student, key = build.read_source(source), build.read_source(source, "key")
     lesson = len(build.jupytext.read(source, fmt="py:percent").cells)
     assert build.cell_sources(student)[:lesson] == build.cell_sources(key)[:lesson]
-    learner_text = "\n".join(c.source for c in student.cells[lesson:])
-    key_text = "\n".join(c.source for c in key.cells[lesson:])
+    learner_text = "\n".join(c.source for c in student.cells[lesson:] if c.cell_type == "code")
+    key_text = "\n".join(c.source for c in key.cells[lesson:] if c.cell_type == "code")
     assert "raise NotImplementedError" in learner_text and "BEGIN SOLUTION" not in learner_text
     assert "### BEGIN SOLUTION" in key_text and "raise NotImplementedError" not in key_text
     assert [c.id for c in student.cells] == [f"cell-{i:03d}" for i in range(len(student.cells))]
