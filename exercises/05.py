@@ -74,6 +74,16 @@ def neuron(ws, b, xs):
     ### END SOLUTION
 
 
+# %% exercise="05.2" wrong=".data로 계산해 그래프를 끊음 (값은 맞지만 기울기가 0)"
+def neuron(ws, b, xs):
+    ### BEGIN SOLUTION
+    total = b.data
+    for w, x in zip(ws, xs):
+        total = total + w.data * x
+    return Value(total).tanh()
+    ### END SOLUTION
+
+
 # %%
 check("05.2", neuron)
 

@@ -28,7 +28,7 @@ Status = Literal["pass", "fail", "todo"]
 BUDGET = 60
 """How many inputs a search tries before it calls the code right."""
 
-SHRINK_SECONDS = 0.5
+SHRINK_SECONDS = 1.0
 """How long a search may spend making a failing input smaller before it reports the smallest found."""
 
 
@@ -230,6 +230,19 @@ class _Unwritten(BaseException):
 
 class _Enough(BaseException):
     """Shrinking ran out of its time: carried out of hypothesis, which would otherwise go on."""
+
+
+def gradient_check(case: str, fn: Callable[..., Any], point: Sequence[float], hint: str) -> None:
+    """Raise Mismatch unless the gradient of the learner's `fn` at `point` agrees with central finite differences.
+
+    micrograd_ko.gradcheck, run on the learner's own function: it catches a graph
+    cut by reading `.data` (the engine then sees a constant and the gradient is 0).
+    """
+    from micrograd_ko.gradcheck import gradcheck
+
+    report = gradcheck(fn, list(point), raise_on_failure=False)
+    for row in report.failures:
+        raise Mismatch(f"{case} 의 d/d{row.name} (유한 차분과 비교)", row.numeric, row.analytic, hint)
 
 
 def first_failure(strategy: Any, trial: Callable[[Any], None], budget: int = BUDGET) -> None:

@@ -10,7 +10,16 @@ from typing import Any
 
 from micrograd_ko import losses
 from micrograd_ko.autograd import Value
-from micrograd_ko.exercises._framework import Mismatch, exercise, expect, first_failure, lists_of, numbers, rounded
+from micrograd_ko.exercises._framework import (
+    Mismatch,
+    exercise,
+    expect,
+    first_failure,
+    gradient_check,
+    lists_of,
+    numbers,
+    rounded,
+)
 
 __all__: list[str] = []
 
@@ -203,7 +212,7 @@ def neuron(mine: Any) -> None:
         (w1, w2), (b1, b2) = _params([ws, ws]), (Value(b), Value(b))
         got, expected = mine(w1, b1, xs), Value.dot(w2, xs, b2).tanh()
         case = f"ws={ws}, b={b}, xs={xs}"
-        hint = "가중합 Σ wᵢxᵢ에 편향 b를 더한 뒤 tanh를 적용하세요."
+        hint = "가중합 Σ wᵢxᵢ에 편향 b를 더한 뒤 tanh를 적용하세요. .data로 계산하면 그래프가 끊겨 기울기가 0이 됩니다."
         expect(case + " 의 출력", expected.data, getattr(got, "data", got), hint)
         got.backward()
         expected.backward()
@@ -213,6 +222,7 @@ def neuron(mine: Any) -> None:
             [*(w.grad for w in w1), b1.grad],
             hint,
         )
+        gradient_check(case, lambda *wb: mine(list(wb[:-1]), wb[-1], xs), [*ws, b], hint)
 
     first_failure(st.tuples(lists_of(st.tuples(numbers(-1, 1), numbers(-1, 1)), 1, 3), numbers(-1, 1)), trial)
 
