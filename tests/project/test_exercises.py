@@ -114,3 +114,32 @@ def test_the_stub_of_an_indented_region_keeps_its_indentation() -> None:
     assert (
         compose.stub(source) == "def f(x):\n    y = 1\n    # 여기에 코드를 작성하세요\n    raise NotImplementedError\n"
     )
+
+
+def test_in_a_kernel_the_key_passes_and_a_wrong_backward_is_drawn(tmp_path: Path) -> None:
+    # The exercise cells of notebook 02 only (not the lesson), run by a real kernel as the build runs notebooks.
+    import importlib.util
+    import shutil
+
+    spec = importlib.util.spec_from_file_location("notebooks_build", REPOSITORY / "notebooks" / "build.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    source = REPOSITORY / "exercises" / "02.py"
+    wrong = next(v for v in compose.variants(source) if v.exercise == "02.2" and v.kind == "wrong" and "+=" in v.wrong)
+    key = compose.exercise_cells(source, "key")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(cell) for cell in wrong.cells]
+    nb.cells += [
+        c for c in key if c.cell_type == "code" and c.metadata.get("micrograd_ko", {}).get("exercise") == "02.3"
+    ]
+    # the solved 02.1 and the wrong 02.2 (earlier checks are left out of a variant), then 02.3 solved
+    nb.cells.append(nbformat.v4.new_code_cell('progress("02")'))
+    build.execute(nb, tmp_path, budget=60)
+    printed = ["".join(o.get("text", "") for o in c.outputs if o.output_type == "stream") for c in nb.cells]
+    report_cell = nb.cells[len(wrong.cells) - 1]
+    assert "[02.2 기울기를 누적하는 backward] 틀렸습니다." in printed[len(wrong.cells) - 1]
+    if shutil.which("dot") is not None:
+        assert any("image/svg+xml" in o.get("data", {}) for o in report_cell.outputs), "the graphs were not drawn"
+    assert "02.3 zero_grad] 통과했습니다!" in printed[-2]
+    assert "3문제 중 1문제 통과" in printed[-1] and "02.1   · 확인 안 함" in printed[-1] and "✗ 틀림" in printed[-1]
