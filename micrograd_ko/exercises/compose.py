@@ -123,9 +123,10 @@ def exercise_cells(source: Path, form: str) -> list[Any]:
 
 def _nbgrader(grade_id: str, solution: bool) -> dict[str, Any]:
     """nbgrader's cell metadata: an answer cell to fill in, or a locked check cell worth one point."""
+    common = {"grade_id": grade_id, "schema_version": 3, "task": False}
     if solution:
-        return {"grade": False, "grade_id": grade_id, "locked": False, "schema_version": 3, "solution": True}
-    return {"grade": True, "grade_id": grade_id, "locked": True, "points": 1, "schema_version": 3, "solution": False}
+        return {**common, "grade": False, "locked": False, "solution": True}
+    return {**common, "grade": True, "locked": True, "points": 1, "solution": False}
 
 
 @dataclass(frozen=True)
