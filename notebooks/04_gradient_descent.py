@@ -32,7 +32,6 @@
 # 5. 전체 배치(full-batch), 확률적(stochastic), 미니배치(mini-batch) 경사 하강법을 같은 데이터에서 비교합니다.
 
 # %%
-import warnings
 
 import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGothic을 설정합니다)
 import matplotlib.pyplot as plt
@@ -42,9 +41,8 @@ from micrograd_ko import Value, data, losses
 from micrograd_ko.nn import MLP
 from micrograd_ko.optim import SGD
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # ipywidgets가 없으면 텍스트 진행 막대를 쓴다는 경고를 숨깁니다
-    from tqdm.auto import tqdm
+# 텍스트 진행 막대(progress bar): ipywidgets가 있든 없든 어디서나 같은 모양으로 보입니다.
+from tqdm import tqdm
 
 # 로마자와 수식 기호는 DejaVu Sans로, 한글은 NanumGothic으로 그립니다(NanumGothic에는 '−' 기호가 없습니다).
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]

@@ -22,7 +22,6 @@
 # 2. **세 갈래 나선(spiral)**, 다중 분류: 점수 세 개와 **소프트맥스 교차 엔트로피(softmax cross-entropy)**.
 
 # %%
-import warnings
 
 import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGothic을 설정합니다)
 import matplotlib.pyplot as plt
@@ -32,9 +31,8 @@ from micrograd_ko import Value, data, losses, no_grad
 from micrograd_ko.nn import MLP
 from micrograd_ko.optim import SGD, Adam
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # ipywidgets가 없으면 텍스트 진행 막대를 쓴다는 경고를 숨깁니다
-    from tqdm.auto import tqdm
+# 텍스트 진행 막대(progress bar): ipywidgets가 있든 없든 어디서나 같은 모양으로 보입니다.
+from tqdm import tqdm
 
 # 로마자와 수식 기호는 DejaVu Sans로, 한글은 NanumGothic으로 그립니다(NanumGothic에는 '−' 기호가 없습니다).
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]

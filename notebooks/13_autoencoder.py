@@ -29,7 +29,6 @@
 # 3. 강의 노트의 말 "선형 뉴런을 사용하면 오토인코더의 결과는 PCA와 거의 유사하다"를 **주각(principal angle)** 이라는 숫자로 확인합니다.
 
 # %%
-import warnings
 
 import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGothic을 설정합니다)
 import matplotlib.pyplot as plt
@@ -38,9 +37,8 @@ import numpy as np
 from micrograd_ko import Value, data, nn, no_grad
 from micrograd_ko.optim import Adam
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # ipywidgets가 없으면 텍스트 진행 막대를 쓴다는 경고를 숨깁니다
-    from tqdm.auto import tqdm
+# 텍스트 진행 막대(progress bar): ipywidgets가 있든 없든 어디서나 같은 모양으로 보입니다.
+from tqdm import tqdm
 
 # 로마자와 수식 기호는 DejaVu Sans로, 한글은 NanumGothic으로 그립니다(NanumGothic에는 '−' 기호가 없습니다).
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]

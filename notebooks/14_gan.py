@@ -30,7 +30,6 @@
 # 게임이 어떻게 흘러가는지 눈으로 따라갈 수 있습니다.
 
 # %%
-import warnings
 
 import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGothic을 설정합니다)
 import matplotlib.pyplot as plt
@@ -39,9 +38,8 @@ import numpy as np
 from micrograd_ko import Value, data, losses, nn, no_grad
 from micrograd_ko.optim import Adam
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # ipywidgets가 없으면 텍스트 진행 막대를 쓴다는 경고를 숨깁니다
-    from tqdm.auto import tqdm
+# 텍스트 진행 막대(progress bar): ipywidgets가 있든 없든 어디서나 같은 모양으로 보입니다.
+from tqdm import tqdm
 
 # 로마자와 수식 기호는 DejaVu Sans로, 한글은 NanumGothic으로 그립니다(NanumGothic에는 '−' 기호가 없습니다).
 plt.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
