@@ -25,6 +25,8 @@ NOT_TERMS = {
     "donald hebb", "bernard widrow", "marcian hoff",
     # the columns of the house-price data of notebook 06
     "area", "bedrooms", "distance", "age",
+    # a library's name, a note's seed number, a qualifier of one experiment
+    "pytorch", "seed 004", "uniform",
 }  # fmt: skip
 """Glosses that are not technical terms: names and data columns (add such glosses here, not to the glossary)."""
 
