@@ -94,10 +94,15 @@ def exercise(exercise_id: str, title: str) -> Callable[[Callable[..., None]], Ca
     return register
 
 
+def in_order() -> list[Exercise]:
+    """Every exercise in curriculum order: by notebook ("10" before "10b" before "11"), then by number."""
+    return sorted(EXERCISES.values(), key=lambda task: (task.notebook, int(task.id.split(".")[1])))
+
+
 def lookup(exercise_id: object) -> Exercise:
     """The exercise called `exercise_id`; ValueError naming the known ids otherwise."""
     if not isinstance(exercise_id, str) or exercise_id not in EXERCISES:
-        known = ", ".join(EXERCISES)
+        known = ", ".join(task.id for task in in_order())
         raise ValueError(f"check: exercise_id must be one of {known}, got {exercise_id!r}")
     return EXERCISES[exercise_id]
 
@@ -163,7 +168,7 @@ def _verdict(task: Exercise, answer: tuple[Any, ...]) -> tuple[Status, str]:
         raise
     except ModuleNotFoundError as missing:
         if missing.name == "hypothesis":
-            return "fail", f"{head} 확인하려면 hypothesis가 필요합니다: pip install \"micrograd_ko[notebooks]\""
+            return "fail", f'{head} 확인하려면 hypothesis가 필요합니다: pip install "micrograd_ko[notebooks]"'
         return "fail", _crash(head, missing)
     except RecursionError:
         return "fail", (

@@ -13,7 +13,7 @@ import io
 import json
 from pathlib import Path
 
-from micrograd_ko.exercises._framework import EXERCISES, RECORDED, Outcome
+from micrograd_ko.exercises._framework import EXERCISES, RECORDED, Outcome, in_order
 
 __all__ = ["MARKS", "progress", "progress_of_notebook", "summary"]
 
@@ -24,7 +24,7 @@ MARKS = {"pass": "✓ 통과", "fail": "✗ 틀림", "todo": "… 작성 전", N
 def summary(notebook: str | None = None, outcomes: dict[str, Outcome] | None = None) -> str:
     """The table for `notebook` ("02"; None for all) from `outcomes` (default: this session's), as text."""
     results = RECORDED if outcomes is None else outcomes
-    chosen = [e for e in EXERCISES.values() if notebook is None or e.notebook == str(notebook)]
+    chosen = [e for e in in_order() if notebook is None or e.notebook == str(notebook)]
     if not chosen:
         known = sorted({e.notebook for e in EXERCISES.values()})
         raise ValueError(f"progress: notebook must be one of {known} or None, got {notebook!r}")

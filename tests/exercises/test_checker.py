@@ -20,7 +20,7 @@ def test_every_notebook_from_01_to_15_has_two_to_four_exercises() -> None:
     per_notebook: dict[str, int] = {}
     for task in EXERCISES.values():
         per_notebook[task.notebook] = per_notebook.get(task.notebook, 0) + 1
-    assert sorted(per_notebook) == [f"{n:02d}" for n in range(1, 16)]
+    assert {f"{n:02d}" for n in range(1, 16)} <= set(per_notebook), sorted(per_notebook)
     assert all(2 <= count <= 4 for count in per_notebook.values()), per_notebook
 
 
