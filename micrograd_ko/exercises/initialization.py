@@ -59,7 +59,10 @@ def batch_norm(mine: Any) -> None:
         expected = [[v.data for v in sample] for sample in layer(batch.tolist())]
         got = np.asarray(mine(batch.tolist(), gamma.tolist(), beta.tolist(), layer.eps), dtype=float)
         case = f"batch={batch.tolist()}, gamma={gamma.tolist()}, beta={beta.tolist()}"
-        hint = "특성(열)마다 배치 안의 평균과 n으로 나눈 분산을 구해 (x − μ)/√(σ² + eps)로 표준화한 뒤 γ를 곱하고 β를 더하세요."
+        hint = (
+            "특성(열)마다 배치 안의 평균과 n으로 나눈 분산을 구해 (x − μ)/√(σ² + eps)로 표준화한 뒤 "
+            "γ를 곱하고 β를 더하세요."
+        )
         if got.shape != (n, features):
             raise Mismatch(case + " 의 결과 모양", (n, features), got.shape, hint)
         expect(case, rounded(np.ravel(expected).tolist()), rounded(got.ravel().tolist()), hint, 1e-3)
