@@ -11,6 +11,7 @@ USAGE = """usage: python -m micrograd_ko COMMAND [options]
 commands:
   demo    train an MLP on the two-moons data and print loss and accuracy
   draw    build an expression, run backward and render its graph to SVG
+  exercises  write the learner's notebooks and the answer key, or check a class's progress
 
 Run `python -m micrograd_ko COMMAND --help` for a command's options."""
 
@@ -57,7 +58,12 @@ def _dispatch(args: list[str]) -> int:
         from micrograd_ko.cli.draw import main as draw_main
 
         return draw_main(rest)
-    print(f"error: micrograd_ko: COMMAND must be one of 'demo', 'draw', got {command!r}\n\n{USAGE}", file=sys.stderr)
+    if command == "exercises":
+        from micrograd_ko.cli.exercises import main as exercises_main
+
+        return exercises_main(rest)
+    commands = "'demo', 'draw', 'exercises'"
+    print(f"error: micrograd_ko: COMMAND must be one of {commands}, got {command!r}\n\n{USAGE}", file=sys.stderr)
     return 2
 
 

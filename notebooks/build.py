@@ -8,7 +8,10 @@ repository sees the results.  This script regenerates those .ipynb files:
     python notebooks/build.py            # every notebook
     python notebooks/build.py 03 07      # only the notebooks with these numbers
 
-(`make notebooks` runs the first form.)  `tests/project/test_notebooks.py` uses the
+(`make notebooks` runs the first form.)  The exercises of notebook NN, written
+apart in `exercises/NN.py`, are appended to it in the learner's form (solutions
+replaced by stubs), and every notebook's first cell links to the glossary; the
+answer key is made by `python -m micrograd_ko exercises --key DIR`.  `tests/project/test_notebooks.py` uses the
 same functions to execute every source and to check that each committed
 .ipynb has the same cells as its source.
 
@@ -36,7 +39,10 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
+from micrograd_ko.exercises import compose
+
 NOTEBOOK_DIR = Path(__file__).resolve().parent
+REPOSITORY = NOTEBOOK_DIR.parent
 # `NN_name.py`, or `NNb_name.py` for a notebook split out of NN that keeps the numbering in order.
 SOURCE_GLOB = "[0-9][0-9]*_*.py"
 TIME_BUDGET_SECONDS = 60.0
@@ -60,9 +66,24 @@ def notebook_number(source: Path) -> str:
     return source.name.split("_", 1)[0]
 
 
-def read_source(path: Path) -> nbformat.NotebookNode:
-    """Read a py:percent source into a notebook with stable cell ids and the published kernelspec."""
+def exercise_source(source: Path) -> Path:
+    """Where the exercises of a notebook source live: `exercises/NN.py` at the repository's root."""
+    return compose.exercise_source(REPOSITORY, notebook_number(source))
+
+
+def read_source(path: Path, form: str = "student") -> nbformat.NotebookNode:
+    """Read a py:percent source into a notebook with stable cell ids and the published kernelspec.
+
+    The first cell gets the link to the glossary, and the notebook's exercises
+    (`exercises/NN.py`, when there are some) are appended in `form`: 'student'
+    (the stubs: what is committed in notebooks/) or 'key' (the solutions).
+    """
     nb = jupytext.read(path, fmt="py:percent")
+    if nb.cells and compose.GLOSSARY_LINK not in nb.cells[0].source:
+        nb.cells[0].source = nb.cells[0].source.rstrip("\n") + "\n\n" + compose.GLOSSARY_LINK
+    exercises = exercise_source(path)
+    if exercises.exists():
+        nb.cells.extend(compose.exercise_cells(exercises, form))
     for index, cell in enumerate(nb.cells):
         cell.id = f"cell-{index:03d}"
     nb.metadata["kernelspec"] = dict(PUBLISHED_KERNELSPEC)
@@ -75,6 +96,14 @@ def cell_sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return [(cell.cell_type, cell.source) for cell in nb.cells]
 
 
+# tqdm.auto draws a Jupyter widget whenever ipywidgets is importable, and a widget's output differs on every run
+# (a fresh model id) and shows no text: the build always draws tqdm's text bar, whatever is installed.
+_TEXT_PROGRESS_BARS = (
+    "--IPKernelApp.exec_lines="
+    "__import__('sys').modules.setdefault('tqdm.autonotebook', __import__('tqdm.std', fromlist=['tqdm']))"
+)
+
+
 @contextmanager
 def _kernel_for_this_interpreter() -> Iterator[KernelManager]:
     """A kernel manager whose kernel is `sys.executable -m ipykernel_launcher`."""
@@ -82,7 +111,7 @@ def _kernel_for_this_interpreter() -> Iterator[KernelManager]:
         spec_dir = Path(kernels, KERNEL_NAME)
         spec_dir.mkdir()
         spec = {
-            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", _TEXT_PROGRESS_BARS],
             "display_name": "micrograd_ko (build)",
             "language": "python",
         }

@@ -178,7 +178,7 @@ def test_the_demo_command_exits_with_2_and_no_traceback(tmp_path: Path, argument
 def test_an_unknown_command_is_named_in_the_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert micrograd_main(["drwa"]) == 2
     first = capsys.readouterr().err.splitlines()[0]
-    assert first == "error: micrograd_ko: COMMAND must be one of 'demo', 'draw', got 'drwa'"
+    assert first == "error: micrograd_ko: COMMAND must be one of 'demo', 'draw', 'exercises', got 'drwa'"
 
 
 # ---- formulas that start with '-' ----------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Every notebook is executed from `notebooks/NN_name.py` (the source of truth) in
 a fresh kernel started from this interpreter, in a temporary directory, under
-the 60-second budget `notebooks/build.py` enforces for a whole notebook.  The
+the 60-second budget `notebooks/build.py` enforces for a whole notebook, with
+its exercises (`exercises/NN.py`) appended in the learner's form: the stubs run,
+and each check reports "not done yet" without failing the run.  The
 committed `NN_name.ipynb` must have exactly the source's cells and every code
 cell executed, so that what a reader sees on the repository is what the
 source produces (`make notebooks` regenerates them).
@@ -99,6 +101,31 @@ def test_committed_notebook_matches_its_source_and_shows_results(source: Path) -
     code_cells = [cell for cell in committed.cells if cell.cell_type == "code"]
     assert all(cell.execution_count is not None for cell in code_cells), f"{committed_path.name} was not executed"
     assert not [o for cell in code_cells for o in cell.outputs if o.output_type == "error"]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_the_learners_checks_say_not_done_yet_without_failing_the_run(source: Path) -> None:
+    # The committed notebook is the learner's: its exercises are stubs, so every check prints one friendly line.
+    if not build.exercise_source(source).exists():
+        pytest.skip(f"{source.name} has no exercises yet (exercises/{build.notebook_number(source)}.py)")
+    committed = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
+    checks = [c for c in committed.cells if c.metadata.get("micrograd_ko", {}).get("role") == "check"]
+    assert checks, f"{source.name}: its exercises were not appended (rebuild it with notebooks/build.py)"
+    for cell in checks:
+        printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        assert printed.count("\n") == 1 and "아직 작성하지 않았습니다" in printed, printed
+
+
+def test_the_build_appends_the_exercises_in_the_learners_form_or_as_the_key() -> None:
+    source = next(s for s in SOURCES if build.exercise_source(s).exists())
+    student, key = build.read_source(source), build.read_source(source, "key")
+    lesson = len(build.jupytext.read(source, fmt="py:percent").cells)
+    assert build.cell_sources(student)[:lesson] == build.cell_sources(key)[:lesson]
+    learner_text = "\n".join(c.source for c in student.cells[lesson:] if c.cell_type == "code")
+    key_text = "\n".join(c.source for c in key.cells[lesson:] if c.cell_type == "code")
+    assert "raise NotImplementedError" in learner_text and "BEGIN SOLUTION" not in learner_text
+    assert "### BEGIN SOLUTION" in key_text and "raise NotImplementedError" not in key_text
+    assert [c.id for c in student.cells] == [f"cell-{i:03d}" for i in range(len(student.cells))]
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)

@@ -146,3 +146,21 @@ def test_installed_commands_demo_and_draw_run(installed: Path, tmp_path: Path) -
     assert draw.returncode == 0, draw.stderr
     assert "grad x = 6" in draw.stdout
     assert target.stat().st_size > 0
+
+
+def test_the_wheel_ships_no_exercise_solutions(wheel: tuple[Path, str]) -> None:
+    path, _ = wheel
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert not [name for name in names if name.startswith("exercises/")]
+        sources = {name: archive.read(name).decode("utf-8") for name in names if name.endswith(".py")}
+    marked = [name for name, text in sources.items() if "\n    ### BEGIN SOLUTION" in text or text.startswith("###")]
+    assert not marked, f"solutions in the wheel: {marked}"
+    assert "micrograd_ko/exercises/compose.py" in sources  # the checks and the composer do ship
+
+
+def test_installed_exercises_command_refuses_without_a_checkout(installed: Path, tmp_path: Path) -> None:
+    finished = run([installed / "bin" / "micrograd-ko", "exercises", "--key", tmp_path / "key"], cwd=tmp_path)
+    assert finished.returncode == 2
+    assert "does not ship the solutions" in finished.stderr and finished.stderr.count("\n") == 1
+    assert not (tmp_path / "key").exists()
