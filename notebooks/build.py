@@ -96,14 +96,6 @@ def cell_sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return [(cell.cell_type, cell.source) for cell in nb.cells]
 
 
-# tqdm.auto draws a Jupyter widget whenever ipywidgets is importable, and a widget's output differs on every run
-# (a fresh model id) and shows no text: the build always draws tqdm's text bar, whatever is installed.
-_TEXT_PROGRESS_BARS = (
-    "--IPKernelApp.exec_lines="
-    "__import__('sys').modules.setdefault('tqdm.autonotebook', __import__('tqdm.std', fromlist=['tqdm']))"
-)
-
-
 @contextmanager
 def _kernel_for_this_interpreter() -> Iterator[KernelManager]:
     """A kernel manager whose kernel is `sys.executable -m ipykernel_launcher`."""
@@ -111,7 +103,7 @@ def _kernel_for_this_interpreter() -> Iterator[KernelManager]:
         spec_dir = Path(kernels, KERNEL_NAME)
         spec_dir.mkdir()
         spec = {
-            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", _TEXT_PROGRESS_BARS],
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             "display_name": "micrograd_ko (build)",
             "language": "python",
         }
