@@ -27,6 +27,12 @@ NOT_TERMS = {
     "area", "bedrooms", "distance", "age",
     # a library's name, a note's seed number, a qualifier of one experiment
     "pytorch", "seed 004", "uniform",
+    # a person named with a Korean transcription (notebook 13)
+    "salakhutdinov",
+    # labels of the playground widget's buttons, panels and helpers (notebook 16), not concepts
+    "controls", "play", "play/pause", "reset", "hover", "preset", "setup text", "step-through",
+    # the name of a method, session.sizes() (notebook 16)
+    "sizes",
 }  # fmt: skip
 """Glosses that are not technical terms: names and data columns (add such glosses here, not to the glossary)."""
 
