@@ -26,7 +26,7 @@
 # 그리고 엔진 안에서 합성곱 출력 픽셀 하나가 어떤 그래프인지. 이 부품으로 숫자를 읽는 CNN을 학습하고 잔차 블록과 비교하는 것은
 # [11b_cnn_training](11b_cnn_training.ipynb)에서 합니다.
 #
-# 데이터는 scikit-learn에 들어 있는 8×8 손글씨 숫자 1,797장(`data.digits()`)입니다. 강의 노트의 MNIST(28×28)를 내려받지 않고 쓸 수 있는 작은 대역입니다.
+# 데이터는 scikit-learn에 들어 있는 8×8 손글씨 숫자 1,797장(`data.digits()`)입니다. 강의 노트의 MNIST(28×28)를 내려받지 않고 쓸 수 있는 작은 대용 데이터입니다.
 
 # %%
 import koreanize_matplotlib  # noqa: F401  (matplotlib에 한글 글꼴 NanumGothic을 설정합니다)
