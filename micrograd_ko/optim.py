@@ -136,9 +136,10 @@ def _checked_parameters(params: Iterable[Value], owner: str) -> list[Value]:
 class ParameterStore(Protocol):
     """Where an optimizer reads its parameters' values and gradients and writes the new values.
 
-    Entries follow the optimizer's `params` order.  `read` returns arrays the
-    optimizer may change in place and keep (its momentum may start as the
-    gradient array itself); the values come back to `write` after the update.
+    Entries follow the optimizer's `params` order.  `read` returns the values,
+    which the optimizer may change in place, and the gradients, which it only
+    reads (a compiled session hands over its own gradient array, uncopied);
+    the values come back to `write` after the update.
     """
 
     def read(self) -> tuple[FloatArray, FloatArray]:
@@ -256,8 +257,10 @@ class Optimizer:
         self.step_count = t
 
     def _check_finite(self, grads: FloatArray) -> None:
+        if math.isfinite(np.add.reduce(grads)):  # one pass, no temporary; a NaN or an inf makes the sum one
+            return
         finite = np.isfinite(grads)
-        if finite.all():
+        if finite.all():  # finite numbers whose sum overflowed
             return
         i = int(np.argmin(finite))  # the first gradient that is not finite
         raise ValueError(
@@ -407,7 +410,7 @@ class SGD(Optimizer):
         """One SGD step on floats or arrays (the class docstring's formula)."""
         mu, b = self.momentum, state["momentum_buffer"]
         if self.weight_decay != 0.0:
-            g += self.weight_decay * p
+            g = g + self.weight_decay * p  # a new array: the caller's gradients stay as backward left them
         if mu == 0.0:
             p -= self.lr * g
             return p, {"momentum_buffer": b}

@@ -114,6 +114,16 @@ def mark_assignments(kernels: Sequence[Group], outputs: Sequence[int], rows: int
     return tuple(slice(int(a), int(b)) for a, b in zip(starts, stops, strict=True))
 
 
+def adds_into_leaf_grads(kernels: Sequence[Group]) -> bool:
+    """Whether backward adds into the leaves' gradients (then they are zeroed first), after `mark_assignments`.
+
+    When every matrix product writes its weights' gradient (`writes_leaves`)
+    and there is no convolution, no entry is added into: the written ones are
+    overwritten at every backward and the others stay the zeros they were made.
+    """
+    return any(isinstance(k, ConvGroup) or (isinstance(k, MatmulGroup) and not k.writes_leaves) for k in kernels)
+
+
 def _mark_leaf_writes(kernels: Sequence[Group]) -> None:
     """Let a matrix product that reads its weights as views write their gradient when no other group adds into it.
 

@@ -33,7 +33,7 @@ import numpy as np
 from micrograd_ko.autograd import Role, Value, describe, ops
 from micrograd_ko.compiler._buffers import FloatArray, IndexArray, State
 from micrograd_ko.compiler.errors import CompileError
-from micrograd_ko.compiler.fusion import fuse_in_place, mark_assignments
+from micrograd_ko.compiler.fusion import adds_into_leaf_grads, fuse_in_place, mark_assignments
 from micrograd_ko.compiler.groups import (
     BatchStatsGroup,
     ConvGroup,
@@ -122,6 +122,8 @@ class Plan:
     what runs after the groups (a module's running statistics).  `zero_rows` are
     the gradient rows backward zeroes first (None: all); the others are
     written, not added into, by the one group that sends them a gradient.
+    `zero_leaf_grads` is False when no group adds into the leaves' gradients
+    (every product writes its weights' gradient), so backward skips that fill.
     """
 
     sample_shape: tuple[int, ...]
@@ -139,6 +141,7 @@ class Plan:
     zero_rows: tuple[slice, ...] | None = None
     draws: tuple[Draw, ...] = ()
     updates: tuple[StatUpdate, ...] = ()
+    zero_leaf_grads: bool = True
 
     def __iter__(self) -> Iterator[Group]:
         return iter(self.groups)
@@ -162,7 +165,8 @@ class Plan:
             grads = state.grads
             for rows in self.zero_rows:
                 grads[rows] = 0.0
-        state.leaf_grads.fill(0.0)
+        if self.zero_leaf_grads:
+            state.leaf_grads.fill(0.0)
 
     def load(self, state: State, flat: FloatArray, theta: FloatArray, fresh: bool = True) -> None:
         """Write a batch (`flat`: one row per sample) and the parameters' values `theta` into `state`.
@@ -538,6 +542,7 @@ def make_plan(
         nodes=len(computed),
         rereads=_rereads(graph, state_leaves),
         zero_rows=zero_rows,
+        zero_leaf_grads=adds_into_leaf_grads(kernels),
         draws=tuple(_draw(leaves, draw, layout) for leaves, draw in draws),
         updates=tuple(_stat_update(nodes, update, layout) for nodes, update in statistics),
     )

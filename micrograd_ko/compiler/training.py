@@ -125,10 +125,10 @@ class OptimizerArrays:
         self.positions = positions
 
     def read(self) -> tuple[FloatArray, FloatArray]:
-        """(values, gradients): the session's own values (the update works on them in place), the gradients copied."""
+        """(values, gradients): the session's own arrays; the update changes the values in place, only reads the grads."""
         session, positions = self.session, self.positions
         if positions is None:
-            return session.values, session.grads.copy()
+            return session.values, session.grads
         return session.values[positions], session.grads[positions]
 
     def write(self, values: FloatArray) -> None:

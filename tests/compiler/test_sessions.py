@@ -198,6 +198,23 @@ def compiled_step(program: Program, opt: Optimizer, rows: np.ndarray) -> float:
     return loss
 
 
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+def test_a_step_leaves_the_gradients_as_backward_left_them(weight_decay: float) -> None:
+    # the optimizer reads the session's own gradient array: weight decay must not fold into it
+    model, program, rows = moons_program()
+    twin, _, _ = moons_program()
+    compiled_opt = SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=weight_decay)
+    eager_opt = SGD(twin.parameters(), lr=0.1, momentum=0.9, weight_decay=weight_decay)
+    with Training(program, compiled_opt):
+        for _ in range(3):
+            compiled_step(program, compiled_opt, rows)
+            eager_step(twin, eager_opt, rows)
+            np.testing.assert_allclose(
+                [p.grad for p in model.parameters()], [p.grad for p in twin.parameters()], rtol=1e-12, atol=1e-15
+            )
+    assert any(p.grad != 0.0 for p in model.parameters())
+
+
 def test_the_values_show_the_trained_numbers_during_the_session() -> None:
     model, program, rows = moons_program()
     params = model.parameters()
