@@ -125,7 +125,7 @@ class OptimizerArrays:
         self.positions = positions
 
     def read(self) -> tuple[FloatArray, FloatArray]:
-        """(values, gradients): the session's own arrays; the update changes the values in place, only reads the grads."""
+        """(values, gradients), the session's own arrays: the update changes the values in place, reads the grads."""
         session, positions = self.session, self.positions
         if positions is None:
             return session.values, session.grads
