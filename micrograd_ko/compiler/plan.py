@@ -157,6 +157,12 @@ class Plan:
         state.leaves[len(self.params) :] = self.constants
         return state
 
+    def new_leaves(self) -> FloatArray:
+        """A leaf vector: zeros for the parameters, then the constants (a training session fills the first part)."""
+        leaves = np.zeros(len(self.params) + len(self.constants))
+        leaves[len(self.params) :] = self.constants
+        return leaves
+
     def clear_grads(self, state: State) -> None:
         """Zero the gradient rows that backward adds into (and the leaves' gradients), before the seeds."""
         if self.zero_rows is None:
@@ -181,7 +187,8 @@ class Plan:
             state.values[rows] = draw.draw(samples, len(rows)).T if fresh else draw.traced[:, None]
         n_params = len(theta)
         if n_params:
-            state.leaves[:n_params] = theta
+            if theta.base is not state.leaves:  # a session's values are the first leaves already
+                state.leaves[:n_params] = theta
             if n_inputs != self.first_constant:  # some parameters are read through the buffer
                 state.values[n_inputs : self.first_constant] = theta[self.buffer_params][:, None]
         for reread in self.rereads:  # one per module whose state the graph reads, not per node

@@ -93,6 +93,7 @@ class Program:
         self._outputs = np.asarray(plan.outputs, dtype=np.intp)
         self._state: State | None = None  # the buffers of the last batch size, made by the first call
         self._states: dict[int, State] = {}  # by batch size, the last few
+        self._leaves: FloatArray | None = None  # while a session lends its values' buffer: every state's leaves
         self.session: SessionArrays | None = None
         self._positions: IndexArray | None = None  # where params[i] sits in the session's arrays (None: at i)
 
@@ -111,6 +112,8 @@ class Program:
                 if len(self._states) >= _KEPT_SIZES:
                     del self._states[next(iter(self._states))]  # the oldest size
                 state = self._states[samples] = self.plan.new_state(samples)
+                if self._leaves is not None:
+                    state.leaves = self._leaves
             self._state = state
         return state
 
@@ -263,20 +266,33 @@ class Program:
 
     # ---- training on arrays ------------------------------------------------------------------------
 
-    def attach(self, session: SessionArrays, positions: IndexArray | None = None) -> None:
+    def attach(
+        self, session: SessionArrays, positions: IndexArray | None = None, leaves: FloatArray | None = None
+    ) -> None:
         """Read the parameters from `session.values`, add gradients into `session.grads` (`compiler.Training` calls it).
 
         `positions[i]` is the entry of `params[i]` in the session's arrays
-        (None: entry i).  Open a session with `with compiler.Training(program, opt):`;
-        see `compiler.training`.
+        (None: entry i).  `leaves`, from `Plan.new_leaves()` with
+        `session.values` as its first entries, becomes the leaf vector of
+        every batch size, so a call reads the parameters where the optimizer
+        writes them, with no copy.  Open a session with
+        `with compiler.Training(program, opt):`; see `compiler.training`.
         """
         self.session = session
         self._positions = positions
+        if leaves is not None:
+            self._leaves = leaves
+            for state in self._states.values():
+                state.leaves = leaves
 
     def detach(self) -> None:
         """Read the parameters from their Values again (called when the session closes)."""
         self.session = None
         self._positions = None
+        if self._leaves is not None:
+            self._leaves = None
+            for state in self._states.values():  # the session's buffer is left to the session
+                state.leaves = state.leaves.copy()
 
     # ---- checking --------------------------------------------------------------------------------
 

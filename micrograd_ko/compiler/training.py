@@ -179,7 +179,10 @@ class Training:
                 f"got the Value {describe(optimizer.params[i])}"
             )
         identity = positions == list(range(len(self.params)))
-        self.values: FloatArray = np.asarray([p.data for p in self.params], dtype=float)
+        # the values are the first entries of the program's leaf vector: a call reads them where the optimizer writes
+        leaves = program.plan.new_leaves()
+        self.values: FloatArray = leaves[: len(self.params)]
+        self.values[:] = [p.data for p in self.params]
         self.grads: FloatArray = np.asarray([p.grad for p in self.params], dtype=float)
         self.is_open = True
         trained = type(
@@ -192,7 +195,7 @@ class Training:
         self._entry = entry
         self.programs: list[Program] = [program]
         optimizer.attach(OptimizerArrays(self, None if identity else np.asarray(positions, dtype=np.intp)))
-        program.attach(self)
+        program.attach(self, leaves=leaves)
 
     def add(self, program: Program) -> Program:
         """Let another program read this session's arrays too, until `close()`; returns it.
