@@ -1,8 +1,9 @@
 """The scaling table (issue 19): one training step of MLP(2, [w, w, 1]) with mean hinge loss, compiled against peers.
 
-    python -m benchmarks.scaling                    # batch 100, 1,000, 10,000 x width 16, 64, 256; ~5 minutes
+    python -m benchmarks.scaling                    # batch 100, 1,000, 10,000 x width 16, 64, 256; ~5 minutes;
+                                                    # writes benchmarks/scaling.json and scaling.md
     python -m benchmarks.scaling --quick            # two tiny cells, a few seconds (the test suite runs this)
-    python -m benchmarks.scaling --output /tmp/s    # also write scaling.json and scaling.md there
+    python -m benchmarks.scaling --output /tmp/s    # write scaling.json and scaling.md there instead
 
 Each cell (a batch size and a width) runs in its own worker process, which
 sets `OPENBLAS_NUM_THREADS=1` (and OMP/MKL) in its environment before numpy
@@ -307,13 +308,15 @@ def trace_markdown(rows: list[dict[str, Any]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run every cell in its own process; print the table; write scaling.json and scaling.md when asked."""
+    """Run every cell in its own process; print the table; write scaling.json and .md (a full run, or --output)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--worker"]:
         return worker(args[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scaling", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="two tiny cells, 3 steps each")
-    parser.add_argument("--output", type=Path, default=None, help="directory for scaling.json and scaling.md")
+    parser.add_argument(
+        "--output", type=Path, default=None, help="directory for scaling.json and scaling.md (a full run: benchmarks/)"
+    )
     parser.add_argument("--batches", default=None, help="comma-separated batch sizes (default 100,1000,10000)")
     parser.add_argument("--widths", default=None, help="comma-separated widths (default 16,64,256)")
     parsed = parser.parse_args(args)
@@ -333,16 +336,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"trace times: {traced['status']}", file=sys.stderr, flush=True)
     table = markdown(cells) + ("\n" + trace_markdown(traced["trace"]) if traced["status"] == "ok" else "")
     print(table)
-    if parsed.output is not None:
-        parsed.output.mkdir(parents=True, exist_ok=True)
+    output = parsed.output
+    if output is None and not (parsed.quick or parsed.batches or parsed.widths):
+        output = Path(__file__).resolve().parent  # the whole table is kept beside results.json; a part is only printed
+    if output is not None:
+        output.mkdir(parents=True, exist_ok=True)
         results = {
             "threads": "OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=MKL_NUM_THREADS=1 in each worker's environment, "
             "torch.set_num_threads(1)",
             "cells": cells,
             "trace": traced.get("trace", traced),
         }
-        (parsed.output / "scaling.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-        (parsed.output / "scaling.md").write_text(table, encoding="utf-8")
+        (output / "scaling.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        (output / "scaling.md").write_text(table, encoding="utf-8")
     return 0
 
 
