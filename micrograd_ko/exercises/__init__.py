@@ -12,10 +12,11 @@ the installed package; `micrograd_ko.exercises.compose` turns them into the
 learner's notebooks and the answer key.
 
 The rooms: `_framework` (registry, search, report), `engine` (01–02),
-`training` (03–05), `models` (06–09), `layers` (10–15), `initialization` (10b), `drawing`, `progress`, `compose`.
+`training` (03–05), `models` (06–09), `layers` (10–15), `initialization` (10b),
+`deeper` (11b, 12b, 13b, 14b, 16), `drawing`, `progress`, `compose`.
 """
 
-from micrograd_ko.exercises import engine, initialization, layers, models, training  # noqa: F401  (registers their checks)
+from micrograd_ko.exercises import deeper, engine, initialization, layers, models, training  # noqa: F401  (registers their checks)
 from micrograd_ko.exercises._framework import EXERCISES, RECORDED, Exercise, Mismatch, Outcome, check, grade
 from micrograd_ko.exercises.progress import progress
 
