@@ -180,9 +180,9 @@ mean_image_bce = float(np.mean(-(X * np.log(mean_image) + (1 - X) * np.log(1 - m
 print(f"평균 그림으로 복원할 때의 복원 항: {mean_image_bce:.2f}")
 
 encoder, decoder, program, history = train_vae(X, seed=21)
-check = np.hstack([X[:3], np.random.default_rng(3).standard_normal((3, LATENT))])
-eager = [[v.data for v in vae_terms(encoder, decoder, [Value(x) for x in row])] for row in check.tolist()]
-print(f"컴파일과 즉시 실행의 최대 차이(그림 3장): {np.abs(program(check) - eager).max():.1e}")
+sample_rows = np.hstack([X[:3], np.random.default_rng(3).standard_normal((3, LATENT))])
+eager = [[v.data for v in vae_terms(encoder, decoder, [Value(x) for x in row])] for row in sample_rows.tolist()]
+print(f"컴파일과 즉시 실행의 최대 차이(그림 3장): {np.abs(program(sample_rows) - eager).max():.1e}")
 final_terms = program(np.hstack([X, np.random.default_rng(4).standard_normal((len(X), LATENT))])).mean(axis=0)
 print(f"학습 후 (전체 {len(X)}장): 복원 항 {final_terms[0]:.2f}, KL 항 {final_terms[1]:.2f}, 합 {final_terms.sum():.2f}")
 
