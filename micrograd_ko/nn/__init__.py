@@ -32,7 +32,8 @@ to and from its `torch.nn` twin (`to_torch(module)`, `from_torch(torch_module)`)
 One family per file:
 
 - `module`: Module (parameters, modes, state, save/load/from_file) and BatchModule, and `side_input`, the hook
-  by which Dropout and BatchNorm1d tell a tracer (compiled mode) what one sample's graph cannot hold;
+  by which Dropout and BatchNorm1d tell a tracer (compiled mode) what they read besides their inputs and
+  parameters (a random mask, running or batch statistics) and how to compute it at every call;
 - `dense`: Neuron, Layer, MLP (called on one sample);
 - `containers`: Sequential, Residual;
 - `linear`: Linear, Flatten;
