@@ -44,6 +44,7 @@ class SessionArrays(Protocol):
 
     values: FloatArray
     grads: FloatArray
+    grads_are_zero: bool  # set by the optimizer's zero_grad, cleared by anything that writes a gradient
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class Program:
         self._state: State | None = None  # the buffers of the last batch size, made by the first call
         self._states: dict[int, State] = {}  # by batch size, the last few
         self._leaves: FloatArray | None = None  # while a session lends its values' buffer: every state's leaves
+        self._leaf_grads: FloatArray | None = None  # and its gradients' buffer: every state's leaf gradients
         self.session: SessionArrays | None = None
         self._positions: IndexArray | None = None  # where params[i] sits in the session's arrays (None: at i)
 
@@ -112,8 +114,8 @@ class Program:
                 if len(self._states) >= _KEPT_SIZES:
                     del self._states[next(iter(self._states))]  # the oldest size
                 state = self._states[samples] = self.plan.new_state(samples)
-                if self._leaves is not None:
-                    state.leaves = self._leaves
+                if self._leaves is not None and self._leaf_grads is not None:
+                    state.leaves, state.leaf_grads = self._leaves, self._leaf_grads
             self._state = state
         return state
 
@@ -213,6 +215,10 @@ class Program:
         Like eager `backward()`, this accumulates: call `zero_grad()` first in a
         training loop.  Returns the gradient, one entry per parameter;
         `accumulate=False` only returns it, for an optimizer that works on arrays.
+        Inside a training session the products write the gradient straight
+        into the session's array when `zero_grad()` left it at zero, and the
+        array returned is then a read-only view of the session's gradients
+        (copy it to keep it past the next `zero_grad()`).
         """
         reduction = one_of(reduction, REDUCTIONS, "Program.backward: reduction")
         state = self._state
@@ -220,6 +226,8 @@ class Program:
             raise RuntimeError("Program.backward: call the program on a batch first")
         weights = self._output_weights(output_weights)
         scale = 1.0 / state.values.shape[1] if reduction == "mean" else 1.0
+        if self.session is not None and self._leaf_grads is not None:
+            return self._backward_into_session(self.session, state, [w * scale for w in weights], accumulate)
         grads = self._leaf_gradients(state, [w * scale for w in weights])
         if self.penalty_program is not None:
             penalty_state = self.penalty_program._state
@@ -228,6 +236,7 @@ class Program:
         if accumulate:
             if self.session is not None:
                 session_grads = self.session.grads
+                self.session.grads_are_zero = False
                 if self._positions is None:
                     np.add(session_grads, grads, out=session_grads)
                 else:  # the positions are distinct (trace refuses a parameter listed twice)
@@ -252,6 +261,14 @@ class Program:
 
     def _leaf_gradients(self, state: State, seeds: list[float]) -> FloatArray:
         """d(sum of outputs, output j weighted by `seeds[j]`)/d(parameter), summed over samples."""
+        self._run_backward(state, seeds)
+        plan = self.plan
+        result: FloatArray = state.leaf_grads[: len(plan.params)].copy()
+        self._add_buffer_params(state, result)
+        return result
+
+    def _run_backward(self, state: State, seeds: list[float]) -> None:
+        """The groups' backward from the outputs' seeds: gradients in `state.grads` and `state.leaf_grads`."""
         plan = self.plan
         grads = state.grads
         plan.clear_grads(state)  # the rows backward adds into, and the leaves' gradients
@@ -259,15 +276,56 @@ class Program:
             grads[row] += seed
         for group in reversed(plan.groups):
             group.backward(state)
-        result: FloatArray = state.leaf_grads[: len(plan.params)].copy()
+
+    def _add_buffer_params(self, state: State, into: FloatArray) -> None:
+        """Add the gradients of the parameters read through the value buffer (returned as they are) into `into`."""
+        plan = self.plan
         if plan.n_inputs != plan.first_constant:
-            result[plan.buffer_params] += grads[plan.n_inputs : plan.first_constant].sum(axis=1)
-        return result
+            into[plan.buffer_params] += state.grads[plan.n_inputs : plan.first_constant].sum(axis=1)
+
+    def _backward_into_session(
+        self, session: SessionArrays, state: State, seeds: list[float], accumulate: bool
+    ) -> FloatArray:
+        """backward when the session's gradients are this program's leaf gradients (the products write into them).
+
+        When `zero_grad()` left them at zero this costs no pass over the
+        parameters; otherwise the earlier gradients are set aside and added back
+        (accumulate) or put back (accumulate=False).
+        """
+        session_grads = session.grads
+        earlier = None if session.grads_are_zero else session_grads.copy()
+        if earlier is not None:
+            session_grads.fill(0.0)  # a product writes its weights' gradient: the rest must start at zero
+        session.grads_are_zero = False
+        self._run_backward(state, seeds)
+        self._add_buffer_params(state, session_grads)
+        if self.penalty_program is not None:
+            penalty_state = self.penalty_program._state
+            assert penalty_state is not None  # run by forward
+            session_grads += self.penalty_program._leaf_gradients(penalty_state, [1.0])
+        if earlier is None and accumulate:
+            view: FloatArray = session_grads.view()
+            view.flags.writeable = False
+            return view
+        batch: FloatArray = session_grads.copy()
+        if earlier is not None:
+            if accumulate:
+                session_grads += earlier
+            else:
+                session_grads[...] = earlier
+        else:  # accumulate=False from zero: p.grad stays zero
+            session_grads.fill(0.0)
+            session.grads_are_zero = True
+        return batch
 
     # ---- training on arrays ------------------------------------------------------------------------
 
     def attach(
-        self, session: SessionArrays, positions: IndexArray | None = None, leaves: FloatArray | None = None
+        self,
+        session: SessionArrays,
+        positions: IndexArray | None = None,
+        leaves: FloatArray | None = None,
+        leaf_grads: FloatArray | None = None,
     ) -> None:
         """Read the parameters from `session.values`, add gradients into `session.grads` (`compiler.Training` calls it).
 
@@ -275,24 +333,25 @@ class Program:
         (None: entry i).  `leaves`, from `Plan.new_leaves()` with
         `session.values` as its first entries, becomes the leaf vector of
         every batch size, so a call reads the parameters where the optimizer
-        writes them, with no copy.  Open a session with
+        writes them, with no copy; `leaf_grads`, with `session.grads` as its
+        first entries, likewise receives backward's gradients.  Open a session with
         `with compiler.Training(program, opt):`; see `compiler.training`.
         """
         self.session = session
         self._positions = positions
-        if leaves is not None:
-            self._leaves = leaves
+        if leaves is not None and leaf_grads is not None:
+            self._leaves, self._leaf_grads = leaves, leaf_grads
             for state in self._states.values():
-                state.leaves = leaves
+                state.leaves, state.leaf_grads = leaves, leaf_grads
 
     def detach(self) -> None:
         """Read the parameters from their Values again (called when the session closes)."""
         self.session = None
         self._positions = None
         if self._leaves is not None:
-            self._leaves = None
-            for state in self._states.values():  # the session's buffer is left to the session
-                state.leaves = state.leaves.copy()
+            self._leaves = self._leaf_grads = None
+            for state in self._states.values():  # the session's buffers are left to the session
+                state.leaves, state.leaf_grads = state.leaves.copy(), state.leaf_grads.copy()
 
     # ---- checking --------------------------------------------------------------------------------
 

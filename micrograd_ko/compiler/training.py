@@ -30,7 +30,8 @@ per step):
 
 * It copies every parameter's `data` and `grad` into two arrays, `values`
   and `grads` (program order), and the program reads `values` at every call
-  instead of the Values; `program.backward()` adds into `grads`.
+  instead of the Values; `program.backward()` adds into `grads` (after
+  `zero_grad()`, its products write into it directly).
 * It attaches the arrays to the optimizer (`Optimizer.attach`), so
   `opt.zero_grad()` is one fill and `opt.step()` runs the optimizer's
   formula once on whole arrays (with index maps when the optimizer lists
@@ -97,6 +98,7 @@ class TrainedValue(Value):
     @grad.setter
     def grad(self, value: float) -> None:
         self.session.grads[self.entry[id(self)]] = real_number(value, "Value: grad")
+        self.session.grads_are_zero = False
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         """A copy (`copy.deepcopy(model)`, pickle) is a plain `Value` holding this parameter's numbers now."""
@@ -143,6 +145,7 @@ class OptimizerArrays:
         """The optimizer's gradients to 0.0, in one numpy call."""
         if self.positions is None:
             self.session.grads.fill(0.0)
+            self.session.grads_are_zero = True
         else:
             self.session.grads[self.positions] = 0.0
 
@@ -152,7 +155,11 @@ class Training:
 
     `Training(program, optimizer)` opens one.  `params` are the program's
     parameters; `values` and `grads` hold their numbers while the session is
-    open (`is_open`).  Use it as a context manager, or call `close()`.
+    open (`is_open`); they are the first entries of the program's leaf vector
+    and leaf gradients.  `grads_are_zero` is True from the optimizer's
+    `zero_grad()` until a gradient is written: then backward's products write
+    straight into `grads`.  Change a gradient through `p.grad` (which clears
+    the flag), not by writing into `grads`.  Use it as a context manager, or call `close()`.
     Refused with TypeError or ValueError, before anything changes: a program
     that is not a `Program`, an optimizer that is not an `optim.Optimizer`, an
     optimizer parameter the program does not read, a parameter already held
@@ -183,7 +190,10 @@ class Training:
         leaves = program.plan.new_leaves()
         self.values: FloatArray = leaves[: len(self.params)]
         self.values[:] = [p.data for p in self.params]
-        self.grads: FloatArray = np.asarray([p.grad for p in self.params], dtype=float)
+        leaf_grads = np.zeros(len(leaves))  # and the gradients the first entries of its leaf gradients
+        self.grads: FloatArray = leaf_grads[: len(self.params)]
+        self.grads[:] = [p.grad for p in self.params]
+        self.grads_are_zero = False  # True after the optimizer's zero_grad, until a gradient is written
         self.is_open = True
         trained = type(
             "TrainedValue",
@@ -195,7 +205,7 @@ class Training:
         self._entry = entry
         self.programs: list[Program] = [program]
         optimizer.attach(OptimizerArrays(self, None if identity else np.asarray(positions, dtype=np.intp)))
-        program.attach(self, leaves=leaves)
+        program.attach(self, leaves=leaves, leaf_grads=leaf_grads)
 
     def add(self, program: Program) -> Program:
         """Let another program read this session's arrays too, until `close()`; returns it.

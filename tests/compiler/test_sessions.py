@@ -315,6 +315,116 @@ def test_the_old_calls_still_work_outside_a_session_and_give_the_same_numbers() 
     assert [p.data for p in model.parameters()] == [p.data for p in eager_model.parameters()]
 
 
+# ---- backward writing into the session's gradients -----------------------------------------------------------
+
+
+def grads_of(model: nn.Module) -> list[float]:
+    return [p.grad for p in model.parameters()]
+
+
+def test_backward_in_a_session_accumulates_as_outside_whatever_zero_grad_left() -> None:
+    # The products write straight into the session's gradients only after zero_grad; every other case must add.
+    outside_model, outside, rows = moons_program()
+    model, program, _ = moons_program()
+    opt = SGD(model.parameters(), lr=0.1)
+    with Training(program, opt):
+        for prepare in ("zero_grad", "nothing", "a p.grad set by hand"):
+            if prepare == "zero_grad":
+                opt.zero_grad()
+                outside_model.zero_grad()
+            elif prepare == "a p.grad set by hand":
+                model.parameters()[3].grad = 0.25
+                outside_model.parameters()[3].grad = 0.25
+            outside(rows)
+            outside_batch = outside.backward()
+            program(rows)
+            batch = program.backward()
+            np.testing.assert_array_equal(batch, outside_batch)  # this batch's gradient, in every case
+            np.testing.assert_array_equal(grads_of(model), grads_of(outside_model))  # p.grad += it
+    assert grads_of(model) == grads_of(outside_model)  # and after the session closed
+
+
+def test_a_second_programs_backward_is_kept_when_the_first_program_runs_backward_after_it() -> None:
+    model, program, rows = moons_program()
+    outside_model, outside, _ = moons_program()
+    opt = SGD(model.parameters(), lr=0.1)
+
+    def second(of: nn.MLP) -> Program:  # another program over the same parameters, in the same order
+        return trace(lambda s: of(s[:2]) * 3.0, rows[0].tolist(), of.parameters())
+
+    with Training(program, opt) as session:
+        other, outside_other = session.add(second(model)), second(outside_model)
+        opt.zero_grad()
+        outside_model.zero_grad()
+        for p, q in ((other, program), (outside_other, outside)):
+            p(rows)
+            p.backward()
+            q(rows)
+            q.backward()
+        np.testing.assert_array_equal(grads_of(model), grads_of(outside_model))
+
+
+def test_the_gradient_returned_after_zero_grad_is_a_read_only_view_of_the_sessions() -> None:
+    model, program, rows = moons_program()
+    opt = SGD(model.parameters(), lr=0.1)
+    with Training(program, opt) as session:
+        opt.zero_grad()
+        program(rows)
+        batch = program.backward()
+        assert not batch.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            batch[0] = 1.0
+        np.testing.assert_array_equal(batch, session.grads)
+
+
+def test_accumulate_false_in_a_session_leaves_every_p_grad_as_it_was() -> None:
+    model, program, rows = moons_program()
+    outside_model, outside, _ = moons_program()
+    opt = SGD(model.parameters(), lr=0.1)
+    with Training(program, opt):
+        for zeroed in (True, False):
+            if zeroed:
+                opt.zero_grad()
+            else:
+                model.parameters()[0].grad = -1.5
+            before = grads_of(model)
+            program(rows)
+            outside(rows)
+            np.testing.assert_array_equal(program.backward(accumulate=False), outside.backward(accumulate=False))
+            assert grads_of(model) == before
+        opt.zero_grad()
+        program(rows)
+        program.backward()  # after accumulate=False from zero, the next backward still starts from zero
+        outside_model.zero_grad()
+        outside(rows)
+        outside.backward()
+        np.testing.assert_array_equal(grads_of(model), grads_of(outside_model))
+
+
+def test_a_penalty_and_a_parameter_returned_as_it_is_reach_the_sessions_gradients() -> None:
+    def build() -> tuple[list[Value], Program]:
+        w, b = Value(0.5, label="w", role="parameter"), Value(-0.25, label="b", role="parameter")
+        program = trace(lambda s: [s[0] * w, b], [1.0], [w, b], penalty=lambda: w * w * 0.1)
+        return [w, b], program
+
+    (w, b), program = build()
+    (w_out, b_out), outside = build()
+    rows = np.asarray([[1.0], [2.0], [-3.0]])
+    opt = SGD([w, b], lr=0.1)
+    with Training(program, opt):
+        for _ in range(3):
+            opt.zero_grad()
+            w_out.grad = b_out.grad = 0.0
+            program(rows)
+            outside(rows)
+            np.testing.assert_array_equal(program.backward(), outside.backward())
+            assert (w.grad, b.grad) == (w_out.grad, b_out.grad)
+            assert b.grad == 1.0  # the returned parameter's gradient: one per sample, averaged
+            opt.step()
+            for p, q in ((w_out, w), (b_out, b)):
+                p.data = q.data
+
+
 # ---- no Python work per parameter -------------------------------------------------------------------------------
 
 
