@@ -210,15 +210,32 @@ def stop_process(pid: int) -> None:
             time.sleep(0.1)
 
 
+def run_first_cell(page: Any, attempts: int = 3) -> None:
+    """Shift+Enter in the first cell until its widget shows.
+
+    A keystroke that reaches JupyterLab before the cell's editor (or the kernel) is ready is dropped, which
+    happened once in five full runs of the suite; running the cell again is harmless (it makes a new widget).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        page.locator(".jp-Cell .jp-InputArea-editor").first.click(timeout=60_000)
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_selector(".mgk-play .mgk-neuron", timeout=30_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+
+
 def test_the_live_widget_trains_steps_resets_and_takes_a_point(browser: Any, jupyter: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         page.goto(jupyter)
-        page.locator(".jp-Cell .jp-InputArea-editor").first.click(timeout=60_000)
-        page.keyboard.press("Shift+Enter")
-        page.wait_for_selector(".mgk-play .mgk-neuron", timeout=60_000)
+        run_first_cell(page)
         root = page.locator(".mgk-play")
 
         def attribute(name: str) -> str:
