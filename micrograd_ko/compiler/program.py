@@ -226,13 +226,11 @@ class Program:
             raise RuntimeError("Program.backward: call the program on a batch first")
         weights = self._output_weights(output_weights)
         scale = 1.0 / state.values.shape[1] if reduction == "mean" else 1.0
+        seeds = [w * scale for w in weights]
         if self.session is not None and self._leaf_grads is not None:
-            return self._backward_into_session(self.session, state, [w * scale for w in weights], accumulate)
-        grads = self._leaf_gradients(state, [w * scale for w in weights])
-        if self.penalty_program is not None:
-            penalty_state = self.penalty_program._state
-            assert penalty_state is not None  # run by forward
-            grads += self.penalty_program._leaf_gradients(penalty_state, [1.0])
+            return self._backward_into_session(self.session, state, seeds, accumulate)
+        grads = self._leaf_gradients(state, seeds)
+        self._add_penalty_gradients(grads)
         if accumulate:
             if self.session is not None:
                 session_grads = self.session.grads
@@ -283,6 +281,13 @@ class Program:
         if plan.n_inputs != plan.first_constant:
             into[plan.buffer_params] += state.grads[plan.n_inputs : plan.first_constant].sum(axis=1)
 
+    def _add_penalty_gradients(self, into: FloatArray) -> None:
+        """Add the penalty's gradient, at the parameters its last run (by forward) saw, into `into`."""
+        if self.penalty_program is not None:
+            penalty_state = self.penalty_program._state
+            assert penalty_state is not None  # run by forward
+            into += self.penalty_program._leaf_gradients(penalty_state, [1.0])
+
     def _backward_into_session(
         self, session: SessionArrays, state: State, seeds: list[float], accumulate: bool
     ) -> FloatArray:
@@ -299,10 +304,7 @@ class Program:
         session.grads_are_zero = False
         self._run_backward(state, seeds)
         self._add_buffer_params(state, session_grads)
-        if self.penalty_program is not None:
-            penalty_state = self.penalty_program._state
-            assert penalty_state is not None  # run by forward
-            session_grads += self.penalty_program._leaf_gradients(penalty_state, [1.0])
+        self._add_penalty_gradients(session_grads)
         if earlier is None and accumulate:
             view: FloatArray = session_grads.view()
             view.flags.writeable = False
